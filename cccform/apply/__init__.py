@@ -1,0 +1,1 @@
+"""Carrying out a plan: steps, waits, state saved after every completed step."""

@@ -1,0 +1,304 @@
+"""apply(plan) -> ApplyResult: steps in dependency order, bounded parallelism, batched waits."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+
+from cccform.apply.ledger import Ledger
+from cccform.apply.observer import ApplyObserver
+from cccform.apply.result import ApplyResult, StepOutcome, StepStatus
+from cccform.apply.steps import StepCall, run_step
+from cccform.errors import CccformError
+from cccform.plan.models import Action, Change, Plan
+from cccform.providers.base import CREATING, RELEASED, RUNNING, LiveInstance, Provider
+from cccform.state.models import State
+from cccform.state.store import StateStore
+
+
+@dataclass(frozen=True)
+class ApplyOptions:
+    parallelism: int = 10
+    first_poll: float = 0.2
+    max_poll_interval: float = 2.0
+    progress_every: float = 10.0
+    create_timeout: float = 1800.0
+    delete_timeout: float = 1800.0
+
+
+@dataclass
+class _Waiting:
+    change: Change
+    since: float
+    adopted: bool
+    last_report: float
+
+
+@dataclass
+class _Run:
+    """Bookkeeping of one apply (main thread only)."""
+
+    pending: dict[str, Change]
+    blocked_by: dict[str, set[str]]
+    in_flight: dict[Future[StepCall], Change] = field(default_factory=dict)
+    waiting: dict[str, _Waiting] = field(default_factory=dict)
+    started: dict[str, float] = field(default_factory=dict)
+    outcomes: dict[str, StepOutcome] = field(default_factory=dict)
+
+
+def apply_plan(
+    plan: Plan,
+    store: StateStore,
+    state: State,
+    provider: Provider,
+    observer: ApplyObserver,
+    *,
+    options: ApplyOptions | None = None,
+    cancel: threading.Event | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> ApplyResult:
+    """Carry out `plan` against `provider`, saving `state` after every completed step."""
+    applier = _Applier(
+        plan,
+        Ledger(store, state),
+        provider,
+        observer,
+        options or ApplyOptions(),
+        cancel or threading.Event(),
+        clock,
+    )
+    return applier.run()
+
+
+class _Applier:
+    def __init__(
+        self,
+        plan: Plan,
+        ledger: Ledger,
+        provider: Provider,
+        observer: ApplyObserver,
+        options: ApplyOptions,
+        cancel: threading.Event,
+        clock: Callable[[], float],
+    ) -> None:
+        self.plan = plan
+        self.ledger = ledger
+        self.provider = provider
+        self.observer = observer
+        self.options = options
+        self.cancel = cancel
+        self.clock = clock
+        self.earlier_intents = frozenset(ledger.state.pending)
+        keys = {change.key for change in plan.changes}
+        self.run_state = _Run(
+            pending={change.key: change for change in plan.changes},
+            blocked_by={c.key: {d for d in c.depends_on if d in keys} for c in plan.changes},
+        )
+        self.poll_interval = options.first_poll
+        self.next_poll = 0.0
+        self.poll: Future[list[LiveInstance]] | None = None
+
+    def run(self) -> ApplyResult:
+        self.ledger.forget(self.plan.forget)
+        creates = [c for c in self.plan.changes if c.action is Action.CREATE and not c.resume]
+        self.ledger.record_intents(creates)
+        self.ledger.save()
+        workers = ThreadPoolExecutor(max(1, self.options.parallelism), "cccform-step")
+        poller = ThreadPoolExecutor(1, "cccform-poll")
+        try:
+            self._loop(workers, poller)
+        finally:
+            workers.shutdown(wait=True)
+            poller.shutdown(wait=True)
+            self.ledger.save()
+        return self._result()
+
+    # -- the loop -----------------------------------------------------------
+
+    def _loop(self, workers: ThreadPoolExecutor, poller: ThreadPoolExecutor) -> None:
+        run = self.run_state
+        while True:
+            if not self.cancel.is_set():
+                self._start_ready(workers)
+                self._start_poll(poller)
+            elif not run.in_flight and self.poll is None:
+                return
+            if not run.in_flight and not run.waiting and self.poll is None:
+                if not self._ready():
+                    return
+                continue
+            futures: set[Future[object]] = set(run.in_flight)  # type: ignore[arg-type]
+            if self.poll is not None:
+                futures.add(self.poll)  # type: ignore[arg-type]
+            done: set[Future[object]] = set()
+            if futures:
+                done, _ = wait(futures, timeout=self._wait_timeout(), return_when=FIRST_COMPLETED)
+            else:  # only waiting for the next poll round
+                self.cancel.wait(self._wait_timeout())
+            for future in done:
+                if future is self.poll:
+                    self._finish_poll()
+                else:
+                    self._finish_call(future)  # type: ignore[arg-type]
+            self._report_waits()
+            self.ledger.save()
+
+    def _ready(self) -> list[Change]:
+        run = self.run_state
+        return [run.pending[k] for k in sorted(run.pending) if not run.blocked_by[k]]
+
+    def _start_ready(self, workers: ThreadPoolExecutor) -> None:
+        run = self.run_state
+        for change in self._ready():
+            if len(run.in_flight) >= self.options.parallelism:
+                return
+            del run.pending[change.key]
+            run.started[change.key] = self.clock()
+            self.observer.step_started(change)
+            future = workers.submit(run_step, change, self.provider, self.earlier_intents)
+            run.in_flight[future] = change
+
+    def _wait_timeout(self) -> float:
+        timeout = 0.2  # wake up often enough to notice Ctrl-C
+        if self.run_state.waiting and self.poll is None:
+            timeout = min(timeout, max(0.0, self.next_poll - self.clock()))
+        return timeout
+
+    # -- completion of calls ------------------------------------------------
+
+    def _finish_call(self, future: Future[StepCall]) -> None:
+        change = self.run_state.in_flight.pop(future)
+        try:
+            call = future.result()
+        except CccformError as error:
+            self._fail(change, str(error))
+            return
+        except Exception as error:  # a bug or an unexpected transport failure: keep going
+            self._fail(change, f"unexpected error: {error!r}")
+            return
+        if call.wait:
+            now = self.clock()
+            self.run_state.waiting[change.key] = _Waiting(change, now, call.adopted, now)
+            return
+        if change.action is Action.UPDATE:
+            self.ledger.updated(change)
+        elif change.action is Action.ENABLE_QA:
+            self.ledger.qa_enabled(change)
+        self._done(change)
+
+    # -- waiting for asynchronous creation and deletion ----------------------
+
+    def _start_poll(self, poller: ThreadPoolExecutor) -> None:
+        if self.poll is None and self.run_state.waiting and self.clock() >= self.next_poll:
+            self.poll = poller.submit(self.provider.list_instances)
+
+    def _finish_poll(self) -> None:
+        assert self.poll is not None
+        future, self.poll = self.poll, None
+        self.next_poll = self.clock() + self.poll_interval
+        self.poll_interval = min(self.poll_interval * 2, self.options.max_poll_interval)
+        try:
+            live = {item.instance_id: item for item in future.result()}
+        except CccformError:
+            live = None  # try again next round; timeouts still apply
+        for key, waiting in list(self.run_state.waiting.items()):
+            self._check_waiting(key, waiting, live)
+
+    def _check_waiting(
+        self, key: str, waiting: _Waiting, live: dict[str, LiveInstance] | None
+    ) -> None:
+        change = waiting.change
+        elapsed = self.clock() - waiting.since
+        found = None if live is None else live.get(change.remote_id or "")
+        if change.action is Action.DELETE:
+            if live is not None and (found is None or found.status == RELEASED):
+                del self.run_state.waiting[key]
+                self.ledger.deleted(change)
+                self._done(change)
+            elif elapsed > self.options.delete_timeout:
+                del self.run_state.waiting[key]
+                self._fail(change, f"still not deleted after {elapsed:.0f}s")
+            return
+        if found is not None and found.status == RUNNING:
+            del self.run_state.waiting[key]
+            self._created(change, found)
+        elif found is not None and found.status != CREATING:
+            del self.run_state.waiting[key]
+            self._fail(change, f"the instance is {found.status}, not RUNNING")
+        elif live is not None and found is None and waiting.adopted:
+            del self.run_state.waiting[key]
+            self._fail(
+                change,
+                f"access path {change.remote_id!r} exists but not in this account; "
+                "it is not managed by this state. Choose another access_path.",
+            )
+        elif elapsed > self.options.create_timeout:
+            del self.run_state.waiting[key]
+            self._fail(change, f"still {CREATING} after {elapsed:.0f}s; the next apply resumes it")
+
+    def _created(self, change: Change, found: LiveInstance) -> None:
+        wanted = str((change.after or {}).get("description", found.description))
+        if found.description != wanted:  # resumed or adopted: bring it to what was planned
+            try:
+                self.provider.modify_instance(found.instance_id, wanted)
+            except CccformError as error:
+                self._fail(change, str(error))
+                return
+            found = LiveInstance(**{**found.__dict__, "description": wanted})
+        self.ledger.created(change, found)
+        self._done(change)
+
+    def _report_waits(self) -> None:
+        now = self.clock()
+        for waiting in self.run_state.waiting.values():
+            if now - waiting.last_report >= self.options.progress_every:
+                waiting.last_report = now
+                self.observer.step_waiting(waiting.change, now - waiting.since)
+
+    # -- outcomes -----------------------------------------------------------
+
+    def _elapsed(self, change: Change) -> float:
+        return self.clock() - self.run_state.started.get(change.key, self.clock())
+
+    def _done(self, change: Change) -> None:
+        elapsed = self._elapsed(change)
+        self.run_state.outcomes[change.key] = StepOutcome(change, StepStatus.DONE, None, elapsed)
+        for blockers in self.run_state.blocked_by.values():
+            blockers.discard(change.key)
+        self.observer.step_finished(change, elapsed)
+
+    def _fail(self, change: Change, message: str) -> None:
+        outcome = StepOutcome(change, StepStatus.FAILED, message, self._elapsed(change))
+        self.run_state.outcomes[change.key] = outcome
+        self.observer.step_failed(change, message)
+        self._skip_dependents(change.key)
+
+    def _skip_dependents(self, failed: str) -> None:
+        run = self.run_state
+        for key in sorted(run.pending):
+            if failed in run.blocked_by[key]:
+                change = run.pending.pop(key)
+                because = f"it depends on {failed.replace(':', ' ')}, which failed"
+                run.outcomes[key] = StepOutcome(change, StepStatus.SKIPPED, because)
+                self.observer.step_skipped(change, because)
+                self._skip_dependents(key)
+
+    def _result(self) -> ApplyResult:
+        run = self.run_state
+        for key, waiting in run.waiting.items():
+            run.outcomes[key] = StepOutcome(
+                waiting.change,
+                StepStatus.INTERRUPTED,
+                "interrupted while waiting; the next apply finishes it",
+            )
+        for key, change in run.pending.items():
+            run.outcomes[key] = StepOutcome(change, StepStatus.NOT_STARTED, "not started")
+        ordered = [run.outcomes[c.key] for c in self.plan.changes if c.key in run.outcomes]
+        return ApplyResult(
+            outcomes=ordered,
+            interrupted=self.cancel.is_set(),
+            forgotten=[f.address for f in self.plan.forget],
+        )

@@ -1,0 +1,80 @@
+"""One function per action: the provider calls a step makes. Run in worker threads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from cccform.errors import ApiError, ProviderError
+from cccform.plan.models import Action, Change
+from cccform.providers.base import InstanceSpec, Provider
+
+ALREADY_EXISTS = "AlreadyExists.DomainName"
+NOT_EXISTS = "NotExists.InstanceId"
+
+
+@dataclass(frozen=True)
+class StepCall:
+    """What a step's call left to do: nothing, or wait for the control plane."""
+
+    wait: bool
+    adopted: bool = False
+
+
+def run_step(change: Change, provider: Provider, earlier_intents: frozenset[str]) -> StepCall:
+    """Make the calls of one step. Raises CccformError subclasses on failure."""
+    if change.action is Action.CREATE:
+        return _create(change, provider, earlier_intents)
+    if change.action is Action.UPDATE:
+        if "description" in change.changed_fields:
+            provider.modify_instance(_remote_id(change), str(_after(change)["description"]))
+        return StepCall(wait=False)
+    if change.action is Action.DELETE:
+        try:
+            provider.delete_instance(_remote_id(change))
+        except ApiError as error:
+            if error.code != NOT_EXISTS:
+                raise
+        return StepCall(wait=True)
+    provider.enable_conversation_analysis(_remote_id(change))
+    return StepCall(wait=False)
+
+
+def _create(change: Change, provider: Provider, earlier_intents: frozenset[str]) -> StepCall:
+    if change.resume:
+        return StepCall(wait=True, adopted=True)
+    after = _after(change)
+    spec = InstanceSpec(
+        name=str(after["name"]),
+        access_path=str(after["access_path"]),
+        description=str(after["description"]),
+        phone_numbers=tuple(after["phone_numbers"]),
+        admins=tuple(after["admins"]),
+    )
+    try:
+        provider.create_instance(spec)
+    except ApiError as error:
+        if error.code != ALREADY_EXISTS:
+            raise
+        if change.address not in earlier_intents:
+            raise ProviderError(
+                f"access path {spec.access_path!r} already exists and is not managed by this "
+                "state. Choose another access_path, or remove this instance from the "
+                "configuration."
+            ) from error
+        # An earlier apply recorded the intent and may have created it: adopt it, but only
+        # if it shows up in this account (checked while waiting).
+        return StepCall(wait=True, adopted=True)
+    return StepCall(wait=True)
+
+
+def _remote_id(change: Change) -> str:
+    if change.remote_id is None:
+        raise ProviderError(f"{change.address}: the plan holds no remote id for {change.action}")
+    return change.remote_id
+
+
+def _after(change: Change) -> dict[str, Any]:
+    if change.after is None:
+        raise ProviderError(f"{change.address}: the plan holds no attributes for {change.action}")
+    return change.after

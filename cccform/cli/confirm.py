@@ -1,0 +1,35 @@
+"""Interactive approval: `yes` for the plan, the access path of each instance to delete."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from cccform.plan.models import Plan
+
+
+def _ask(err: TextIO, question: str) -> str | None:
+    err.write(question)
+    err.flush()
+    line = sys.stdin.readline()
+    if line == "":
+        return None
+    return line.strip()
+
+
+def confirm_plan(plan: Plan, err: TextIO) -> bool:
+    """Ask on the terminal; True only for exactly `yes` and every access path typed right."""
+    err.write(
+        "\nDo you want to perform these actions?\n"
+        "  cccform will perform the actions described above.\n"
+        "  Only 'yes' will be accepted to approve.\n\n"
+    )
+    if _ask(err, "  Enter a value: ") != "yes":
+        return False
+    for change in plan.deletions:
+        access_path = str((change.before or {}).get("access_path", change.remote_id))
+        err.write(f"\n{change.address} will be deleted, with everything in it.\n")
+        answer = _ask(err, f"  Type its access path ({access_path}) to confirm: ")
+        if answer != access_path:
+            return False
+    return True

@@ -1,0 +1,59 @@
+"""What every command shares: output streams, colour, the state lock timeout."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from typing import TextIO
+
+import click
+
+from cccform.render.style import Style
+from cccform.state.lock import parse_duration
+
+
+@dataclass
+class Context:
+    no_color: bool = False
+
+    @property
+    def out(self) -> TextIO:
+        return sys.stdout
+
+    @property
+    def err(self) -> TextIO:
+        return sys.stderr
+
+    def style(self, stream: TextIO | None = None) -> Style:
+        stream = stream or self.out
+        is_tty = getattr(stream, "isatty", lambda: False)()
+        return Style(color=is_tty and not self.no_color and "NO_COLOR" not in os.environ)
+
+    @staticmethod
+    def interactive() -> bool:
+        return sys.stdin.isatty()
+
+
+pass_context = click.make_pass_decorator(Context, ensure=True)
+
+
+def lock_timeout_option(func: click.decorators.FC) -> click.decorators.FC:
+    return click.option(
+        "--lock-timeout",
+        default="0",
+        metavar="DURATION",
+        callback=_parse_lock_timeout,
+        help="How long to wait for the state lock (e.g. 30s, 5m). Default 0: fail at once.",
+    )(func)
+
+
+def _parse_lock_timeout(_ctx: click.Context, _param: click.Parameter, raw: str) -> float:
+    try:
+        return parse_duration(raw)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from error
+
+
+def path_argument(func: click.decorators.FC) -> click.decorators.FC:
+    return click.argument("path", required=False, default=".", type=click.Path(path_type=str))(func)

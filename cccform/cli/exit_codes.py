@@ -1,0 +1,12 @@
+"""The exit codes (design.md §3). Never reuse a code."""
+
+OK = 0
+ERROR = 1
+CHANGES_PRESENT = 2
+PLAN_REJECTED = 3
+CONFIG_INVALID = 4
+APPLY_PARTIAL = 5
+STATE_LOCKED = 6
+PLAN_STALE = 7
+USAGE = 64
+INTERRUPTED = 130

@@ -1,0 +1,110 @@
+"""The click group, and the one place where errors become exit codes."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+
+import click
+
+from cccform import __version__
+from cccform.cli import exit_codes
+from cccform.cli.commands.apply import apply
+from cccform.cli.commands.plan import plan
+from cccform.cli.commands.show import show, state
+from cccform.cli.commands.validate import validate
+from cccform.cli.context import Context
+from cccform.errors import (
+    CccformError,
+    ConfigError,
+    PlanRejectedError,
+    StalePlanError,
+    StateLockedError,
+    UsageError,
+)
+from cccform.render.diagnostics_view import render_diagnostics
+from cccform.render.style import Style
+
+LOG_LEVEL_ENV = "CCCFORM_LOG"
+LOG_PATH_ENV = "CCCFORM_LOG_PATH"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--no-color", is_flag=True, help="Plain output, no colour.")
+@click.version_option(__version__, prog_name="cccform")
+@click.pass_context
+def cli(click_ctx: click.Context, no_color: bool) -> None:
+    """cccform: call centers as code, for Alibaba Cloud Contact Center."""
+    click_ctx.obj = Context(no_color=no_color)
+
+
+for command in (validate, plan, apply, show, state):
+    cli.add_command(command)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and map every outcome to an exit code."""
+    _configure_logging()
+    err = sys.stderr
+    try:
+        code = cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="cccform",
+            standalone_mode=False,
+        )
+    except click.exceptions.Exit as done:
+        return int(done.exit_code)
+    except click.UsageError as error:
+        error.show()
+        return exit_codes.USAGE
+    except click.Abort:
+        err.write("Aborted.\n")
+        return exit_codes.INTERRUPTED
+    except KeyboardInterrupt:
+        err.write("\nInterrupted.\n")
+        return exit_codes.INTERRUPTED
+    except ConfigError as error:
+        err.write(render_diagnostics(error.diagnostics, _style(err)))
+        return exit_codes.CONFIG_INVALID
+    except CccformError as error:
+        err.write(f"{_style(err)('Error:', 'red', 'bold')} {error}\n")
+        return _exit_code(error)
+    except Exception:  # a bug: say so plainly, keep the traceback for the log
+        logging.getLogger("cccform").exception("internal error")
+        err.write("Error: internal error in cccform; please report it with this trace:\n")
+        err.write(traceback.format_exc())
+        return exit_codes.ERROR
+    return code if isinstance(code, int) else exit_codes.OK
+
+
+def _exit_code(error: CccformError) -> int:
+    for kind, code in (
+        (UsageError, exit_codes.USAGE),
+        (StateLockedError, exit_codes.STATE_LOCKED),
+        (StalePlanError, exit_codes.PLAN_STALE),
+        (PlanRejectedError, exit_codes.PLAN_REJECTED),
+    ):
+        if isinstance(error, kind):
+            return code
+    return exit_codes.ERROR
+
+
+def _style(stream: object) -> Style:
+    is_tty = bool(getattr(stream, "isatty", lambda: False)())
+    return Style(color=is_tty and "NO_COLOR" not in os.environ and "--no-color" not in sys.argv)
+
+
+def _configure_logging() -> None:
+    level = os.environ.get(LOG_LEVEL_ENV, "").upper()
+    if not level:
+        return
+    handler: logging.Handler
+    path = os.environ.get(LOG_PATH_ENV)
+    handler = logging.FileHandler(path, encoding="utf-8") if path else logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("cccform")
+    root.handlers[:] = [handler]
+    root.setLevel(getattr(logging, level, logging.INFO))

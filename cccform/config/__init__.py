@@ -1,0 +1,1 @@
+"""What the user wrote: strict models and the YAML loader."""

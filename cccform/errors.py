@@ -1,0 +1,60 @@
+"""The one error hierarchy. Only the CLI maps these to exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cccform.diagnostics import Diagnostic
+
+
+class CccformError(Exception):
+    """Base of every error cccform raises on purpose; the message says what to do."""
+
+
+class ConfigError(CccformError):
+    """The configuration is invalid; carries every diagnostic found."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics = list(diagnostics)
+        count = len(self.diagnostics)
+        super().__init__(f"{count} configuration error{'s' if count != 1 else ''}")
+
+
+class StateError(CccformError):
+    """The state could not be read, written or trusted."""
+
+
+class StateLockedError(CccformError):
+    """Another run holds the state lock."""
+
+
+class StalePlanError(CccformError):
+    """A saved plan no longer matches the state it was made from."""
+
+
+class PlanRejectedError(CccformError):
+    """The plan holds rejections, or a deletion was not allowed."""
+
+
+class UsageError(CccformError):
+    """The command line was wrong in a way click cannot see."""
+
+
+class ProviderError(CccformError):
+    """A call to the CCC control plane failed."""
+
+
+class ApiError(ProviderError):
+    """The CCC API answered with an error code (the real API's codes)."""
+
+    def __init__(self, code: str, message: str, http_status: int = 400) -> None:
+        self.code = code
+        self.api_message = message
+        self.http_status = http_status
+        super().__init__(f"{code}: {message} (HTTP {http_status})")
+
+
+class InterruptedError_(CccformError):
+    """The run was interrupted by the user."""

@@ -1,0 +1,1 @@
+"""The difference between configuration and reality: pure, no I/O."""

@@ -1,0 +1,69 @@
+"""What each rejection says, and what to do instead."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+IMMUTABLE_INSTANCE_FIELDS = ("name", "access_path", "phone_numbers")
+
+
+def show(value: Any) -> str:
+    """A value as the user would write it in YAML (JSON is valid YAML)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def immutable(field: str, before: Any, after: Any) -> tuple[str, str]:
+    what, other = {
+        "name": ("the name of an instance is fixed when it is created", "another name"),
+        "access_path": (
+            "the access path is the instance id and is fixed when it is created",
+            "another access path",
+        ),
+        "phone_numbers": (
+            "phone numbers are bound when the instance is created and cannot change",
+            "other numbers",
+        ),
+    }[field]
+    message = f"{field} cannot change: {what} ({show(before)} -> {show(after)})"
+    hint = (
+        f"put back {field}: {show(before)}. For {other}, declare a new instance under another "
+        "key and remove this one (a deliberate deletion)."
+    )
+    return message, hint
+
+
+def admins_changed(before: Any, after: Any) -> tuple[str, str]:
+    message = (
+        "admins cannot change: they are used only when the instance is created "
+        f"({show(before)} -> {show(after)})"
+    )
+    hint = (
+        f"put back admins: {show(before)}; manage the administrators of a running instance "
+        "in the CCC console."
+    )
+    return message, hint
+
+
+def one_way_qa() -> tuple[str, str]:
+    message = (
+        "conversation_analysis cannot be turned off: conversation analysis (QA) is one-way, "
+        "and the product offers no way to turn it off from the call center"
+    )
+    hint = "set conversation_analysis: true for this instance."
+    return message, hint
+
+
+def protected(address: str) -> tuple[str, str]:
+    message = f"{address} is protected against deletion (deletion_protection, as last applied)"
+    hint = (
+        "to delete it, first set deletion_protection: false on it and apply; then remove it. "
+        "To keep it, put it back in the configuration."
+    )
+    return message, hint
+
+
+def delete_not_allowed(address: str, access_path: str) -> tuple[str, str]:
+    message = f"{address} ({access_path}) would be deleted, and deletion was not allowed"
+    hint = "review the plan, then run again with --allow-delete to allow deletions."
+    return message, hint

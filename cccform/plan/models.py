@@ -1,0 +1,118 @@
+"""Plan data: frozen and serialisable. The JSON form is built from these; the human view from it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PLAN_FORMAT_VERSION = "1.0"
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    ENABLE_QA = "enable_qa"
+
+
+class RejectionKind(StrEnum):
+    IMMUTABLE = "immutable"
+    ONE_WAY = "one_way"
+    PROTECTED = "protected"
+    DELETE_NOT_ALLOWED = "delete_not_allowed"
+
+
+class Drift(StrEnum):
+    """How an object changed outside cccform since the last apply."""
+
+    CHANGED = "changed"
+    DELETED = "deleted"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Location(_Frozen):
+    file: str
+    line: int
+    column: int
+
+
+class Change(_Frozen):
+    """One step of the plan."""
+
+    address: str
+    action: Action
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    changed_fields: list[str] = Field(default_factory=list)
+    remote_id: str | None = None
+    drift: Drift | None = None
+    drift_fields: list[str] = Field(default_factory=list)
+    reason: str | None = None
+    resume: bool = False
+    depends_on: list[str] = Field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """A step's identity: the address and the action."""
+        return step_key(self.address, self.action)
+
+
+def step_key(address: str, action: Action) -> str:
+    return f"{address}:{action.value}"
+
+
+class Rejection(_Frozen):
+    """A change the plan refuses to make, and what to do instead."""
+
+    address: str
+    field: str
+    kind: RejectionKind
+    message: str
+    hint: str
+    before: Any = None
+    after: Any = None
+    location: Location | None = None
+
+
+class Forget(_Frozen):
+    """A managed object already gone from the control plane: apply only drops it from state."""
+
+    address: str
+    remote_id: str
+
+
+class PriorState(_Frozen):
+    """The state a plan was made from; apply of a saved plan checks it still matches."""
+
+    lineage: str
+    serial: int
+    existed: bool
+
+
+class Plan(_Frozen):
+    """The whole plan."""
+
+    format_version: str = PLAN_FORMAT_VERSION
+    changes: list[Change] = Field(default_factory=list)
+    errors: list[Rejection] = Field(default_factory=list)
+    forget: list[Forget] = Field(default_factory=list)
+    prior_state: PriorState
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes or self.forget)
+
+    @property
+    def deletions(self) -> list[Change]:
+        return [c for c in self.changes if c.action is Action.DELETE]
+
+    def summary(self) -> dict[str, int]:
+        counts = {action.value: 0 for action in Action}
+        for change in self.changes:
+            counts[change.action.value] += 1
+        return counts

@@ -1,0 +1,299 @@
+"""plan(config, state, live) -> Plan. Pure: no I/O, no clock, no printing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cccform.config.models import InstanceConfig, LoadedConfig
+from cccform.plan import messages
+from cccform.plan.diff import changed_fields
+from cccform.plan.models import (
+    Action,
+    Change,
+    Drift,
+    Forget,
+    Location,
+    Plan,
+    PriorState,
+    Rejection,
+    RejectionKind,
+    step_key,
+)
+from cccform.plan.refresh import LiveInventory
+from cccform.providers.base import LiveInstance
+from cccform.state.models import ResourceState, State
+
+INSTANCE_PREFIX = "instance."
+
+
+def instance_address(key: str) -> str:
+    return f"{INSTANCE_PREFIX}{key}"
+
+
+def desired_attributes(instance: InstanceConfig) -> dict[str, Any]:
+    """The attributes a create carries, in state's shape."""
+    return {
+        "name": instance.name,
+        "access_path": instance.access_path,
+        "description": instance.description,
+        "phone_numbers": list(instance.phone_numbers),
+        "admins": list(instance.admins),
+        "conversation_analysis": instance.conversation_analysis,
+        "deletion_protection": instance.deletion_protection,
+    }
+
+
+def plan(loaded: LoadedConfig, state: State, live: LiveInventory, *, state_exists: bool) -> Plan:
+    """Compare what the user wrote with what exists and what cccform manages."""
+    builder = _PlanBuilder(loaded, state, live)
+    for key, instance in loaded.config.instances.items():
+        builder.plan_declared(key, instance)
+    builder.plan_undeclared()
+    prior = PriorState(lineage=state.lineage, serial=state.serial, existed=state_exists)
+    return builder.build(prior)
+
+
+class _PlanBuilder:
+    def __init__(self, loaded: LoadedConfig, state: State, live: LiveInventory) -> None:
+        self.loaded = loaded
+        self.state = state
+        self.live = live
+        self.changes: list[Change] = []
+        self.errors: list[Rejection] = []
+        self.forget: list[Forget] = []
+
+    def build(self, prior: PriorState) -> Plan:
+        order = {action: index for index, action in enumerate(Action)}
+        changes = sorted(self.changes, key=lambda c: (c.address, order[c.action]))
+        errors = sorted(self.errors, key=lambda e: (e.address, e.field))
+        forget = sorted(self.forget, key=lambda f: f.address)
+        return Plan(changes=changes, errors=errors, forget=forget, prior_state=prior)
+
+    # -- declared instances -------------------------------------------------
+
+    def plan_declared(self, key: str, instance: InstanceConfig) -> None:
+        address = instance_address(key)
+        managed = self.state.resources.get(address)
+        if managed is not None:
+            current = self.live.get(managed.remote_id)
+            if current is None:
+                self._create(key, instance, drift=Drift.DELETED)
+            else:
+                self._existing(key, instance, current, managed)
+            return
+        pending = self.state.pending.get(address)
+        current = self.live.get(pending.access_path) if pending is not None else None
+        if current is not None:
+            # An earlier apply called CreateInstance for this address and stopped before
+            # recording the result: finish that creation instead of creating again.
+            self._check_immutable(key, instance, current, None)
+            self._create(key, instance, resume_id=current.instance_id, current=current)
+        else:
+            self._create(key, instance)
+
+    def _create(
+        self,
+        key: str,
+        instance: InstanceConfig,
+        *,
+        drift: Drift | None = None,
+        resume_id: str | None = None,
+        current: LiveInstance | None = None,
+    ) -> None:
+        address = instance_address(key)
+        reason = None
+        if drift is Drift.DELETED:
+            reason = "deleted outside cccform; it will be created again"
+        elif resume_id is not None:
+            reason = "finishing a creation that an earlier apply started"
+        create = Change(
+            address=address,
+            action=Action.CREATE,
+            after=desired_attributes(instance),
+            remote_id=resume_id or instance.access_path,
+            drift=drift,
+            reason=reason,
+            resume=resume_id is not None,
+        )
+        self.changes.append(create)
+        already_on = current is not None and current.conversation_analysis is True
+        if instance.conversation_analysis and not already_on:
+            self._enable_qa(address, create.remote_id, depends_on=[create.key])
+
+    def _enable_qa(self, address: str, remote_id: str | None, depends_on: list[str]) -> None:
+        self.changes.append(
+            Change(
+                address=address,
+                action=Action.ENABLE_QA,
+                before={"conversation_analysis": False},
+                after={"conversation_analysis": True},
+                changed_fields=["conversation_analysis"],
+                remote_id=remote_id,
+                depends_on=depends_on,
+            )
+        )
+
+    def _existing(
+        self, key: str, instance: InstanceConfig, current: LiveInstance, managed: ResourceState
+    ) -> None:
+        address = instance_address(key)
+        self._check_immutable(key, instance, current, managed)
+        qa_now = current.conversation_analysis
+        if qa_now is None:
+            qa_now = bool(managed.attributes.get("conversation_analysis", False))
+        if qa_now and not instance.conversation_analysis:
+            self._reject(
+                key,
+                "conversation_analysis",
+                RejectionKind.ONE_WAY,
+                True,
+                False,
+                *messages.one_way_qa(),
+            )
+        before = {
+            "description": current.description,
+            "deletion_protection": managed.deletion_protection,
+        }
+        after = {
+            "description": instance.description,
+            "deletion_protection": instance.deletion_protection,
+        }
+        fields = changed_fields(before, after)
+        drift_fields = self._drift_fields(managed, current)
+        if fields:
+            self.changes.append(
+                Change(
+                    address=address,
+                    action=Action.UPDATE,
+                    before={f: before[f] for f in fields},
+                    after={f: after[f] for f in fields},
+                    changed_fields=fields,
+                    remote_id=managed.remote_id,
+                    drift=Drift.CHANGED if set(drift_fields) & set(fields) else None,
+                    drift_fields=[f for f in drift_fields if f in fields],
+                )
+            )
+        if instance.conversation_analysis and not qa_now:
+            self._enable_qa(address, managed.remote_id, depends_on=[])
+
+    @staticmethod
+    def _drift_fields(managed: ResourceState, current: LiveInstance) -> list[str]:
+        recorded = {"description": managed.attributes.get("description")}
+        return changed_fields(recorded, {"description": current.description})
+
+    def _check_immutable(
+        self,
+        key: str,
+        instance: InstanceConfig,
+        current: LiveInstance,
+        managed: ResourceState | None,
+    ) -> None:
+        before = {
+            "name": current.name,
+            "access_path": current.access_path,
+            "phone_numbers": list(current.phone_numbers),
+        }
+        after = {
+            "name": instance.name,
+            "access_path": instance.access_path,
+            "phone_numbers": list(instance.phone_numbers),
+        }
+        for field in changed_fields(before, after):
+            self._reject(
+                key,
+                field,
+                RejectionKind.IMMUTABLE,
+                before[field],
+                after[field],
+                *messages.immutable(field, before[field], after[field]),
+            )
+        if managed is not None and "admins" in managed.attributes:
+            recorded = {"admins": managed.attributes["admins"]}
+            wanted = {"admins": list(instance.admins)}
+            if changed_fields(recorded, wanted):
+                self._reject(
+                    key,
+                    "admins",
+                    RejectionKind.IMMUTABLE,
+                    recorded["admins"],
+                    wanted["admins"],
+                    *messages.admins_changed(recorded["admins"], wanted["admins"]),
+                )
+
+    def _reject(
+        self,
+        key: str,
+        field: str,
+        kind: RejectionKind,
+        before: Any,
+        after: Any,
+        message: str,
+        hint: str,
+    ) -> None:
+        found = self.loaded.location("instances", key, field)
+        location = (
+            Location(file=found.file, line=found.line, column=found.column) if found else None
+        )
+        self.errors.append(
+            Rejection(
+                address=instance_address(key),
+                field=field,
+                kind=kind,
+                message=message,
+                hint=hint,
+                before=before,
+                after=after,
+                location=location,
+            )
+        )
+
+    # -- managed, no longer declared ----------------------------------------
+
+    def plan_undeclared(self) -> None:
+        declared = {instance_address(key) for key in self.loaded.config.instances}
+        for address, managed in self.state.resources.items():
+            if address in declared:
+                continue
+            current = self.live.get(managed.remote_id)
+            if current is None:
+                self.forget.append(Forget(address=address, remote_id=managed.remote_id))
+            elif managed.deletion_protection:
+                message, hint = messages.protected(address)
+                self.errors.append(
+                    Rejection(
+                        address=address,
+                        field="deletion_protection",
+                        kind=RejectionKind.PROTECTED,
+                        message=message,
+                        hint=hint,
+                        before=True,
+                        after=None,
+                    )
+                )
+            else:
+                self._delete(address, managed.remote_id, dict(managed.attributes), current)
+        for address, pending in self.state.pending.items():
+            if address in declared or address in self.state.resources:
+                continue
+            current = self.live.get(pending.access_path)
+            if current is None:
+                self.forget.append(Forget(address=address, remote_id=pending.access_path))
+            else:
+                self._delete(address, current.instance_id, current.attributes(), current)
+
+    def _delete(
+        self, address: str, remote_id: str, before: dict[str, Any], current: LiveInstance
+    ) -> None:
+        before.setdefault("access_path", current.access_path)
+        self.changes.append(
+            Change(
+                address=address,
+                action=Action.DELETE,
+                before=before,
+                remote_id=remote_id,
+                reason=f"because {address} is not in the configuration",
+            )
+        )
+
+
+__all__ = ["desired_attributes", "instance_address", "plan", "step_key"]

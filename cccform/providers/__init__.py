@@ -1,0 +1,1 @@
+"""Providers: one mapping from cccform resources to CCC operations, over a transport."""

@@ -1,0 +1,117 @@
+"""The one mapping from cccform's operations to CCC 2020-07-01 operations.
+
+Parameters are built exactly as on the wire (PascalCase keys, lists as JSON strings), so the
+same code drives the embedded emulation and the official SDK: only the transport differs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from cccform.providers.base import (
+    ApiCallCounter,
+    ConsoleChannel,
+    InstanceSpec,
+    LiveInstance,
+    Transport,
+)
+
+PAGE_SIZE = 100
+log = logging.getLogger("cccform.api")
+
+
+def json_list(values: list[str] | tuple[str, ...]) -> str:
+    """CCC takes every list parameter as a JSON-encoded array in a string."""
+    return json.dumps(list(values), separators=(",", ":"))
+
+
+class CccProvider:
+    """Instances through the CCC API; console-only actions through a console channel."""
+
+    def __init__(self, transport: Transport, console: ConsoleChannel) -> None:
+        self.transport = transport
+        self.console = console
+        self.calls = ApiCallCounter()
+
+    def call(self, action: str, params: dict[str, str]) -> Any:
+        self.calls.add(action)
+        log.debug("call %s %s", action, _loggable(params))
+        return self.transport.call(action, params)
+
+    # -- reads --------------------------------------------------------------
+
+    def list_instances(self) -> list[LiveInstance]:
+        qa = self._qa_status()
+        return [_live_instance(item, qa) for item in self._pages("ListInstances", {})]
+
+    def _qa_status(self) -> dict[str, bool] | None:
+        self.calls.add("console:ConversationAnalysisStatus")
+        return self.console.conversation_analysis_status()
+
+    def _pages(self, action: str, params: dict[str, str]) -> Iterator[dict[str, Any]]:
+        page = 1
+        seen = 0
+        while True:
+            paging = {"PageNumber": str(page), "PageSize": str(PAGE_SIZE)}
+            data = self.call(action, {**params, **paging})
+            items = list(data.get("List") or [])
+            yield from items
+            seen += len(items)
+            if not items or seen >= int(data.get("TotalCount", 0)):
+                return
+            page += 1
+
+    # -- writes -------------------------------------------------------------
+
+    def create_instance(self, spec: InstanceSpec) -> None:
+        admins = spec.admins or (self.caller_identity(),)
+        params = {
+            "Name": spec.name,
+            "DomainName": spec.access_path,
+            "Description": spec.description,
+            "AdminRamIdList": json_list(admins),
+        }
+        if spec.phone_numbers:
+            params["NumberList"] = json_list(spec.phone_numbers)
+        self.call("CreateInstance", params)
+
+    def modify_instance(self, instance_id: str, description: str) -> None:
+        self.call("ModifyInstance", {"InstanceId": instance_id, "Description": description})
+
+    def delete_instance(self, instance_id: str) -> None:
+        self.call("DeleteInstance", {"InstanceId": instance_id})
+
+    def enable_conversation_analysis(self, instance_id: str) -> None:
+        self.calls.add("console:EnableConversationAnalysis")
+        log.debug("console EnableConversationAnalysis %s", instance_id)
+        self.console.enable_conversation_analysis(instance_id)
+
+    def caller_identity(self) -> str:
+        self.calls.add("console:CallerIdentity")
+        return self.console.caller_identity()
+
+    def close(self) -> None:
+        close = getattr(self.transport, "close", None)
+        if callable(close):
+            close()
+
+
+def _live_instance(item: dict[str, Any], qa: dict[str, bool] | None) -> LiveInstance:
+    instance_id = str(item["Id"])
+    return LiveInstance(
+        instance_id=instance_id,
+        name=str(item.get("Name", "")),
+        access_path=str(item.get("DomainName", instance_id)),
+        description=str(item.get("Description") or ""),
+        phone_numbers=tuple(str(n["Number"]) for n in item.get("NumberList") or []),
+        admins=tuple(str(a.get("UserId", "")) for a in item.get("AdminList") or []),
+        status=str(item.get("Status", "")),
+        conversation_analysis=None if qa is None else qa.get(instance_id, False),
+    )
+
+
+def _loggable(params: dict[str, str]) -> str:
+    return " ".join(f"{key}={value}" for key, value in sorted(params.items()))

@@ -1,0 +1,1 @@
+"""Views: present plans, results and diagnostics; never compute them. No click here."""

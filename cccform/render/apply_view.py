@@ -1,0 +1,77 @@
+"""Apply progress lines and the closing summary."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from cccform.apply.result import ApplyResult, StepStatus
+from cccform.plan.models import Action, Change
+from cccform.render.style import Style
+
+_VERBS = {
+    Action.CREATE: ("Creating...", "Creation complete", "still creating..."),
+    Action.UPDATE: ("Modifying...", "Modifications complete", "still modifying..."),
+    Action.DELETE: ("Deleting...", "Deletion complete", "still deleting..."),
+    Action.ENABLE_QA: (
+        "Enabling conversation analysis (QA)...",
+        "Conversation analysis (QA) enabled",
+        "still enabling conversation analysis (QA)...",
+    ),
+}
+
+
+class ProgressPrinter:
+    """An ApplyObserver that writes one line per event."""
+
+    def __init__(self, out: TextIO, style: Style) -> None:
+        self.out = out
+        self.style = style
+
+    def _line(self, change: Change, text: str) -> None:
+        self.out.write(f"{self.style(change.address, 'bold')}: {text}\n")
+        self.out.flush()
+
+    def step_started(self, change: Change) -> None:
+        self._line(change, _VERBS[change.action][0])
+
+    def step_waiting(self, change: Change, elapsed: float) -> None:
+        self._line(change, f"{_VERBS[change.action][2]} [{elapsed:.0f}s elapsed]")
+
+    def step_finished(self, change: Change, elapsed: float) -> None:
+        suffix = f" [id={change.remote_id}]" if change.action is Action.CREATE else ""
+        self._line(change, f"{_VERBS[change.action][1]} after {elapsed:.0f}s{suffix}")
+
+    def step_failed(self, change: Change, error: str) -> None:
+        self._line(change, self.style(f"{change.action.value} failed: {error}", "red"))
+
+    def step_skipped(self, change: Change, because: str) -> None:
+        self._line(change, f"{change.action.value} skipped: {because}")
+
+
+def render_result(result: ApplyResult, style: Style) -> str:
+    done = result.done_counts()
+    counts = (
+        f"{done[Action.CREATE]} created, {done[Action.UPDATE]} updated, "
+        f"{done[Action.DELETE]} deleted, {done[Action.ENABLE_QA]} QA enabled"
+    )
+    if result.complete:
+        return "\n" + style(f"Apply complete! Resources: {counts}.", "green", "bold") + "\n"
+    lines = [""]
+    if result.interrupted:
+        lines.append(style("Interrupted.", "yellow", "bold") + f" Done: {counts}. State is saved.")
+    else:
+        failed = len(result.with_status(StepStatus.FAILED))
+        skipped = len(result.with_status(StepStatus.SKIPPED))
+        lines.append(
+            style("Apply partly done: ", "red", "bold")
+            + f"{counts}; {failed} failed, {skipped} skipped. State is saved."
+        )
+    for outcome in result.outcomes:
+        if outcome.status is not StepStatus.DONE:
+            change = outcome.change
+            lines.append(
+                f"  {outcome.status.value}: {change.address} ({change.action.value}): "
+                f"{outcome.message}"
+            )
+    lines.append("Run cccform plan to see what is left.")
+    return "\n".join(lines) + "\n"

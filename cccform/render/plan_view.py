@@ -1,0 +1,126 @@
+"""The human plan, in Terraform's conventions, rendered from the JSON document."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cccform.render.style import Style
+
+SYMBOLS = {"create": "+", "update": "~", "delete": "-", "enable_qa": "*"}
+LEGEND = {
+    "create": "create",
+    "update": "update in-place",
+    "delete": "delete",
+    "enable_qa": "enable conversation analysis (QA)",
+}
+COLORS = {"create": "green", "update": "yellow", "delete": "red", "enable_qa": "cyan"}
+HEADERS = {
+    "create": "will be created",
+    "update": "will be updated in-place",
+    "delete": "will be deleted",
+    "enable_qa": "will have conversation analysis (QA) enabled",
+}
+
+
+def value(item: Any) -> str:
+    return json.dumps(item, ensure_ascii=False)
+
+
+def render_plan(doc: dict[str, Any], style: Style) -> str:
+    """The plan body for stdout. Rejections are rendered by `render_rejections`."""
+    lines: list[str] = []
+    lines += _forgotten(doc["forget"])
+    changes = doc["changes"]
+    if not changes:
+        if not doc["errors"]:
+            lines.append(
+                style("No changes.", "bold") + " Your call centers match the configuration."
+            )
+        return "\n".join(lines) + "\n"
+    lines += _legend(changes, style)
+    lines.append("cccform will perform the following actions:")
+    lines.append("")
+    for change in changes:
+        lines += _change(change, style)
+        lines.append("")
+    lines.append(style(summary_line(doc["summary"]), "bold"))
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(summary: dict[str, int]) -> str:
+    return (
+        f"Plan: {summary['create']} to create, {summary['update']} to update, "
+        f"{summary['delete']} to delete, {summary['enable_qa']} to enable QA."
+    )
+
+
+def _forgotten(entries: list[dict[str, Any]]) -> list[str]:
+    if not entries:
+        return []
+    lines = ["Note: objects were deleted outside cccform; they will be dropped from the state:"]
+    lines += [f"  - {entry['address']} ({entry['remote_id']})" for entry in entries]
+    return [*lines, ""]
+
+
+def _legend(changes: list[dict[str, Any]], style: Style) -> list[str]:
+    used = {change["action"] for change in changes}
+    lines = ["Resource actions are indicated with the following symbols:"]
+    for action, symbol in SYMBOLS.items():
+        if action in used:
+            lines.append(f"  {style(symbol, COLORS[action])} {LEGEND[action]}")
+    return [*lines, ""]
+
+
+def _change(change: dict[str, Any], style: Style) -> list[str]:
+    action = change["action"]
+    symbol = style(SYMBOLS[action], COLORS[action])
+    lines = [style(f"  # {change['address']} {HEADERS[action]}", "bold")]
+    if change["reason"]:
+        lines.append(f"  # ({change['reason']})")
+    if change["drift"] == "changed":
+        lines.append(f"  # (changed outside cccform: {', '.join(change['drift_fields'])})")
+    lines.append(f"  {symbol} {change['address']} {{")
+    lines += _attributes(change, style)
+    lines.append("    }")
+    return lines
+
+
+def _attributes(change: dict[str, Any], style: Style) -> list[str]:
+    action = change["action"]
+    if action == "create":
+        rows = [("+", key, value(val)) for key, val in sorted(change["after"].items())]
+    elif action == "delete":
+        rows = [("-", key, value(val)) for key, val in sorted(change["before"].items())]
+    else:
+        rows = [
+            ("~", key, f"{value(change['before'][key])} -> {value(change['after'][key])}")
+            for key in change["changed_fields"]
+        ]
+    width = max((len(key) for _, key, _ in rows), default=0)
+    colors = {"+": "green", "-": "red", "~": "yellow"}
+    return [
+        f"      {style(mark, colors[mark])} {key.ljust(width)} = {text}" for mark, key, text in rows
+    ]
+
+
+def render_rejections(doc: dict[str, Any], style: Style) -> str:
+    """Every rejection: what, where, what to do. For stderr."""
+    errors = doc["errors"]
+    if not errors:
+        return ""
+    lines: list[str] = []
+    for error in errors:
+        lines.append(style("Error: ", "red", "bold") + f"{error['address']}: {error['message']}")
+        where = error.get("location")
+        if where:
+            lines.append(f"  on {where['file']} line {where['line']}, column {where['column']}")
+        lines.append(f"  To fix: {error['hint']}")
+        lines.append("")
+    count = len(errors)
+    lines.append(
+        style(
+            f"Plan rejected: {count} error{'s' if count != 1 else ''}. Nothing was changed.", "bold"
+        )
+    )
+    return "\n".join(lines) + "\n"

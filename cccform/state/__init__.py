@@ -1,0 +1,1 @@
+"""What cccform manages: the state models, the local store and its lock."""

@@ -1,0 +1,246 @@
+"""The local state store: one JSON file, written atomically, its previous version kept.
+
+Files, all mode 0600 and all in the state file's directory:
+
+- `<file>`: the state, replaced atomically (temp file, fsync, rename, fsync directory);
+- `<file>.backup`: the version the last write replaced;
+- `<file>.lock`: the lock (see `cccform.state.lock`).
+
+Take the lock before reading, and keep it until the last write: the store trusts the
+lock for mutual exclusion, and as a second line of defence refuses to write over a
+file that changed on disk since it was read.
+
+Nothing here logs or quotes state content: a state may hold secrets.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import gc
+import logging
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+from cccform.errors import StateError
+from cccform.state import fileformat
+from cccform.state.lock import LockInfo, StateLock
+from cccform.state.models import State
+
+logger = logging.getLogger(__name__)
+
+_FileIdentity = tuple[int, int, int, int]
+_NO_HARD_LINKS = frozenset(
+    {errno.EPERM, errno.EXDEV, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS}
+)
+
+
+class LocalStateStore:
+    """The state in one local JSON file, with its backup and lock beside it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.backup_path = self.path.with_name(self.path.name + ".backup")
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self._persisted: State | None = None
+        self._identity: _FileIdentity | None = None
+
+    def lock(self, operation: str, timeout: float = 0.0) -> AbstractContextManager[LockInfo]:
+        """A context manager holding this state's lock for `operation` (e.g. "apply")."""
+        return StateLock(self.lock_path).held(operation, timeout)
+
+    def read(self) -> State:
+        """The state on disk, or a fresh one (new lineage, serial 0) when there is no file.
+
+        The caller gets its own copy: changing it does not change the store's snapshot.
+        """
+        data, identity = self._read_bytes()
+        if data is None:
+            state = State()
+            self._persisted, self._identity = State(lineage=state.lineage), None
+            return state
+        source, recovery = str(self.path), self._recovery_advice()
+        with _collector_paused():
+            snapshot = fileformat.parse(data, source, recovery)
+            state = fileformat.parse(data, source, recovery)
+        self._persisted, self._identity = snapshot, identity
+        return state
+
+    def write(self, state: State) -> State:
+        """Persist `state` if its content changed, as serial = persisted serial + 1.
+
+        Returns the persisted copy (sharing nothing with `state`), or `state` itself when
+        nothing changed. Refuses a state of another lineage, and a file changed on disk
+        since it was read.
+        """
+        persisted = self._baseline(state)
+        with _collector_paused():
+            return self._persist_if_changed(state, persisted)
+
+    def _persist_if_changed(self, state: State, persisted: State) -> State:
+        if state.lineage != persisted.lineage:
+            raise StateError(
+                f"refusing to write a state of lineage {state.lineage} over {self.path}, "
+                f"which holds lineage {persisted.lineage}: they are different states. "
+                "Check that the command uses the right state file."
+            )
+        if persisted.content_equal(state):
+            return state
+        self._check_unchanged_on_disk(persisted)
+        document = fileformat.to_document(
+            state.model_copy(
+                update={
+                    "serial": persisted.serial + 1,
+                    "format_version": fileformat.CURRENT_FORMAT_VERSION,
+                }
+            )
+        )
+        data = fileformat.encode(document)
+        # Two copies that share nothing with `state` nor with each other, so that no
+        # later in-place change can alter the snapshot that decides what changed.
+        written = State.model_validate(document)
+        self._persist(data)
+        self._persisted = State.model_validate_json(data)
+        logger.debug("wrote state %s at serial %d", self.path, written.serial)
+        return written
+
+    def _baseline(self, state: State) -> State:
+        if self._persisted is None:
+            self.read()
+            if self._identity is None:  # no file yet: the first write founds the lineage
+                self._persisted = State(lineage=state.lineage)
+        assert self._persisted is not None
+        return self._persisted
+
+    def _read_bytes(self) -> tuple[bytes | None, _FileIdentity | None]:
+        try:
+            with open(self.path, "rb") as file:
+                return file.read(), _identity(os.fstat(file.fileno()))
+        except FileNotFoundError:
+            return None, None
+        except OSError as exc:
+            raise StateError(f"could not read the state file {self.path}: {exc.strerror}.") from exc
+
+    def _recovery_advice(self) -> str:
+        if self.backup_path.exists():
+            return (
+                f"Restore the previous version from {self.backup_path} (check that it is "
+                "what you expect), or repair the file by hand."
+            )
+        return "Restore it from your own copy of the file, or repair it by hand."
+
+    def _check_unchanged_on_disk(self, persisted: State) -> None:
+        try:
+            current = _identity(os.stat(self.path))
+        except FileNotFoundError:
+            current = None
+        except OSError as exc:
+            raise StateError(
+                f"could not check the state file {self.path}: {exc.strerror}."
+            ) from exc
+        if current != self._identity:
+            raise StateError(
+                f"{self.path} changed on disk since this run read it at serial "
+                f"{persisted.serial}: another run may have written it without the lock. "
+                "Nothing was written; run the command again."
+            )
+
+    def _persist(self, data: bytes) -> None:
+        directory = self.path.parent
+        temp = self._temp_path("")
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            _create_private_file(temp, data)
+            if self._identity is not None:
+                self._save_backup()
+            os.replace(temp, self.path)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise StateError(
+                f"could not write the state to {self.path}: {exc.strerror or exc}. The file "
+                "was not changed."
+            ) from exc
+        except BaseException:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise
+        self._identity = _identity(os.stat(self.path))
+        try:
+            _fsync_directory(directory)
+        except OSError as exc:
+            raise StateError(
+                f"wrote {self.path}, but could not flush its directory to disk: "
+                f"{exc.strerror}. A power loss now could undo the write."
+            ) from exc
+
+    def _save_backup(self) -> None:
+        temp = self._temp_path(".backup")
+        try:
+            _link_or_copy(self.path, temp)
+            os.replace(temp, self.backup_path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise
+
+    def _temp_path(self, suffix: str) -> Path:
+        return self.path.with_name(f".{self.path.name}{suffix}.{secrets.token_hex(6)}.tmp")
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector around work that allocates many acyclic objects.
+
+    A large state is hundreds of thousands of small dicts; without this, collections
+    triggered by the allocations take about 40% of a write (measured: 65 ms -> 38 ms
+    for 10,000 resources). Nothing here creates reference cycles.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _identity(stat: os.stat_result) -> _FileIdentity:
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def _create_private_file(path: Path, data: bytes) -> None:
+    """Create `path`, which must not exist, mode 0600 whatever the umask, with `data` on disk."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    with open(fd, "wb") as file:
+        os.fchmod(fd, 0o600)
+        file.write(data)
+        file.flush()
+        os.fsync(fd)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """Make `target` a 0600 copy of `source`: a hard link where the file system allows one."""
+    try:
+        os.link(source, target)
+    except OSError as exc:
+        if exc.errno not in _NO_HARD_LINKS:
+            raise
+        _create_private_file(target, source.read_bytes())
+        return
+    # The link shares the old state's inode, which is about to become only the backup.
+    os.chmod(target, 0o600)
+
+
+def _fsync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno != errno.EINVAL:  # some file systems cannot sync a directory
+            raise
+    finally:
+        os.close(fd)

@@ -1,0 +1,251 @@
+"""The state lock: `flock` on a dedicated file beside the state, naming its holder.
+
+Ownership is the kernel's `flock` on an open file description kept for the life of
+the lock, so a holder that dies in any way (even SIGKILL) releases it. The lock file is
+never replaced or deleted: doing so would let two processes lock two different inodes.
+After locking, the holder writes who it is into the file; a contender reads that record
+to say who holds the lock. A record whose process is gone is only a leftover: the
+`flock` decides, never the file's content.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import getpass
+import json
+import os
+import re
+import socket
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from cccform import __version__
+from cccform.errors import StateError, StateLockedError
+
+FIRST_RETRY_DELAY = 0.05
+MAX_RETRY_DELAY = 1.0
+HOLDER_RECORD_GRACE = 0.25
+"""How long a contender waits for a new holder to write its record before giving up on it."""
+
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
+_PLAIN_SECONDS = re.compile(r"\d+(?:\.\d+)?")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+
+
+class LockInfo(BaseModel):
+    """Who holds the lock: written into the lock file by the holder, read by contenders."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    id: str
+    who: str
+    host: str
+    pid: int
+    operation: str
+    since: str
+    version: str
+
+    def describe(self) -> str:
+        """One line naming the holder, for error messages."""
+        return (
+            f"{self.who}@{self.host} (pid {self.pid}, cccform {self.version}), running "
+            f"'{self.operation}' since {self.since} (lock id {self.id})"
+        )
+
+
+class StateLock:
+    """An exclusive lock on one state, held through `lock_path`.
+
+    Two StateLock objects exclude each other even inside one process. Not thread-safe.
+    """
+
+    def __init__(self, lock_path: Path) -> None:
+        self.lock_path = Path(lock_path)
+        self._fd: int | None = None
+        self._info: LockInfo | None = None
+
+    @property
+    def info(self) -> LockInfo | None:
+        """This lock's holder record while it is held, else None."""
+        return self._info
+
+    def acquire(self, operation: str, timeout: float = 0.0) -> LockInfo:
+        """Take the lock for `operation`, waiting up to `timeout` seconds (0: do not wait).
+
+        Raises StateLockedError naming the holder when the lock stays taken, and
+        StateError when the lock file itself cannot be used.
+        """
+        if not timeout >= 0:
+            raise ValueError(f"lock timeout must be 0 or more seconds, not {timeout}")
+        if self._fd is not None:
+            raise RuntimeError(f"{self.lock_path} is already held by this StateLock")
+        deadline = time.monotonic() + timeout
+        delays = _retry_delays()
+        while True:
+            fd = self._try_lock()
+            if fd is not None:
+                return self._record_holder(fd, operation)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise StateLockedError(self._locked_message(timeout))
+            time.sleep(min(next(delays), remaining))
+
+    def release(self) -> None:
+        """Clear the holder record and unlock. Does nothing when not held."""
+        fd, self._fd, self._info = self._fd, None, None
+        if fd is None:
+            return
+        try:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    @contextlib.contextmanager
+    def held(self, operation: str, timeout: float = 0.0) -> Iterator[LockInfo]:
+        """Hold the lock for the duration of a `with` block."""
+        info = self.acquire(operation, timeout)
+        try:
+            yield info
+        finally:
+            self.release()
+
+    def _try_lock(self) -> int | None:
+        fd = self._open()
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            os.close(fd)
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                return None
+            raise StateError(f"could not lock {self.lock_path}: {exc.strerror}.") from exc
+        return fd
+
+    def _open(self) -> int:
+        try:
+            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError as exc:
+            raise StateError(
+                f"could not open the lock file {self.lock_path}: {exc.strerror}. Check that "
+                "the directory exists and that you may write to it."
+            ) from exc
+        with contextlib.suppress(OSError):  # another user's file: its mode is theirs
+            os.fchmod(fd, 0o600)
+        return fd
+
+    def _record_holder(self, fd: int, operation: str) -> LockInfo:
+        info = LockInfo(
+            id=str(uuid.uuid4()),
+            who=_user_name(),
+            host=socket.gethostname(),
+            pid=os.getpid(),
+            operation=operation,
+            since=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            version=__version__,
+        )
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, info.model_dump_json().encode(), 0)
+            os.fsync(fd)
+        except OSError as exc:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+            raise StateError(
+                f"could not record the lock holder in {self.lock_path}: {exc.strerror}."
+            ) from exc
+        self._fd, self._info = fd, info
+        return info
+
+    def _locked_message(self, timeout: float) -> str:
+        holder = self._read_holder()
+        who = holder.describe() if holder else "another process that has not said who it is yet"
+        if timeout > 0:
+            advice = (
+                f"It was still locked after waiting {_format_duration(timeout)}; wait for it "
+                "to finish, or retry with a longer --lock-timeout."
+            )
+        else:
+            advice = "Wait for it to finish, or retry with --lock-timeout 5m."
+        return f"the state is locked by {who} (lock file {self.lock_path}). {advice}"
+
+    def _read_holder(self) -> LockInfo | None:
+        # A new holder writes its record just after locking: give it a moment.
+        deadline = time.monotonic() + HOLDER_RECORD_GRACE
+        while True:
+            holder = read_holder(self.lock_path)
+            if holder is not None or time.monotonic() >= deadline:
+                return holder
+            time.sleep(0.02)
+
+
+def read_holder(lock_path: Path) -> LockInfo | None:
+    """The holder record in `lock_path`, or None if absent, unreadable or left by a dead process.
+
+    This does not say whether the lock is held: only `flock` does.
+    """
+    try:
+        data = Path(lock_path).read_bytes()
+        info = LockInfo.model_validate(json.loads(data))
+    except (OSError, ValueError, ValidationError):
+        return None
+    if info.host == socket.gethostname() and not _process_exists(info.pid):
+        return None
+    return info
+
+
+def parse_duration(text: str) -> float:
+    """Seconds in a duration: "250ms", "30s", "5m", "1h", "1m30s"; a plain number is seconds."""
+    value = text.strip()
+    if _PLAIN_SECONDS.fullmatch(value):
+        return float(value)
+    parts = _DURATION_PART.findall(value)
+    if parts and "".join(number + unit for number, unit in parts) == value:
+        return sum(float(number) * _UNIT_SECONDS[unit] for number, unit in parts)
+    raise ValueError(
+        f"invalid duration {text!r}: use a number of seconds, or a number with a unit "
+        "(ms, s, m, h), for example 250ms, 30s, 5m, 1h or 1m30s"
+    )
+
+
+def _retry_delays() -> Iterator[float]:
+    delay = FIRST_RETRY_DELAY
+    while True:
+        yield delay
+        delay = min(delay * 2, MAX_RETRY_DELAY)
+
+
+def _format_duration(seconds: float) -> str:
+    if seconds < 1:
+        return f"{seconds * 1000:g}ms"
+    minutes, rest = divmod(seconds, 60)
+    if minutes and not rest:
+        return f"{minutes:g}m"
+    return f"{minutes:g}m{rest:g}s" if minutes else f"{rest:g}s"
+
+
+def _user_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name and no passwd entry, as in some containers
+        return f"uid-{os.getuid()}"
+
+
+def _process_exists(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: it exists, under another user
+        return True
+    return True

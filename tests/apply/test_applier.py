@@ -1,0 +1,227 @@
+"""The applier against the embedded emulation: ordering, waits, failures, state, intents."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cccform.apply.applier import ApplyOptions, apply_plan
+from cccform.apply.observer import SilentObserver
+from cccform.apply.result import StepStatus
+from cccform.config.models import Config, InstanceConfig, LoadedConfig, LocalProviderConfig
+from cccform.plan.models import Action, Plan
+from cccform.plan.planner import plan
+from cccform.plan.refresh import refresh
+from cccform.providers.base import InstanceSpec
+from cccform.providers.ccc import CccProvider
+from cccform.providers.local import make_local_provider
+from cccform.state.local import LocalStateStore
+from cccform.state.models import PendingCreate, State
+
+FAST = ApplyOptions(first_poll=0.05, max_poll_interval=0.2)
+
+
+def instance(n: int, **extra: Any) -> InstanceConfig:
+    values: dict[str, Any] = {
+        "name": f"Center {n:04d}",
+        "access_path": f"acme-{n:04d}",
+        "description": f"center {n}",
+        "phone_numbers": (f"0571{n:08d}",),
+        "admins": ("248613806810701",),
+        "deletion_protection": False,
+    }
+    return InstanceConfig(**{**values, **extra})
+
+
+def loaded(tmp_path: Path, instances: dict[str, InstanceConfig]) -> LoadedConfig:
+    return LoadedConfig(Config(instances=instances), tmp_path, [], {})
+
+
+class RecordingStore(LocalStateStore):
+    """The real store, remembering every persisted snapshot."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.snapshots: list[State] = []
+
+    def write(self, state: State) -> State:
+        written = super().write(state)
+        self.snapshots.append(written.model_copy(deep=True))
+        return written
+
+
+@pytest.fixture
+def provider(tmp_path: Path) -> CccProvider:
+    made = make_local_provider(LocalProviderConfig(create_seconds=0.3), tmp_path)
+    yield made  # type: ignore[misc]
+    made.close()
+
+
+def make_plan(
+    tmp_path: Path,
+    provider: CccProvider,
+    store: LocalStateStore,
+    instances: dict[str, InstanceConfig],
+) -> tuple[Plan, State]:
+    state = store.read()
+    result = plan(
+        loaded(tmp_path, instances), state, refresh(provider), state_exists=store.path.exists()
+    )
+    return result, state
+
+
+def run(
+    tmp_path: Path,
+    provider: CccProvider,
+    store: LocalStateStore,
+    instances: dict[str, InstanceConfig],
+    **kwargs: Any,
+) -> Any:
+    planned, state = make_plan(tmp_path, provider, store, instances)
+    return apply_plan(
+        planned,
+        store,
+        state,
+        provider,
+        SilentObserver(),
+        options=kwargs.pop("options", FAST),
+        **kwargs,
+    )
+
+
+def test_creations_are_polled_together(tmp_path: Path, provider: CccProvider) -> None:
+    store = RecordingStore(tmp_path / "state.json")
+    wanted = {f"c{n}": instance(n) for n in range(30)}
+    result = run(tmp_path, provider, store, wanted)
+    assert result.complete
+    assert sorted(store.read().resources) == sorted(f"instance.c{n}" for n in range(30))
+    # 30 creations of 0.3 s, polled with one List call per round: a handful of rounds,
+    # not one wait per instance.
+    assert provider.calls.counts["CreateInstance"] == 30
+    assert provider.calls.counts["ListInstances"] <= 12
+
+
+def test_next_plan_after_apply_is_empty(tmp_path: Path, provider: CccProvider) -> None:
+    store = LocalStateStore(tmp_path / "state.json")
+    wanted = {"a": instance(1, conversation_analysis=True), "b": instance(2)}
+    assert run(tmp_path, provider, store, wanted).complete
+    again, _ = make_plan(tmp_path, provider, store, wanted)
+    assert again.changes == [] and again.errors == []
+
+
+def test_intents_are_durable_before_any_create_call(tmp_path: Path) -> None:
+    store = LocalStateStore(tmp_path / "state.json")
+    inner = make_local_provider(LocalProviderConfig(create_seconds=0), tmp_path)
+    seen: list[dict[str, PendingCreate]] = []
+    original = inner.create_instance
+
+    def checking_create(spec: InstanceSpec) -> None:
+        seen.append(LocalStateStore(store.path).read().pending)
+        original(spec)
+
+    inner.create_instance = checking_create  # type: ignore[method-assign]
+    result = run(tmp_path, inner, store, {"a": instance(1), "b": instance(2)})
+    assert result.complete
+    assert all({"instance.a", "instance.b"} <= set(p) for p in seen) and len(seen) == 2
+    assert store.read().pending == {}
+
+
+def test_state_is_saved_after_each_completed_step(tmp_path: Path, provider: CccProvider) -> None:
+    store = RecordingStore(tmp_path / "state.json")
+    run(tmp_path, provider, store, {"a": instance(1), "b": instance(2, description="x")})
+    store.snapshots.clear()
+    run(
+        tmp_path,
+        provider,
+        store,
+        {"a": instance(1, description="new a")},
+        options=ApplyOptions(parallelism=1, first_poll=0.05, max_poll_interval=0.2),
+    )
+    # the update of a, then the deletion of b, each persisted as it completed
+    assert len(store.snapshots) >= 2
+    first = store.snapshots[0]
+    assert first.resources["instance.a"].attributes["description"] == "new a"
+    assert "instance.b" in first.resources
+    assert "instance.b" not in store.snapshots[-1].resources
+
+
+def test_failed_step_skips_dependents_and_not_independent_steps(
+    tmp_path: Path, provider: CccProvider
+) -> None:
+    # someone else's instance holds the access path: AlreadyExists, and no intent of ours
+    provider.create_instance(InstanceSpec("Not Ours", "acme-0001", "", (), ("1",)))
+    store = LocalStateStore(tmp_path / "state.json")
+    wanted = {"taken": instance(1, conversation_analysis=True), "free": instance(2)}
+    planned, state = make_plan(tmp_path, provider, store, wanted)
+    result = apply_plan(planned, store, state, provider, SilentObserver(), options=FAST)
+    status = {(o.change.address, o.change.action): o for o in result.outcomes}
+    failed = status[("instance.taken", Action.CREATE)]
+    assert failed.status is StepStatus.FAILED
+    assert failed.message is not None and "not managed by this state" in failed.message
+    assert status[("instance.taken", Action.ENABLE_QA)].status is StepStatus.SKIPPED
+    assert status[("instance.free", Action.CREATE)].status is StepStatus.DONE
+    assert not result.complete
+    assert "instance.taken" not in store.read().resources
+
+
+def test_already_exists_is_adopted_when_an_earlier_intent_is_ours(
+    tmp_path: Path, provider: CccProvider
+) -> None:
+    store = LocalStateStore(tmp_path / "state.json")
+    wanted = {"a": instance(1)}
+    planned, state = make_plan(tmp_path, provider, store, wanted)  # plans a plain create
+    # an earlier run recorded the intent and its create went through, unseen by the plan
+    state.pending["instance.a"] = PendingCreate(access_path="acme-0001", name="Center 0001")
+    state = store.write(state)
+    provider.create_instance(
+        InstanceSpec(
+            "Center 0001", "acme-0001", "center 1", ("057100000001",), ("248613806810701",)
+        )
+    )
+    result = apply_plan(planned, store, state, provider, SilentObserver(), options=FAST)
+    assert result.complete
+    assert store.read().resources["instance.a"].remote_id == "acme-0001"
+    assert len([i for i in provider.list_instances() if i.access_path == "acme-0001"]) == 1
+
+
+def test_deletion_waits_until_the_instance_is_gone(tmp_path: Path, provider: CccProvider) -> None:
+    store = LocalStateStore(tmp_path / "state.json")
+    run(tmp_path, provider, store, {"a": instance(1)})
+    result = run(tmp_path, provider, store, {})
+    assert result.complete
+    assert provider.list_instances() == [] and store.read().resources == {}
+
+
+def test_cancel_starts_nothing_new(tmp_path: Path, provider: CccProvider) -> None:
+    store = LocalStateStore(tmp_path / "state.json")
+    cancel = threading.Event()
+    cancel.set()
+    result = run(tmp_path, provider, store, {"a": instance(1), "b": instance(2)}, cancel=cancel)
+    assert result.interrupted
+    assert {o.status for o in result.outcomes} == {StepStatus.NOT_STARTED}
+    assert "CreateInstance" not in provider.calls.counts
+    assert set(store.read().pending) == {"instance.a", "instance.b"}  # intents are harmless
+
+
+def test_interrupted_wait_is_finished_by_the_next_apply(tmp_path: Path) -> None:
+    slow = make_local_provider(LocalProviderConfig(create_seconds=1.0), tmp_path)
+    store = LocalStateStore(tmp_path / "state.json")
+    cancel = threading.Event()
+
+    class CancelAfterCreate(SilentObserver):
+        def step_started(self, change: Any) -> None:
+            threading.Timer(0.3, cancel.set).start()
+
+    planned, state = make_plan(tmp_path, slow, store, {"a": instance(1)})
+    result = apply_plan(
+        planned, store, state, slow, CancelAfterCreate(), options=FAST, cancel=cancel
+    )
+    assert result.interrupted
+    assert [o.status for o in result.outcomes] == [StepStatus.INTERRUPTED]
+    again = run(tmp_path, slow, store, {"a": instance(1)})
+    assert again.complete and again.outcomes[0].change.resume
+    assert slow.calls.counts["CreateInstance"] == 1
+    slow.close()

@@ -1,0 +1,102 @@
+"""Running cccform the way a user does: in-process for speed, or as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cccform.cli.main import main
+from cccform.emulation.engine import CccEmulation
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> Any:
+        return json.loads(self.out)
+
+
+def write(directory: Path, name: str, text: str) -> Path:
+    path = directory / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip())
+    return path
+
+
+def instance_yaml(key: str, n: int, **fields: Any) -> str:
+    values: dict[str, Any] = {
+        "name": f"Center {n:04d}",
+        "access_path": f"acme-{n:04d}",
+        "description": f"center {n}",
+        "phone_numbers": [f"0571{n:08d}"],
+        "admins": ["248613806810701"],
+        "deletion_protection": False,
+    }
+    values.update(fields)
+    lines = [f"  {key}:"] + [f"    {k}: {json.dumps(v)}" for k, v in values.items()]
+    return "\n".join(lines) + "\n"
+
+
+def config(directory: Path, *instances: str, name: str = "cccform.yaml") -> Path:
+    body = "instances:\n" + "".join(instances) if instances else "instances: {}\n"
+    return write(directory, name, body)
+
+
+class Cli:
+    """In-process runs of `cccform` in one configuration directory."""
+
+    def __init__(
+        self, directory: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        self.directory = directory
+        self.capsys = capsys
+        self.monkeypatch = monkeypatch
+        monkeypatch.chdir(directory)
+        monkeypatch.setenv("CCCFORM_LOCAL_CREATE_SECONDS", "0")
+        monkeypatch.delenv("CCCFORM_LOG", raising=False)
+
+    def __call__(self, *args: str) -> Run:
+        self.capsys.readouterr()
+        code = main(list(args))
+        captured = self.capsys.readouterr()
+        return Run(code, captured.out, captured.err)
+
+    def emulation(self) -> CccEmulation:
+        """The same emulated control plane cccform uses here, for changes outside cccform."""
+        return CccEmulation(self.directory / ".cccform", create_seconds=0)
+
+
+def spawn(
+    directory: Path, *args: str, env: dict[str, str] | None = None, **kwargs: Any
+) -> subprocess.Popen[str]:
+    """`cccform ARGS` as a separate process (for signals, locks and crashes)."""
+    full_env = {**os.environ, "CCCFORM_LOCAL_CREATE_SECONDS": "0", **(env or {})}
+    return subprocess.Popen(
+        [sys.executable, "-m", "cccform", *args],
+        cwd=directory,
+        env=full_env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kwargs,
+    )
+
+
+def run_process(
+    directory: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> Run:
+    process = spawn(directory, *args, env=env)
+    out, err = process.communicate(timeout=timeout)
+    return Run(process.returncode, out, err)

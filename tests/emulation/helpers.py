@@ -1,0 +1,99 @@
+"""Helpers shared by the emulation tests (also imported by worker processes)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cccform.emulation import CccEmulation
+from cccform.errors import ApiError
+
+ADMIN = "248613806810701"
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: float = 1_700_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def create_params(
+    domain: str = "acme-support",
+    *,
+    name: str = "Support Center",
+    admins: list[str] | None = None,
+    numbers: list[str] | None = None,
+    description: str | None = None,
+) -> dict[str, str]:
+    """CreateInstance wire parameters, as the SDK would send them."""
+    params = {
+        "Name": name,
+        "DomainName": domain,
+        "AdminRamIdList": json.dumps(admins if admins is not None else [ADMIN]),
+    }
+    if numbers is not None:
+        params["NumberList"] = json.dumps(numbers)
+    if description is not None:
+        params["Description"] = description
+    return params
+
+
+def rows(data_dir: Path, sql: str, *args: object) -> list[sqlite3.Row]:
+    conn = sqlite3.connect(data_dir / "ccc.sqlite3")
+    conn.row_factory = sqlite3.Row
+    try:
+        return conn.execute(sql, args).fetchall()
+    finally:
+        conn.close()
+
+
+def error_of(emu: CccEmulation, action: str, params: dict[str, str]) -> tuple[str, int]:
+    with pytest.raises(ApiError) as exc:
+        emu.handle(action, params)
+    return exc.value.code, exc.value.http_status
+
+
+def get(emu: CccEmulation, instance_id: str) -> dict[str, Any]:
+    data: dict[str, Any] = emu.handle("GetInstance", {"InstanceId": instance_id})
+    return data
+
+
+def page(emu: CccEmulation, number: int = 1, size: int = 100) -> dict[str, Any]:
+    data: dict[str, Any] = emu.handle(
+        "ListInstances", {"PageNumber": str(number), "PageSize": str(size)}
+    )
+    return data
+
+
+def created(emu: CccEmulation, clock: FakeClock, domain: str, **kwargs: Any) -> str:
+    """Create an instance and let its creation finish."""
+    emu.handle("CreateInstance", create_params(domain, **kwargs))
+    clock.advance(30)
+    return domain
+
+
+def create_many(data_dir: str, prefix: str, count: int) -> list[str]:
+    """Worker: create `count` instances with its own emulation; returns error codes met."""
+    errors: list[str] = []
+    emulation = CccEmulation(Path(data_dir), create_seconds=0)
+    try:
+        for i in range(count):
+            params = create_params(f"{prefix}-{i:05d}", numbers=[f"0571{prefix[-2:]}{i:06d}"])
+            try:
+                emulation.handle("CreateInstance", params)
+            except ApiError as exc:
+                errors.append(exc.code)
+    finally:
+        emulation.close()
+    return errors

@@ -1,0 +1,81 @@
+"""Golden plans: a folder per case under tests/golden/.
+
+Each case holds `config/` (the YAML), optionally `state.json` (the starting state) and
+`live.json` (what the control plane reports), and the expected outputs `plan.txt` (human
+view), `plan.json` (JSON view) and, when the plan is rejected, `errors.txt`.
+
+To regenerate after a deliberate change of output, run
+    CCCFORM_UPDATE_GOLDEN=1 pytest tests/plan/test_golden.py
+and review the diff before committing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from cccform.config.loader import load_config
+from cccform.plan.planner import plan
+from cccform.plan.refresh import LiveInventory
+from cccform.providers.base import LiveInstance
+from cccform.render.json_view import plan_document
+from cccform.render.plan_view import render_plan, render_rejections
+from cccform.render.style import Style
+from cccform.state.fileformat import parse
+from cccform.state.models import State
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden"
+CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "config").is_dir())
+UPDATE = os.environ.get("CCCFORM_UPDATE_GOLDEN") == "1"
+FIXED_LINEAGE = "00000000-0000-0000-0000-000000000000"
+
+
+def _live(case: Path) -> LiveInventory:
+    path = case / "live.json"
+    items = json.loads(path.read_text()) if path.exists() else []
+    instances = [
+        LiveInstance(
+            **{
+                **item,
+                "phone_numbers": tuple(item["phone_numbers"]),
+                "admins": tuple(item["admins"]),
+            }
+        )
+        for item in items
+    ]
+    return LiveInventory({i.instance_id: i for i in instances})
+
+
+def _check(path: Path, actual: str) -> None:
+    if UPDATE:
+        if actual:
+            path.write_text(actual)
+        else:
+            path.unlink(missing_ok=True)
+        return
+    expected = path.read_text() if path.exists() else ""
+    assert actual == expected, f"{path} differs; see the module docstring to regenerate"
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_golden_plan(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = GOLDEN / name
+    monkeypatch.chdir(case)
+    loaded = load_config(Path("config"))
+    state_file = case / "state.json"
+    exists = state_file.exists()
+    state = (
+        parse(state_file.read_bytes(), str(state_file)) if exists else State(lineage=FIXED_LINEAGE)
+    )
+    doc = plan_document(plan(loaded, state, _live(case), state_exists=exists))
+    _check(case / "plan.json", json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    _check(case / "plan.txt", render_plan(doc, Style(color=False)))
+    _check(case / "errors.txt", render_rejections(doc, Style(color=False)))
+
+
+def test_every_case_has_expectations() -> None:
+    for name in CASES:
+        assert (GOLDEN / name / "plan.json").exists() or UPDATE, name
