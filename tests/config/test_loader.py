@@ -654,7 +654,7 @@ def test_errors_inside_an_alias_point_at_the_alias() -> None:
     )
     write("a.yaml", text)
     assert [(p[0], p[1]) for p in problems("a.yaml")] == [
-        ("a.yaml:5:29", "instances.a.admins[1]"),
+        ("a.yaml:5:30", "instances.a.admins[1]"),
         ("a.yaml:9:13", "instances.b.admins[1]"),
     ]
 
