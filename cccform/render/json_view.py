@@ -42,6 +42,6 @@ def apply_document(plan: Plan, result: ApplyResult) -> dict[str, Any]:
         "forgotten": result.forgotten,
         "summary": {
             "done": {action.value: n for action, n in result.done_counts().items()},
-            **counts,
+            "steps": counts,
         },
     }

@@ -1,0 +1,54 @@
+"""The approval prompt and the Ctrl-C handler, as units."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+
+import pytest
+
+from cccform.cli.confirm import confirm_plan
+from cccform.cli.interrupt import graceful_interrupt
+from cccform.plan.models import Action, Change, Plan, PriorState
+
+PRIOR = PriorState(lineage="L", serial=1, existed=True)
+DELETE = Change(
+    address="instance.a", action=Action.DELETE, remote_id="acme-a", before={"access_path": "acme-a"}
+)
+
+
+def answer(monkeypatch: pytest.MonkeyPatch, text: str) -> io.StringIO:
+    monkeypatch.setattr("sys.stdin", io.StringIO(text))
+    return io.StringIO()
+
+
+@pytest.mark.parametrize(
+    ("typed", "approved"), [("yes\n", True), ("y\n", False), ("YES\n", False), ("", False)]
+)
+def test_only_yes_approves(monkeypatch: pytest.MonkeyPatch, typed: str, approved: bool) -> None:
+    err = answer(monkeypatch, typed)
+    assert confirm_plan(Plan(prior_state=PRIOR), err) is approved
+    assert "Only 'yes' will be accepted to approve." in err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("typed", "approved"), [("yes\nacme-a\n", True), ("yes\nacme-b\n", False), ("yes\n", False)]
+)
+def test_deletions_ask_for_the_access_path(
+    monkeypatch: pytest.MonkeyPatch, typed: str, approved: bool
+) -> None:
+    err = answer(monkeypatch, typed)
+    assert confirm_plan(Plan(changes=[DELETE], prior_state=PRIOR), err) is approved
+    assert "Type its access path (acme-a) to confirm: " in err.getvalue()
+
+
+def test_first_interrupt_only_sets_the_event() -> None:
+    err = io.StringIO()
+    before = signal.getsignal(signal.SIGINT)
+    with graceful_interrupt(err) as cancel:
+        assert not cancel.is_set()
+        os.kill(os.getpid(), signal.SIGINT)
+        assert cancel.wait(5)
+    assert "No new steps will start" in err.getvalue()
+    assert signal.getsignal(signal.SIGINT) is before
