@@ -254,3 +254,25 @@ def test_api_calls_are_logged_when_asked(cli: Cli) -> None:
     cli.monkeypatch.setenv("CCCFORM_LOG_PATH", str(log))
     cli("plan")
     assert "cccform.api: call ListInstances PageNumber=1 PageSize=100" in log.read_text()
+
+
+def test_apply_json_is_printed_for_every_outcome(cli: Cli) -> None:
+    config(cli.directory, instance_yaml("a", 1))
+    cli("apply", "--auto-approve")
+    unchanged = cli("apply", "--auto-approve", "--json")
+    assert unchanged.code == 0
+    assert unchanged.json()["apply"] is None and unchanged.json()["plan"]["changes"] == []
+    config(cli.directory)
+    refused = cli("apply", "--auto-approve", "--json")
+    assert refused.code == 3
+    assert refused.json()["plan"]["errors"][0]["kind"] == "delete_not_allowed"
+
+
+def test_corrupt_state_is_an_error_exit_1(cli: Cli) -> None:
+    config(cli.directory, instance_yaml("a", 1))
+    cli("apply", "--auto-approve")
+    (cli.directory / "cccform.state.json").write_text("{ not json")
+    run = cli("plan")
+    assert run.code == 1
+    assert "cccform.state.json is damaged" in run.err
+    assert "Restore the previous version from" in run.err and ".backup" in run.err

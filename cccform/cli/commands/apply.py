@@ -82,7 +82,7 @@ def apply(
                 plan = saved.plan
             else:
                 plan = plan_workspace(workspace, provider, state, state_exists=exists)
-            code = _review(
+            code, reviewed = _review(
                 ctx,
                 plan,
                 as_json,
@@ -91,17 +91,14 @@ def apply(
                 from_file=from_file,
             )
             if code is not None:
+                if as_json:
+                    _write_json(ctx, reviewed, None)
                 return code
             result = _run(ctx, store, plan, state, provider, parallelism, as_json)
         finally:
             provider.close()
     if as_json:
-        ctx.out.write(
-            json.dumps(
-                {"plan": plan_document(plan), "apply": apply_document(plan, result)}, indent=2
-            )
-            + "\n"
-        )
+        _write_json(ctx, plan, result)
     else:
         ctx.out.write(render_result(result, ctx.style()))
     if result.interrupted:
@@ -117,24 +114,36 @@ def _review(
     interactive: bool,
     allow_delete: bool,
     from_file: bool,
-) -> int | None:
-    """Show the plan and get approval. Returns an exit code to stop with, or None to go on."""
+) -> tuple[int | None, Plan]:
+    """Show the plan and get approval.
+
+    Returns an exit code to stop with (or None to go on), and the plan as reviewed (with
+    the refusals of deletions added, when there were any).
+    """
     if not as_json and not from_file:
         show_plan(ctx, plan, as_json=False)
     if plan.errors:
         if as_json or from_file:
             ctx.err.write(render_rejections(plan_document(plan), ctx.style(ctx.err)))
-        return PLAN_REJECTED
+        return PLAN_REJECTED, plan
     if not plan.has_changes:
-        return OK
+        return OK, plan
     if plan.deletions and not interactive and not allow_delete:
         refused = plan.model_copy(update={"errors": [_not_allowed(c) for c in plan.deletions]})
         ctx.err.write(render_rejections(plan_document(refused), ctx.style(ctx.err)))
-        return PLAN_REJECTED
+        return PLAN_REJECTED, refused
     if interactive and not confirm_plan(plan, ctx.err):
         ctx.err.write("\nApply cancelled.\n")
-        return ERROR
-    return None
+        return ERROR, plan
+    return None, plan
+
+
+def _write_json(ctx: Context, plan: Plan, result: ApplyResult | None) -> None:
+    doc = {
+        "plan": plan_document(plan),
+        "apply": None if result is None else apply_document(plan, result),
+    }
+    ctx.out.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 
 
 def _not_allowed(change: Change) -> Rejection:
