@@ -14,6 +14,7 @@ from cccform import __version__
 from cccform.cli import exit_codes
 from cccform.cli.commands.apply import apply
 from cccform.cli.commands.plan import plan
+from cccform.cli.commands.schema import schema
 from cccform.cli.commands.show import show, state
 from cccform.cli.commands.validate import validate
 from cccform.cli.context import Context
@@ -41,7 +42,7 @@ def cli(click_ctx: click.Context, no_color: bool) -> None:
     click_ctx.obj = Context(no_color=no_color)
 
 
-for command in (validate, plan, apply, show, state):
+for command in (validate, plan, apply, show, state, schema):
     cli.add_command(command)
 
 

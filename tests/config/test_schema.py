@@ -1,13 +1,15 @@
-"""The committed JSON schema matches the models."""
+"""The JSON schema: its shape, its stable text, and the committed copy is up to date.
+
+Printing, writing and checking it are `cccform schema` (tests/cli/test_schema_command.py).
+"""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import pytest
+from cccform.config.schema import SCHEMA_PATH, build_schema, render_schema
 
-from cccform.config.schema import REGENERATE, SCHEMA_PATH, build_schema, main, render_schema
+REGENERATE = "cccform schema --write schemas/cccform.schema.json"
 
 
 def test_committed_schema_is_up_to_date() -> None:
@@ -35,19 +37,3 @@ def test_rendering_is_stable() -> None:
     assert text.endswith("}\n")
     assert text == json.dumps(json.loads(text), indent=2, sort_keys=True) + "\n"
     assert render_schema() == text
-
-
-def test_write_then_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    target = tmp_path / "schemas" / "cccform.schema.json"
-    assert main(["--check", "--path", str(target)]) == 1
-    assert capsys.readouterr().err == f"{target} is out of date; run: {REGENERATE}\n"
-    assert main(["--write", "--path", str(target)]) == 0
-    assert target.read_text(encoding="utf-8") == render_schema()
-    assert main(["--check", "--path", str(target)]) == 0
-    target.write_text("{}\n", encoding="utf-8")
-    assert main(["--check", "--path", str(target)]) == 1
-
-
-def test_without_flags_prints_the_schema(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([]) == 0
-    assert capsys.readouterr().out == render_schema()
