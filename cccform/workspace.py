@@ -10,8 +10,9 @@ from cccform.config.models import LoadedConfig, LocalProviderConfig, LocalStateC
 from cccform.errors import StalePlanError
 from cccform.plan.models import Plan
 from cccform.plan.planfile import SavedPlan
+from cccform.plan.planner import contents_to_read
 from cccform.plan.planner import plan as make_plan
-from cccform.plan.refresh import refresh
+from cccform.plan.refresh import refresh, refresh_contents
 from cccform.providers.ccc import CccProvider
 from cccform.providers.registry import make_provider
 from cccform.state.local import LocalStateStore
@@ -63,6 +64,7 @@ def plan_workspace(
     """Refresh, then plan. The caller holds the state lock."""
     assert workspace.loaded is not None
     live = refresh(provider)
+    live = refresh_contents(provider, live, contents_to_read(workspace.loaded, state, live))
     return make_plan(workspace.loaded, state, live, state_exists=state_exists)
 
 

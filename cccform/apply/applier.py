@@ -8,13 +8,15 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
+from cccform.apply.content_steps import run_content_step
+from cccform.apply.instance_steps import StepCall, run_step
 from cccform.apply.ledger import Ledger
 from cccform.apply.observer import ApplyObserver
 from cccform.apply.result import ApplyResult, StepOutcome, StepStatus
-from cccform.apply.steps import StepCall, run_step
+from cccform.apply.schedule import Step, build_steps
 from cccform.errors import CccformError
-from cccform.plan.models import Action, Change, Plan
-from cccform.providers.base import CREATING, RELEASED, RUNNING, LiveInstance, Provider
+from cccform.plan.models import Action, Change, Plan, ResourceType
+from cccform.providers.base import CREATING, RELEASED, RUNNING, Caller, LiveInstance, Provider
 from cccform.state.models import State
 from cccform.state.store import StateStore
 
@@ -39,14 +41,16 @@ class _Waiting:
 
 @dataclass
 class _Run:
-    """Bookkeeping of one apply (main thread only)."""
+    """Bookkeeping of one apply (main thread only). Keys are step keys, except `outcomes`,
+    `started` and `parts_left`, which are by change key."""
 
-    pending: dict[str, Change]
+    pending: dict[str, Step]
     blocked_by: dict[str, set[str]]
-    in_flight: dict[Future[StepCall], Change] = field(default_factory=dict)
+    in_flight: dict[Future[StepCall | dict[str, str]], Step] = field(default_factory=dict)
     waiting: dict[str, _Waiting] = field(default_factory=dict)
     started: dict[str, float] = field(default_factory=dict)
     outcomes: dict[str, StepOutcome] = field(default_factory=dict)
+    parts_left: dict[str, int] = field(default_factory=dict)
 
 
 def apply_plan(
@@ -92,11 +96,15 @@ class _Applier:
         self.cancel = cancel
         self.clock = clock
         self.earlier_intents = frozenset(ledger.state.pending)
-        keys = {change.key for change in plan.changes}
+        steps = build_steps(plan.changes)
         self.run_state = _Run(
-            pending={change.key: change for change in plan.changes},
-            blocked_by={c.key: {d for d in c.depends_on if d in keys} for c in plan.changes},
+            pending={step.key: step for step in steps},
+            blocked_by={step.key: set(step.depends_on) for step in steps},
         )
+        for step in steps:
+            for change in step.changes:
+                parts = self.run_state.parts_left
+                parts[change.key] = parts.get(change.key, 0) + 1
         self.poll_interval = options.first_poll
         self.next_poll = 0.0
         self.poll: Future[list[LiveInstance]] | None = None
@@ -146,20 +154,30 @@ class _Applier:
             self._report_waits()
             self.ledger.save()
 
-    def _ready(self) -> list[Change]:
+    def _ready(self) -> list[Step]:
         run = self.run_state
         return [run.pending[k] for k in sorted(run.pending) if not run.blocked_by[k]]
 
     def _start_ready(self, workers: ThreadPoolExecutor) -> None:
         run = self.run_state
-        for change in self._ready():
+        for step in self._ready():
             if len(run.in_flight) >= self.options.parallelism:
                 return
-            del run.pending[change.key]
-            run.started[change.key] = self.clock()
-            self.observer.step_started(change)
-            future = workers.submit(run_step, change, self.provider, self.earlier_intents)
-            run.in_flight[future] = change
+            del run.pending[step.key]
+            for change in step.changes:
+                if change.key not in run.started:
+                    run.started[change.key] = self.clock()
+                    self.observer.step_started(change)
+            run.in_flight[self._submit(workers, step)] = step
+
+    def _submit(self, workers: ThreadPoolExecutor, step: Step) -> Future[StepCall | dict[str, str]]:
+        if step.kind == ResourceType.INSTANCE.value:
+            (change,) = step.changes
+            return workers.submit(run_step, change, self.provider, self.earlier_intents)
+        instance = step.changes[0].instance
+        ids = self.ledger.remote_ids(f"instance.{instance}.")  # ids made by earlier steps
+        caller: Caller = self.provider  # type: ignore[assignment]
+        return workers.submit(run_content_step, step, caller, ids)
 
     def _wait_timeout(self) -> float:
         timeout = 0.2  # wake up often enough to notice Ctrl-C
@@ -169,16 +187,23 @@ class _Applier:
 
     # -- completion of calls ------------------------------------------------
 
-    def _finish_call(self, future: Future[StepCall]) -> None:
-        change = self.run_state.in_flight.pop(future)
+    def _finish_call(self, future: Future[StepCall | dict[str, str]]) -> None:
+        step = self.run_state.in_flight.pop(future)
         try:
             call = future.result()
         except CccformError as error:
-            self._fail(change, str(error))
+            self._fail_step(step, str(error))
             return
         except Exception as error:  # a bug or an unexpected transport failure: keep going
-            self._fail(change, f"unexpected error: {error!r}")
+            self._fail_step(step, f"unexpected error: {error!r}")
             return
+        if isinstance(call, dict):
+            for change, part in step.parts:
+                self.ledger.content_done(change, part, call.get(change.address))
+                self._part_done(change)
+            self._step_done(step)
+            return
+        (change,) = step.changes
         if call.wait:
             now = self.clock()
             self.run_state.waiting[change.key] = _Waiting(change, now, call.adopted, now)
@@ -187,7 +212,8 @@ class _Applier:
             self.ledger.updated(change)
         elif change.action is Action.ENABLE_QA:
             self.ledger.qa_enabled(change)
-        self._done(change)
+        self._part_done(change)
+        self._step_done(step)
 
     # -- waiting for asynchronous creation and deletion ----------------------
 
@@ -217,27 +243,31 @@ class _Applier:
             if live is not None and (found is None or found.status == RELEASED):
                 del self.run_state.waiting[key]
                 self.ledger.deleted(change)
-                self._done(change)
+                self._part_done(change)
+                self._unblock(key)
             elif elapsed > self.options.delete_timeout:
                 del self.run_state.waiting[key]
-                self._fail(change, f"still not deleted after {elapsed:.0f}s")
+                self._fail(change, f"still not deleted after {elapsed:.0f}s", key)
             return
         if found is not None and found.status == RUNNING:
             del self.run_state.waiting[key]
             self._created(change, found)
         elif found is not None and found.status != CREATING:
             del self.run_state.waiting[key]
-            self._fail(change, f"the instance is {found.status}, not RUNNING")
+            self._fail(change, f"the instance is {found.status}, not RUNNING", key)
         elif live is not None and found is None and waiting.adopted:
             del self.run_state.waiting[key]
             self._fail(
                 change,
                 f"access path {change.remote_id!r} exists but not in this account; "
                 "it is not managed by this state. Choose another access_path.",
+                key,
             )
         elif elapsed > self.options.create_timeout:
             del self.run_state.waiting[key]
-            self._fail(change, f"still {CREATING} after {elapsed:.0f}s; the next apply resumes it")
+            self._fail(
+                change, f"still {CREATING} after {elapsed:.0f}s; the next apply resumes it", key
+            )
 
     def _created(self, change: Change, found: LiveInstance) -> None:
         wanted = str((change.after or {}).get("description", found.description))
@@ -245,11 +275,12 @@ class _Applier:
             try:
                 self.provider.modify_instance(found.instance_id, wanted)
             except CccformError as error:
-                self._fail(change, str(error))
+                self._fail(change, str(error), change.key)
                 return
             found = LiveInstance(**{**found.__dict__, "description": wanted})
         self.ledger.created(change, found)
-        self._done(change)
+        self._part_done(change)
+        self._unblock(change.key)
 
     def _report_waits(self) -> None:
         now = self.clock()
@@ -263,39 +294,60 @@ class _Applier:
     def _elapsed(self, change: Change) -> float:
         return self.clock() - self.run_state.started.get(change.key, self.clock())
 
-    def _done(self, change: Change) -> None:
+    def _part_done(self, change: Change) -> None:
+        run = self.run_state
+        run.parts_left[change.key] -= 1
+        if run.parts_left[change.key] > 0 or change.key in run.outcomes:
+            return
         elapsed = self._elapsed(change)
-        self.run_state.outcomes[change.key] = StepOutcome(change, StepStatus.DONE, None, elapsed)
-        for blockers in self.run_state.blocked_by.values():
-            blockers.discard(change.key)
+        run.outcomes[change.key] = StepOutcome(change, StepStatus.DONE, None, elapsed)
         self.observer.step_finished(change, elapsed)
 
-    def _fail(self, change: Change, message: str) -> None:
+    def _step_done(self, step: Step) -> None:
+        self._unblock(step.key)
+
+    def _unblock(self, step_key: str) -> None:
+        for blockers in self.run_state.blocked_by.values():
+            blockers.discard(step_key)
+
+    def _fail_step(self, step: Step, message: str) -> None:
+        for change in step.changes:
+            self._fail(change, message, None)
+        self._skip_dependents(step.key)
+
+    def _fail(self, change: Change, message: str, step_key: str | None) -> None:
         outcome = StepOutcome(change, StepStatus.FAILED, message, self._elapsed(change))
         self.run_state.outcomes[change.key] = outcome
         self.observer.step_failed(change, message)
-        self._skip_dependents(change.key)
+        if step_key is not None:
+            self._skip_dependents(step_key)
 
     def _skip_dependents(self, failed: str) -> None:
         run = self.run_state
         for key in sorted(run.pending):
-            if failed in run.blocked_by[key]:
-                change = run.pending.pop(key)
-                because = f"it depends on {failed.replace(':', ' ')}, which failed"
-                run.outcomes[key] = StepOutcome(change, StepStatus.SKIPPED, because)
-                self.observer.step_skipped(change, because)
-                self._skip_dependents(key)
+            if failed not in run.blocked_by[key]:
+                continue
+            step = run.pending.pop(key)
+            because = f"it depends on {failed.replace(':', ' ')}, which failed"
+            for change in step.changes:
+                if change.key not in run.outcomes:
+                    run.outcomes[change.key] = StepOutcome(change, StepStatus.SKIPPED, because)
+                    self.observer.step_skipped(change, because)
+            self._skip_dependents(key)
 
     def _result(self) -> ApplyResult:
         run = self.run_state
-        for key, waiting in run.waiting.items():
-            run.outcomes[key] = StepOutcome(
+        for waiting in run.waiting.values():
+            run.outcomes[waiting.change.key] = StepOutcome(
                 waiting.change,
                 StepStatus.INTERRUPTED,
                 "interrupted while waiting; the next apply finishes it",
             )
-        for key, change in run.pending.items():
-            run.outcomes[key] = StepOutcome(change, StepStatus.NOT_STARTED, "not started")
+        for change in self.plan.changes:
+            if change.key not in run.outcomes:
+                run.outcomes[change.key] = StepOutcome(
+                    change, StepStatus.NOT_STARTED, "not started"
+                )
         ordered = [run.outcomes[c.key] for c in self.plan.changes if c.key in run.outcomes]
         return ApplyResult(
             outcomes=ordered,

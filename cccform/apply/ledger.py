@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cccform.plan.models import Change, Forget
+from cccform.apply.schedule import Part
+from cccform.plan.models import Action, Change, Forget
 from cccform.providers.base import LiveInstance
 from cccform.state.models import PendingCreate, ResourceState, State
 from cccform.state.store import StateStore
@@ -25,6 +26,9 @@ class Ledger:
 
     def forget(self, entries: list[Forget]) -> None:
         for entry in entries:
+            prefix = f"{entry.address}."
+            for address in [a for a in self.state.resources if a.startswith(prefix)]:
+                del self.state.resources[address]
             self.state.resources.pop(entry.address, None)
             self.state.pending.pop(entry.address, None)
             self.dirty = True
@@ -72,6 +76,45 @@ class Ledger:
             self.dirty = True
 
     def deleted(self, change: Change) -> None:
+        """An instance is gone, and everything that lived in it."""
+        prefix = f"{change.address}."
+        for address in [a for a in self.state.resources if a.startswith(prefix)]:
+            del self.state.resources[address]
         self.state.resources.pop(change.address, None)
         self.state.pending.pop(change.address, None)
         self.dirty = True
+
+    def content_done(self, change: Change, part: Part, remote_id: str | None) -> None:
+        """One step's share of a change to what lives in an instance has been made."""
+        after: dict[str, Any] = dict(change.after or {})
+        if change.action is Action.DELETE:
+            self.state.resources.pop(change.address, None)
+        elif change.action is Action.CREATE:
+            self.state.resources[change.address] = ResourceState(
+                remote_id=str(remote_id or change.remote_id),
+                attributes=after,
+                deletion_protection=False,
+            )
+        else:
+            resource = self.state.resources.get(change.address)
+            if resource is None:  # adopted: start from what exists
+                resource = ResourceState(
+                    remote_id=str(change.remote_id),
+                    attributes=dict(change.before or {}),
+                    deletion_protection=False,
+                )
+                self.state.resources[change.address] = resource
+            for field in _fields(part, after):
+                resource.attributes[field] = after[field]
+        self.dirty = True
+
+    def remote_ids(self, prefix: str) -> dict[str, str]:
+        return {a: r.remote_id for a, r in self.state.resources.items() if a.startswith(prefix)}
+
+
+def _fields(part: Part, after: dict[str, Any]) -> list[str]:
+    if part is Part.SKILLS:
+        return ["skills"]
+    if part is Part.PROFILE:
+        return [f for f in after if f != "skills"]
+    return list(after)

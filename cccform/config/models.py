@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from cccform.diagnostics import FieldPath, SourceLocation
 
@@ -21,9 +21,95 @@ PhoneNumber = Annotated[str, StringConstraints(pattern=PHONE_NUMBER_PATTERN)]
 AdminId = Annotated[str, StringConstraints(pattern=ADMIN_ID_PATTERN)]
 AddressKey = Annotated[str, StringConstraints(pattern=ADDRESS_KEY_PATTERN)]
 
+SKILL_GROUP_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
+LOGIN_NAME_PATTERN = r"^[A-Za-z0-9._-]{4,64}$"
+FLOW_NAME_PATTERN = r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9_.\u4e00-\u9fff-]{0,63}$"
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+MOBILE_PATTERN = r"^\+?[0-9]{5,20}$"
+
+SkillGroupName = Annotated[str, StringConstraints(pattern=SKILL_GROUP_NAME_PATTERN)]
+LoginName = Annotated[str, StringConstraints(pattern=LOGIN_NAME_PATTERN)]
+FlowName = Annotated[str, StringConstraints(pattern=FLOW_NAME_PATTERN)]
+SkillLevel = Annotated[int, Field(ge=1, le=10)]
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class SkillGroupConfig(_Strict):
+    """A skill group (`instances.<key>.skill_groups.<name>`); the name is its identity."""
+
+    display_name: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(
+        description="Editable; 1-64 characters."
+    )
+    description: Description = Field(default="", description="Editable; at most 256 characters.")
+    media_type: Literal["AUDIO", "CHAT", "VIDEO"] = Field(
+        default="AUDIO", description="AUDIO, CHAT or VIDEO; immutable."
+    )
+
+
+class AgentConfig(_Strict):
+    """An agent (`instances.<key>.agents.<login name>`); the login name is its identity."""
+
+    display_name: Annotated[str, StringConstraints(min_length=1, max_length=128)] = Field(
+        description="Editable; 1-128 characters."
+    )
+    email: Annotated[str, StringConstraints(pattern=EMAIL_PATTERN, max_length=128)] = Field(
+        description="Required; receives the logon details; immutable."
+    )
+    mobile: Annotated[str, StringConstraints(pattern=MOBILE_PATTERN)] | None = Field(
+        default=None, description="Editable; a quoted string of digits."
+    )
+    role: Literal["Admin", "Manager", "Agent"] = Field(
+        default="Agent", description="Admin, Manager or Agent; editable."
+    )
+    work_mode: Literal["ON_SITE", "OFF_SITE", "OFFICE_PHONE"] = Field(
+        default="ON_SITE", description="ON_SITE, OFF_SITE or OFFICE_PHONE; editable."
+    )
+    skills: dict[SkillGroupName, SkillLevel] = Field(
+        default_factory=dict,
+        description="Skill group name -> level 1-10 (1 is the strongest); editable; at most 100.",
+        max_length=100,
+    )
+
+
+class FlowConfig(_Strict):
+    """A contact flow (IVR) (`instances.<key>.flows.<name>`); the name is its identity."""
+
+    type: Literal["MAIN_FLOW", "SUB_FLOW", "SURVEY_FLOW"] = Field(
+        default="MAIN_FLOW", description="MAIN_FLOW, SUB_FLOW or SURVEY_FLOW; immutable."
+    )
+    description: Description = Field(default="", description="Editable.")
+    definition_file: str | None = Field(
+        default=None,
+        description="A JSON file holding the console's flow definition (a JSON object, at most "
+        "1 MiB), relative to the directory of this YAML file; give this or definition.",
+    )
+    definition: dict[str, Any] | None = Field(
+        default=None,
+        description="The console's flow definition, inline; give this or definition_file.",
+    )
+
+    @model_validator(mode="after")
+    def _one_definition(self) -> FlowConfig:
+        if (self.definition is None) == (self.definition_file is None):
+            raise ValueError("give exactly one of definition_file or definition")
+        return self
+
+
+class NumberConfig(_Strict):
+    """The routing of one of the instance's numbers (`instances.<key>.numbers."<number>"`)."""
+
+    usage: Literal["Inbound", "Outbound", "Bidirection"] = Field(
+        default="Bidirection", description="Inbound, Outbound or Bidirection."
+    )
+    flow: FlowName | None = Field(
+        default=None, description="The declared flow that inbound calls to this number reach."
+    )
+    skill_groups: tuple[SkillGroupName, ...] = Field(
+        default=(), description="Declared skill groups that use this number."
+    )
 
 
 class InstanceConfig(_Strict):
@@ -53,6 +139,20 @@ class InstanceConfig(_Strict):
     deletion_protection: bool = Field(
         default=True,
         description="While true (as last applied), cccform refuses to delete the instance.",
+    )
+    skill_groups: dict[SkillGroupName, SkillGroupConfig] = Field(
+        default_factory=dict, description="Skill groups, by name."
+    )
+    agents: dict[LoginName, AgentConfig] = Field(
+        default_factory=dict, description="Agents, by login name."
+    )
+    flows: dict[FlowName, FlowConfig] = Field(
+        default_factory=dict, description="Contact flows (IVR), by name."
+    )
+    numbers: dict[PhoneNumber, NumberConfig] = Field(
+        default_factory=dict,
+        description="Routing of the instance's phone numbers, by number: each key is one of "
+        "phone_numbers, quoted.",
     )
 
 

@@ -28,3 +28,17 @@ def _normalise(field: str, value: Any) -> Any:
         items = list(value)
         return sorted(items) if field in UNORDERED_FIELDS else items
     return value
+
+
+def changed_paths(before: Any, after: Any, limit: int = 8) -> list[str]:
+    """Where two JSON documents differ, as readable paths (`activities[1].text`)."""
+    paths: list[str] = []
+    for report in DeepDiff(before, after).values():
+        paths += [_readable(str(path)) for path in report]
+    return sorted(set(paths))[:limit]
+
+
+def _readable(path: str) -> str:
+    text = path.removeprefix("root")
+    text = text.replace("']['", ".").replace("['", ".").replace("']", "")
+    return text.lstrip(".") or "(the whole document)"

@@ -6,6 +6,11 @@ import json
 from typing import Any
 
 IMMUTABLE_INSTANCE_FIELDS = ("name", "access_path", "phone_numbers")
+PLATFORM_DEFAULTS = (
+    "the platform also creates administrators (admins, or you when none are given), a default "
+    "skill group and a default IVR flow that the numbers route to; cccform leaves them alone "
+    "unless you declare them"
+)
 
 
 def show(value: Any) -> str:
@@ -66,4 +71,27 @@ def protected(address: str) -> tuple[str, str]:
 def delete_not_allowed(address: str, access_path: str) -> tuple[str, str]:
     message = f"{address} ({access_path}) would be deleted, and deletion was not allowed"
     hint = "review the plan, then run again with --allow-delete to allow deletions."
+    return message, hint
+
+
+def content_immutable(kind: str, name: str, field: str, before: Any, after: Any) -> tuple[str, str]:
+    label = kind.replace("_", " ")
+    message = (
+        f"{field} of {label} {name!r} cannot change after it is created "
+        f"({show(before)} -> {show(after)})"
+    )
+    hint = (
+        f"put back {field}: {show(before)}. For another {field}, declare a new {label} under "
+        "another name and remove this one (a deliberate deletion)."
+    )
+    return message, hint
+
+
+def in_use(address: str, users: list[str]) -> tuple[str, str]:
+    shown = ", ".join(users[:5]) + (f" and {len(users) - 5} more" if len(users) > 5 else "")
+    message = f"{address} would be deleted but is still used by {shown}, which the plan keeps"
+    hint = (
+        "move those users to something that stays (in the CCC console, or by declaring them), "
+        "or keep this object in the configuration."
+    )
     return message, hint

@@ -22,6 +22,17 @@ class RejectionKind(StrEnum):
     ONE_WAY = "one_way"
     PROTECTED = "protected"
     DELETE_NOT_ALLOWED = "delete_not_allowed"
+    IN_USE = "in_use"
+
+
+class ResourceType(StrEnum):
+    """What an address names. The order is the order of the plan output within an instance."""
+
+    INSTANCE = "instance"
+    SKILL_GROUP = "skill_group"
+    FLOW = "flow"
+    AGENT = "agent"
+    NUMBER = "number"
 
 
 class Drift(StrEnum):
@@ -46,9 +57,13 @@ class Change(_Frozen):
 
     address: str
     action: Action
+    resource_type: ResourceType = ResourceType.INSTANCE
+    instance: str | None = None
+    instance_id: str | None = None
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
     changed_fields: list[str] = Field(default_factory=list)
+    details: dict[str, list[str]] = Field(default_factory=dict)
     remote_id: str | None = None
     drift: Drift | None = None
     drift_fields: list[str] = Field(default_factory=list)
@@ -80,10 +95,19 @@ class Rejection(_Frozen):
 
 
 class Forget(_Frozen):
-    """A managed object already gone from the control plane: apply only drops it from state."""
+    """An object apply only drops from state: gone from the control plane, or no longer managed."""
 
     address: str
     remote_id: str
+    reason: str = "deleted outside cccform"
+
+
+class Impact(_Frozen):
+    """What the plan will mean for the call center, beyond the objects it changes."""
+
+    instance: str
+    kind: str
+    message: str
 
 
 class PriorState(_Frozen):
@@ -101,6 +125,8 @@ class Plan(_Frozen):
     changes: list[Change] = Field(default_factory=list)
     errors: list[Rejection] = Field(default_factory=list)
     forget: list[Forget] = Field(default_factory=list)
+    impacts: list[Impact] = Field(default_factory=list)
+    notes: list[Impact] = Field(default_factory=list)
     prior_state: PriorState
 
     @property

@@ -6,21 +6,25 @@ from typing import Any
 
 from cccform.config.models import InstanceConfig, LoadedConfig
 from cccform.plan import messages
+from cccform.plan.contents import ContentsPlanner, InstanceContext, kinds_to_read
 from cccform.plan.diff import changed_fields
+from cccform.plan.impacts import instance_impacts
 from cccform.plan.models import (
     Action,
     Change,
     Drift,
     Forget,
+    Impact,
     Location,
     Plan,
     PriorState,
     Rejection,
     RejectionKind,
+    ResourceType,
     step_key,
 )
 from cccform.plan.refresh import LiveInventory
-from cccform.providers.base import LiveInstance
+from cccform.providers.base import CREATING, LiveInstance
 from cccform.state.models import ResourceState, State
 
 INSTANCE_PREFIX = "instance."
@@ -49,8 +53,36 @@ def plan(loaded: LoadedConfig, state: State, live: LiveInventory, *, state_exist
     for key, instance in loaded.config.instances.items():
         builder.plan_declared(key, instance)
     builder.plan_undeclared()
+    for key, instance in loaded.config.instances.items():
+        builder.plan_contents(key, instance)
     prior = PriorState(lineage=state.lineage, serial=state.serial, existed=state_exists)
     return builder.build(prior)
+
+
+def contents_to_read(
+    loaded: LoadedConfig, state: State, live: LiveInventory
+) -> dict[str, frozenset[ResourceType]]:
+    """Which kinds to read in which existing instances: only what is declared or managed."""
+    wanted: dict[str, frozenset[ResourceType]] = {}
+    for key, instance in loaded.config.instances.items():
+        current = _existing_instance(key, instance, state, live)
+        if current is None or current.status == CREATING:
+            continue
+        kinds = kinds_to_read(instance, state.resources, key)
+        if kinds:
+            wanted[current.instance_id] = kinds
+    return wanted
+
+
+def _existing_instance(
+    key: str, instance: InstanceConfig, state: State, live: LiveInventory
+) -> LiveInstance | None:
+    address = instance_address(key)
+    managed = state.resources.get(address)
+    if managed is not None:
+        return live.get(managed.remote_id)
+    pending = state.pending.get(address)
+    return live.get(pending.access_path) if pending is not None else None
 
 
 class _PlanBuilder:
@@ -61,13 +93,59 @@ class _PlanBuilder:
         self.changes: list[Change] = []
         self.errors: list[Rejection] = []
         self.forget: list[Forget] = []
+        self.impacts: list[Impact] = []
+        self.notes: list[Impact] = []
 
     def build(self, prior: PriorState) -> Plan:
+        kinds = {kind: index for index, kind in enumerate(ResourceType)}
         order = {action: index for index, action in enumerate(Action)}
-        changes = sorted(self.changes, key=lambda c: (c.address, order[c.action]))
+        changes = sorted(
+            self.changes,
+            key=lambda c: (c.instance or "", kinds[c.resource_type], c.address, order[c.action]),
+        )
         errors = sorted(self.errors, key=lambda e: (e.address, e.field))
         forget = sorted(self.forget, key=lambda f: f.address)
-        return Plan(changes=changes, errors=errors, forget=forget, prior_state=prior)
+        return Plan(
+            changes=changes,
+            errors=errors,
+            forget=forget,
+            impacts=self.impacts,
+            notes=self.notes,
+            prior_state=prior,
+        )
+
+    # -- what lives inside declared instances ---------------------------------
+
+    def plan_contents(self, key: str, instance: InstanceConfig) -> None:
+        address = instance_address(key)
+        create = next(
+            (c for c in self.changes if c.address == address and c.action is Action.CREATE), None
+        )
+        current = _existing_instance(key, instance, self.state, self.live)
+        if create is not None:
+            instance_id = str(create.remote_id)
+        elif current is not None:
+            instance_id = current.instance_id
+        else:
+            return
+        context = InstanceContext(
+            key=key,
+            instance=instance,
+            instance_id=instance_id,
+            live=None if create is not None else self.live.contents.get(instance_id),
+            managed=self.state.resources,
+            instance_create_key=create.key if create is not None else None,
+        )
+        planned = ContentsPlanner(self.loaded, context).plan()
+        self.changes += planned.changes
+        self.errors += planned.errors
+        self.forget += planned.forget
+        touched = [c for c in self.changes if c.instance == key]
+        self.impacts += instance_impacts(key, instance, context.live, touched)
+        if create is not None and not create.resume:
+            self.notes.append(
+                Impact(instance=key, kind="platform_defaults", message=messages.PLATFORM_DEFAULTS)
+            )
 
     # -- declared instances -------------------------------------------------
 
@@ -109,6 +187,7 @@ class _PlanBuilder:
         create = Change(
             address=address,
             action=Action.CREATE,
+            instance=key,
             after=desired_attributes(instance),
             remote_id=resume_id or instance.access_path,
             drift=drift,
@@ -124,6 +203,7 @@ class _PlanBuilder:
         self.changes.append(
             Change(
                 address=address,
+                instance=address.removeprefix(INSTANCE_PREFIX),
                 action=Action.ENABLE_QA,
                 before={"conversation_analysis": False},
                 after={"conversation_analysis": True},
@@ -164,6 +244,7 @@ class _PlanBuilder:
             self.changes.append(
                 Change(
                     address=address,
+                    instance=address.removeprefix(INSTANCE_PREFIX),
                     action=Action.UPDATE,
                     before={f: before[f] for f in fields},
                     after={f: after[f] for f in fields},
@@ -288,6 +369,7 @@ class _PlanBuilder:
         self.changes.append(
             Change(
                 address=address,
+                instance=address.removeprefix(INSTANCE_PREFIX),
                 action=Action.DELETE,
                 before=before,
                 remote_id=remote_id,

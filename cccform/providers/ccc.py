@@ -45,13 +45,14 @@ class CccProvider:
 
     def list_instances(self) -> list[LiveInstance]:
         qa = self._qa_status()
-        return [_live_instance(item, qa) for item in self._pages("ListInstances", {})]
+        return [_live_instance(item, qa) for item in self.pages("ListInstances", {})]
 
     def _qa_status(self) -> dict[str, bool] | None:
         self.calls.add("console:ConversationAnalysisStatus")
         return self.console.conversation_analysis_status()
 
-    def _pages(self, action: str, params: dict[str, str]) -> Iterator[dict[str, Any]]:
+    def pages(self, action: str, params: dict[str, str]) -> Iterator[dict[str, Any]]:
+        """Every item of a paginated List operation, 100 per call."""
         page = 1
         seen = 0
         while True:

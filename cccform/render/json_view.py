@@ -16,6 +16,8 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "changes": body["changes"],
         "errors": body["errors"],
         "forget": body["forget"],
+        "impacts": body["impacts"],
+        "notes": body["notes"],
         "summary": plan.summary(),
         "prior_state": body["prior_state"],
     }

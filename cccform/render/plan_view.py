@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import textwrap
 from typing import Any
 
 from cccform.render.style import Style
@@ -23,8 +24,14 @@ HEADERS = {
 }
 
 
+MAX_VALUE = 72
+
+
 def value(item: Any) -> str:
-    return json.dumps(item, ensure_ascii=False)
+    text = json.dumps(item, ensure_ascii=False)
+    if isinstance(item, dict) and len(text) > MAX_VALUE:
+        return f"{text[: MAX_VALUE - 5]}...}} ({len(text)} characters of JSON)"
+    return text
 
 
 def render_plan(doc: dict[str, Any], style: Style) -> str:
@@ -41,11 +48,40 @@ def render_plan(doc: dict[str, Any], style: Style) -> str:
     lines += _legend(changes, style)
     lines.append("cccform will perform the following actions:")
     lines.append("")
-    for change in changes:
-        lines += _change(change, style)
-        lines.append("")
+    grouped = _by_instance(changes)
+    for instance, group in grouped.items():
+        if len(grouped) > 1 or any(c["resource_type"] != "instance" for c in group):
+            lines.append(style(f"## instance.{instance}", "bold"))
+            lines.append("")
+        for change in group:
+            lines += _change(change, style)
+            lines.append("")
+        lines += _impacts(instance, doc.get("impacts", []), doc.get("notes", []))
     lines.append(style(summary_line(doc["summary"]), "bold"))
     return "\n".join(lines) + "\n"
+
+
+def _by_instance(changes: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for change in changes:
+        grouped.setdefault(change.get("instance") or "", []).append(change)
+    return grouped
+
+
+def _impacts(
+    instance: str, impacts: list[dict[str, Any]], notes: list[dict[str, Any]]
+) -> list[str]:
+    mine = [i["message"] for i in impacts if i["instance"] == instance]
+    said = [n["message"] for n in notes if n["instance"] == instance]
+    lines: list[str] = []
+    if mine:
+        lines.append(f"  Impact on instance.{instance}:")
+        lines += [f"    - {message}" for message in mine]
+    for message in said:
+        lines += textwrap.wrap(
+            f"Note: {message}.", width=92, initial_indent="  ", subsequent_indent="        "
+        )
+    return [*lines, ""] if lines else []
 
 
 def summary_line(summary: dict[str, int]) -> str:
@@ -88,20 +124,24 @@ def _change(change: dict[str, Any], style: Style) -> list[str]:
 
 def _attributes(change: dict[str, Any], style: Style) -> list[str]:
     action = change["action"]
-    if action == "create":
+    if action == "create" or (action == "update" and change["before"] is None):
         rows = [("+", key, value(val)) for key, val in sorted(change["after"].items())]
     elif action == "delete":
         rows = [("-", key, value(val)) for key, val in sorted(change["before"].items())]
     else:
-        rows = [
-            ("~", key, f"{value(change['before'][key])} -> {value(change['after'][key])}")
-            for key in change["changed_fields"]
-        ]
+        rows = [_update_row(change, key) for key in change["changed_fields"]]
     width = max((len(key) for _, key, _ in rows), default=0)
     colors = {"+": "green", "-": "red", "~": "yellow"}
     return [
         f"      {style(mark, colors[mark])} {key.ljust(width)} = {text}" for mark, key, text in rows
     ]
+
+
+def _update_row(change: dict[str, Any], key: str) -> tuple[str, str, str]:
+    paths = change.get("details", {}).get(key)
+    if paths:
+        return "~", key, f"(changed at {', '.join(paths)})"
+    return "~", key, f"{value(change['before'][key])} -> {value(change['after'][key])}"
 
 
 def render_rejections(doc: dict[str, Any], style: Style) -> str:

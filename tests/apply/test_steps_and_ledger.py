@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from cccform.apply.instance_steps import run_step
 from cccform.apply.ledger import Ledger
-from cccform.apply.steps import run_step
 from cccform.errors import ApiError, ProviderError
 from cccform.plan.models import Action, Change, Forget
 from cccform.providers.base import ApiCallCounter, InstanceSpec, LiveInstance

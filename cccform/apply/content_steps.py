@@ -1,0 +1,142 @@
+"""The calls of the steps that change what lives inside an instance. Run in worker threads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cccform.apply.memberships import SkillChange, plan_calls, run_memberships
+from cccform.apply.schedule import Part, Step
+from cccform.errors import ApiError, ProviderError
+from cccform.plan.models import Action, Change, ResourceType
+from cccform.providers import agents, flows, numbers, skill_groups
+from cccform.providers.base import Caller
+
+REMOVE_BATCH = 100
+
+
+def run_content_step(step: Step, caller: Caller, ids: dict[str, str]) -> dict[str, str]:
+    """Make the calls of `step`. Returns the remote ids of objects it created, by address.
+
+    `ids` holds the remote ids the step needs that earlier steps made (e.g. a new flow's id
+    for the numbers that route to it).
+    """
+    if step.kind == "memberships":
+        _memberships(step, caller)
+        return {}
+    if step.kind == "agent_removal":
+        _remove_agents(step, caller)
+        return {}
+    ((change, part),) = step.parts
+    instance_id = _instance_id(change)
+    name = change.address.rsplit(".", 1)[1]
+    kind = change.resource_type
+    if kind is ResourceType.NUMBER:
+        _route_number(change, caller, instance_id, name, ids)
+        return {}
+    if change.action is Action.DELETE:
+        _delete(kind, caller, instance_id, str(change.remote_id))
+        return {}
+    if change.action is Action.CREATE:
+        return {change.address: _create(kind, caller, instance_id, name, _after(change))}
+    _update(kind, caller, instance_id, str(change.remote_id), _after(change), part)
+    return {}
+
+
+def _create(
+    kind: ResourceType, caller: Caller, instance_id: str, name: str, after: dict[str, Any]
+) -> str:
+    try:
+        if kind is ResourceType.SKILL_GROUP:
+            return skill_groups.create_skill_group(caller, instance_id, name, after)
+        if kind is ResourceType.FLOW:
+            return flows.create_flow(caller, instance_id, name, after)
+        return agents.create_agent(caller, instance_id, name, after)
+    except ApiError as error:
+        if not error.code.startswith("AlreadyExists"):
+            raise
+        raise ProviderError(
+            f"{kind.value.replace('_', ' ')} {name!r} already exists in {instance_id} (made "
+            "outside cccform since the plan). Run cccform plan again: it will manage it."
+        ) from error
+
+
+def _update(
+    kind: ResourceType,
+    caller: Caller,
+    instance_id: str,
+    remote_id: str,
+    after: dict[str, Any],
+    part: Part,
+) -> None:
+    if kind is ResourceType.SKILL_GROUP:
+        skill_groups.modify_skill_group(caller, instance_id, remote_id, after)
+    elif kind is ResourceType.FLOW:
+        flows.publish_flow(caller, instance_id, remote_id, after)
+    elif part is not Part.SKILLS:
+        agents.modify_agent(caller, instance_id, remote_id, after)
+
+
+def _delete(kind: ResourceType, caller: Caller, instance_id: str, remote_id: str) -> None:
+    try:
+        if kind is ResourceType.SKILL_GROUP:
+            skill_groups.delete_skill_group(caller, instance_id, remote_id)
+        elif kind is ResourceType.FLOW:
+            flows.delete_flow(caller, instance_id, remote_id)
+    except ApiError as error:
+        if not error.code.startswith("NotExists"):
+            raise
+
+
+def _route_number(
+    change: Change, caller: Caller, instance_id: str, number: str, ids: dict[str, str]
+) -> None:
+    after = _after(change)
+    before = change.before or {}
+    fields = set(change.changed_fields)
+    if {"usage", "flow"} & fields:
+        flow_name = after.get("flow")
+        flow_id = ids.get(f"instance.{change.instance}.flow.{flow_name}") if flow_name else None
+        if flow_name and flow_id is None:
+            raise ProviderError(f"{change.address}: flow {flow_name!r} has no known id")
+        numbers.route_number(caller, instance_id, number, str(after["usage"]), flow_id)
+    if "skill_groups" in fields:
+        wanted, current = set(after["skill_groups"]), set(before.get("skill_groups") or [])
+        if current - wanted:
+            numbers.remove_number_from_groups(caller, instance_id, number, sorted(current - wanted))
+        if wanted - current:
+            numbers.add_number_to_groups(caller, instance_id, number, sorted(wanted - current))
+
+
+def _memberships(step: Step, caller: Caller) -> None:
+    changes = [
+        SkillChange(
+            change.address.rsplit(".", 1)[1],
+            dict((change.before or {}).get("skills") or {}),
+            dict(_after(change)["skills"]),
+        )
+        for change, _ in step.parts
+    ]
+    run_memberships(caller, _instance_id(step.parts[0][0]), plan_calls(changes))
+
+
+def _remove_agents(step: Step, caller: Caller) -> None:
+    instance_id = _instance_id(step.parts[0][0])
+    ids = sorted(str(change.remote_id) for change, _ in step.parts)
+    for start in range(0, len(ids), REMOVE_BATCH):
+        try:
+            agents.remove_agents(caller, instance_id, ids[start : start + REMOVE_BATCH])
+        except ApiError as error:
+            if not error.code.startswith("NotExists"):
+                raise
+
+
+def _instance_id(change: Change) -> str:
+    if change.instance_id is None:
+        raise ProviderError(f"{change.address}: the plan holds no instance id")
+    return change.instance_id
+
+
+def _after(change: Change) -> dict[str, Any]:
+    if change.after is None:
+        raise ProviderError(f"{change.address}: the plan holds no attributes")
+    return change.after

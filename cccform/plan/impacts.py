@@ -1,0 +1,89 @@
+"""What a plan means for calls, beyond the objects it touches. Pure."""
+
+from __future__ import annotations
+
+from cccform.config.models import InstanceConfig
+from cccform.plan.models import Change, Impact, ResourceType
+from cccform.providers.base import LiveContents
+
+
+def instance_impacts(
+    key: str, instance: InstanceConfig, live: LiveContents | None, changes: list[Change]
+) -> list[Impact]:
+    """Impact lines for one instance that the plan changes (none for untouched instances)."""
+    if not changes:
+        return []
+    live = live or LiveContents()
+    impacts = _routing(key, changes, live)
+    impacts += _empty_groups(key, instance, live)
+    impacts += _unreached_flows(key, instance, live)
+    impacts += [
+        Impact(
+            instance=key,
+            kind="agent_without_skill_group",
+            message=f"agent {login} will be in no skill group",
+        )
+        for login, agent in sorted(instance.agents.items())
+        if not agent.skills
+    ]
+    return impacts
+
+
+def _routing(key: str, changes: list[Change], live: LiveContents) -> list[Impact]:
+    found = []
+    for change in changes:
+        if change.resource_type is not ResourceType.NUMBER or not change.after:
+            continue
+        number = change.address.rsplit(".", 1)[1]
+        wanted = change.after.get("flow")
+        if "flow" not in change.changed_fields:
+            continue
+        current = (live.numbers or {}).get(number)
+        if current is None:  # the instance is new: the platform binds it to its default flow
+            was = " (was the platform's default flow)"
+        elif current.flow_name:
+            was = f" (was {current.flow_name})"
+        else:
+            was = " (was no flow)"
+        target = f"flow {wanted}" if wanted else "no flow"
+        found.append(
+            Impact(
+                instance=key, kind="routing", message=f"number {number} will route to {target}{was}"
+            )
+        )
+    return found
+
+
+def _empty_groups(key: str, instance: InstanceConfig, live: LiveContents) -> list[Impact]:
+    members: dict[str, int] = {name: 0 for name in instance.skill_groups}
+    for agent in instance.agents.values():
+        for group in agent.skills:
+            if group in members:
+                members[group] += 1
+    for login, current in (live.agents or {}).items():
+        if login in instance.agents:
+            continue  # declared: its skills are what the configuration says
+        for group in current.skills:
+            if group in members:
+                members[group] += 1
+    return [
+        Impact(
+            instance=key,
+            kind="skill_group_without_agents",
+            message=f"skill group {name} will have no agents",
+        )
+        for name, count in sorted(members.items())
+        if count == 0
+    ]
+
+
+def _unreached_flows(key: str, instance: InstanceConfig, live: LiveContents) -> list[Impact]:
+    reached = {n.flow for n in instance.numbers.values() if n.flow}
+    for number, current in (live.numbers or {}).items():
+        if number not in instance.numbers and current.flow_name:
+            reached.add(current.flow_name)
+    return [
+        Impact(instance=key, kind="unreached_flow", message=f"flow {name} is reached by no number")
+        for name, flow in sorted(instance.flows.items())
+        if flow.type == "MAIN_FLOW" and name not in reached
+    ]
