@@ -34,6 +34,11 @@ def instance_address(key: str) -> str:
     return f"{INSTANCE_PREFIX}{key}"
 
 
+def is_instance_address(address: str) -> bool:
+    """`instance.support`, not `instance.support.agent.alice`."""
+    return address.startswith(INSTANCE_PREFIX) and "." not in address[len(INSTANCE_PREFIX) :]
+
+
 def desired_attributes(instance: InstanceConfig) -> dict[str, Any]:
     """The attributes a create carries, in state's shape."""
     return {
@@ -333,7 +338,7 @@ class _PlanBuilder:
     def plan_undeclared(self) -> None:
         declared = {instance_address(key) for key in self.loaded.config.instances}
         for address, managed in self.state.resources.items():
-            if address in declared:
+            if address in declared or not is_instance_address(address):
                 continue
             current = self.live.get(managed.remote_id)
             if current is None:

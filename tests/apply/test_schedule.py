@@ -1,0 +1,51 @@
+"""Changes become steps: batches and dependencies."""
+
+from __future__ import annotations
+
+from cccform.apply.schedule import Part, build_steps
+from cccform.plan.models import Action, Change, ResourceType
+
+
+def agent(name: str, action: Action, fields: list[str], deps: list[str] | None = None) -> Change:
+    return Change(
+        address=f"instance.s.agent.{name}",
+        action=action,
+        instance="s",
+        instance_id="acme",
+        resource_type=ResourceType.AGENT,
+        changed_fields=fields,
+        remote_id=f"{name}@acme",
+        depends_on=deps or [],
+        before={"skills": {}},
+        after={"skills": {}},
+    )
+
+
+def test_skill_changes_of_an_instance_are_one_step_and_profiles_their_own() -> None:
+    group = Change(
+        address="instance.s.skill_group.g",
+        action=Action.CREATE,
+        instance="s",
+        resource_type=ResourceType.SKILL_GROUP,
+    )
+    steps = {
+        s.key: s
+        for s in build_steps(
+            [
+                group,
+                agent("a", Action.UPDATE, ["skills"], deps=[group.key]),
+                agent("b", Action.UPDATE, ["display_name", "skills"]),
+                agent("c", Action.DELETE, []),
+                agent("d", Action.DELETE, []),
+            ]
+        )
+    }
+    memberships = steps["instance.s:memberships"]
+    assert [(c.address, p) for c, p in memberships.parts] == [
+        ("instance.s.agent.a", Part.SKILLS),
+        ("instance.s.agent.b", Part.SKILLS),
+    ]
+    assert memberships.depends_on == {group.key}
+    assert [p for _, p in steps["instance.s.agent.b:update"].parts] == [Part.PROFILE]
+    assert "instance.s.agent.a:update" not in steps  # skills only: no ModifyUser
+    assert len(steps["instance.s:remove_agents"].parts) == 2
