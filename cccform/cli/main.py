@@ -13,6 +13,7 @@ import click
 from cccform import __version__
 from cccform.cli import exit_codes
 from cccform.cli.commands.apply import apply
+from cccform.cli.commands.emulator import emulator
 from cccform.cli.commands.plan import plan
 from cccform.cli.commands.schema import schema
 from cccform.cli.commands.show import show, state
@@ -42,7 +43,7 @@ def cli(click_ctx: click.Context, no_color: bool) -> None:
     click_ctx.obj = Context(no_color=no_color)
 
 
-for command in (validate, plan, apply, show, state, schema):
+for command in (validate, plan, apply, show, state, schema, emulator):
     cli.add_command(command)
 
 

@@ -1,0 +1,171 @@
+"""`cccform emulator serve`: a real process serving the official SDK, stopped by signals."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import socket
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+from alibabacloud_ccc20200701 import models as ccc_models
+from alibabacloud_ccc20200701.client import Client as CccClient
+from alibabacloud_tea_openapi.exceptions import ClientException, ThrottlingException
+from alibabacloud_tea_openapi.models import Config
+
+from cccform.emulation.engine import CccEmulation
+from tests.cli.harness import Cli, spawn
+
+LISTENING = re.compile(r"^cccform emulator listening on http://(127\.0\.0\.1):(\d+)$")
+
+
+def started(process: subprocess.Popen[str], timeout: float = 30) -> tuple[str, int]:
+    """Wait for the listening line; returns (host, port)."""
+    lines: list[str] = []
+
+    def read() -> None:
+        assert process.stdout is not None
+        lines.append(process.stdout.readline())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(timeout)
+    if not lines or not lines[0]:
+        process.kill()
+        _, err = process.communicate(timeout=10)
+        raise AssertionError(f"no listening line; stderr: {err}")
+    match = LISTENING.match(lines[0].rstrip("\n"))
+    assert match, lines[0]
+    return match.group(1), int(match.group(2))
+
+
+def sdk(host: str, port: int, key: str = "AK", secret: str = "SK") -> CccClient:
+    return CccClient(
+        Config(
+            access_key_id=key,
+            access_key_secret=secret,
+            endpoint=f"{host}:{port}",
+            protocol="http",
+            region_id="cn-shanghai",
+            read_timeout=10000,
+        )
+    )
+
+
+def create(client: CccClient, domain: str) -> None:
+    client.create_instance(
+        ccc_models.CreateInstanceRequest(
+            name="Support Center", domain_name=domain, admin_ram_id_list=json.dumps(["1234"])
+        )
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stop_with", [signal.SIGTERM, signal.SIGINT])
+def test_serve_on_a_free_port_then_stop(tmp_path: Path, stop_with: signal.Signals) -> None:
+    data = tmp_path / "emulator-data"
+    process = spawn(
+        tmp_path, "emulator", "serve", "--port", "0", "--data", str(data), "--create-seconds", "0"
+    )
+    try:
+        host, port = started(process)
+        assert port != 0
+        create(sdk(host, port), "acme-support")
+        listed = sdk(host, port).list_instances(
+            ccc_models.ListInstancesRequest(page_number=1, page_size=10)
+        )
+        assert [item.id for item in listed.body.data.list] == ["acme-support"]
+        process.send_signal(stop_with)
+        _, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+    assert "stopped" in err
+    with CccEmulation(data) as emulation:
+        assert emulation.conversation_analysis_status() == {"acme-support": False}
+
+
+@pytest.mark.slow
+def test_serve_with_keys_and_faults(tmp_path: Path) -> None:
+    process = spawn(
+        tmp_path,
+        "emulator",
+        "serve",
+        "--port",
+        "0",
+        "--access-key-id",
+        "AK",
+        "--access-key-secret",
+        "SK",
+        "--fault-seed",
+        "1",
+        "--throttle-rate",
+        "1",
+        "--throttle-retry-after",
+        "4",
+    )
+    try:
+        host, port = started(process)
+        with pytest.raises(ClientException) as wrong:
+            create(sdk(host, port, secret="nope"), "acme-support")
+        assert wrong.value.code == "SignatureDoesNotMatch"
+        with pytest.raises(ThrottlingException) as throttled:
+            create(sdk(host, port), "acme-support")
+        assert throttled.value.retry_after == 4
+        process.terminate()
+        _, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, err
+    # The default data directory, under the working directory.
+    assert (tmp_path / ".cccform" / "emulator" / "ccc.sqlite3").exists()
+
+
+def test_key_id_needs_its_secret(cli: Cli) -> None:
+    run = cli("emulator", "serve", "--port", "0", "--access-key-id", "AK")
+    assert run.code == 64
+    assert "--access-key-secret" in run.err
+
+
+def test_bad_rate_is_a_usage_error(cli: Cli) -> None:
+    run = cli("emulator", "serve", "--port", "0", "--throttle-rate", "2")
+    assert run.code == 64
+
+
+def test_port_in_use(cli: Cli, tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = cli("emulator", "serve", "--port", str(port), "--data", str(tmp_path / "d"))
+    assert run.code == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in run.err
+
+
+def test_help_lists_the_options(cli: Cli) -> None:
+    run = cli("emulator", "serve", "--help")
+    assert run.code == 0
+    for option in (
+        "--host",
+        "--port",
+        "--data",
+        "--create-seconds",
+        "--access-key-id",
+        "--access-key-secret",
+        "--fault-seed",
+        "--throttle-rate",
+        "--throttle-retry-after",
+        "--throttle-status",
+        "--error-rate",
+        "--commit-then-fail",
+        "--fault-rate",
+    ):
+        assert option in run.out
