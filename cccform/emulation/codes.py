@@ -4,16 +4,26 @@ Codes, HTTP statuses and messages come from the CCC 2020-07-01 common error code
 (see docs ccc-api.md §1 and §4). Where the documentation names no code for a case, the choice is
 written next to the function. How each parameter problem maps to a code:
 
-| problem                                         | code                   | HTTP |
-|-------------------------------------------------|------------------------|------|
-| required parameter absent                       | `Parameter.Null`       | 400  |
-| required text empty or only whitespace          | `Parameter.Blank`      | 400  |
-| required JSON array is `[]`                     | `Parameter.Empty`      | 400  |
-| text too long / number too large                | `Parameter.Maximum`    | 400  |
-| text too short / number too small               | `Parameter.Minimum`    | 400  |
-| boolean not true/false (any case), bad enum     | `Parameter.Enumeration`| 400  |
-| malformed value (characters, JSON, integer)     | `Parameter.Format`     | 400  |
-| unknown action                                  | `InvalidApi.NotFound`  | 404  |
+| problem                                        | code                                  | HTTP |
+|------------------------------------------------|---------------------------------------|------|
+| skill group id unknown in the instance         | `NotExists.SkillGroupId` *            | 404  |
+| skill group name taken                         | `AlreadyExists.SkillGroupId` *        | 409  |
+| skill group with agents/numbers, no Force      | `InUse.SkillGroup` *                  | 400  |
+| user id (or extension) unknown in the instance | `NotExists.UserId` *                  | 404  |
+| login name taken                               | `AlreadyExists.User` *                | 409  |
+| role id not one of the instance's three roles  | `NotExists.RoleId`                    | 404  |
+| membership exists (Add*)                       | `AlreadyExists.SkillLevel`            | 409  |
+| membership missing (Remove*, Modify*Level*)    | `NotExists.SkillLevel`                | 404  |
+| number not in the instance                     | `NotExists.Number` *                  | 404  |
+| number already linked to the skill group       | `AlreadyExists.SkillGroupPhoneNumber` | 409  |
+| number not linked to the skill group           | `NotExists.SkillGroupPhoneNumber`     | 404  |
+| contact flow id unknown in the instance        | `NotExists.ContactFlowId`             | 404  |
+| contact flow name taken in the instance        | `AlreadyExists.ContactFlowName`       | 409  |
+| flow that numbers answer with, no Force        | `InUse.ContactFlow`                   | 400  |
+| draft id is not the flow's open draft          | `NotExists.DraftId`                   | 404  |
+
+`*`: named by the CCC documentation. The others follow the documented families
+(`NotExists.*Id`, `AlreadyExists.*`, and `InUse.*` with HTTP 400 as `InUse.SkillGroup` has).
 """
 
 from __future__ import annotations
@@ -66,6 +76,10 @@ def parameter_format(name: str, expected: str) -> ApiError:
     return ApiError("Parameter.Format", f"The parameter {name} must be {expected}.", 400)
 
 
+def parameter_invalid(name: str, detail: str) -> ApiError:
+    return ApiError("Parameter.Invalid", f"The parameter {name} is invalid. {detail}", 400)
+
+
 def api_not_found(action: str) -> ApiError:
     message = f"Specified api {action} is not found, please check your url and method."
     return ApiError("InvalidApi.NotFound", message, 404)
@@ -97,3 +111,71 @@ def number_in_use(number: str, instance_id: str) -> ApiError:
 def internal_error(detail: str) -> ApiError:
     message = f"An internal error occurred in the service: {detail}"
     return ApiError("InternalService.Common", message, 500)
+
+
+def skill_group_not_found(skill_group_id: str, instance_id: str) -> ApiError:
+    message = f"The skill group ID {skill_group_id} does not exist in instance {instance_id}."
+    return ApiError("NotExists.SkillGroupId", message, 404)
+
+
+def skill_group_exists(skill_group_id: str, instance_id: str) -> ApiError:
+    message = f"Skill group {skill_group_id} already exists in instance {instance_id}."
+    return ApiError("AlreadyExists.SkillGroupId", message, 409)
+
+
+def skill_group_in_use(skill_group_id: str) -> ApiError:
+    return ApiError("InUse.SkillGroup", f"Skill group {skill_group_id} is in use now.", 400)
+
+
+def user_not_found(user_id: str, instance_id: str) -> ApiError:
+    message = f"The user {user_id} does not exist in instance {instance_id}."
+    return ApiError("NotExists.UserId", message, 404)
+
+
+def user_exists(user_id: str, instance_id: str) -> ApiError:
+    message = f"The user {user_id} already exists in instance {instance_id}."
+    return ApiError("AlreadyExists.User", message, 409)
+
+
+def role_not_found(role_id: str, instance_id: str) -> ApiError:
+    message = f"The role {role_id} does not exist in instance {instance_id}."
+    return ApiError("NotExists.RoleId", message, 404)
+
+
+def skill_level_exists(user_id: str, skill_group_id: str) -> ApiError:
+    message = f"The user {user_id} is already a member of skill group {skill_group_id}."
+    return ApiError("AlreadyExists.SkillLevel", message, 409)
+
+
+def skill_level_not_found(user_id: str, skill_group_id: str) -> ApiError:
+    message = f"The user {user_id} is not a member of skill group {skill_group_id}."
+    return ApiError("NotExists.SkillLevel", message, 404)
+
+
+def number_linked(number: str, skill_group_id: str) -> ApiError:
+    message = f"The number {number} is already associated with skill group {skill_group_id}."
+    return ApiError("AlreadyExists.SkillGroupPhoneNumber", message, 409)
+
+
+def number_not_linked(number: str, skill_group_id: str) -> ApiError:
+    message = f"The number {number} is not associated with skill group {skill_group_id}."
+    return ApiError("NotExists.SkillGroupPhoneNumber", message, 404)
+
+
+def flow_not_found(contact_flow_id: str, instance_id: str) -> ApiError:
+    message = f"The contact flow {contact_flow_id} does not exist in instance {instance_id}."
+    return ApiError("NotExists.ContactFlowId", message, 404)
+
+
+def flow_name_taken(name: str, instance_id: str) -> ApiError:
+    message = f"Contact flow {name} already exists in instance {instance_id}."
+    return ApiError("AlreadyExists.ContactFlowName", message, 409)
+
+
+def flow_in_use(contact_flow_id: str) -> ApiError:
+    return ApiError("InUse.ContactFlow", f"Contact flow {contact_flow_id} is in use now.", 400)
+
+
+def draft_not_found(draft_id: str, contact_flow_id: str) -> ApiError:
+    message = f"The draft {draft_id} is not an open draft of contact flow {contact_flow_id}."
+    return ApiError("NotExists.DraftId", message, 404)

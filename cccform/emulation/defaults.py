@@ -1,12 +1,24 @@
 """What the platform makes inside a new instance, as the real CCC does on CreateInstance.
 
-- one administrator per RAM user id of `AdminRamIdList` (role Admin, work mode ON_SITE, an
-  extension from 8001); the emulation does not know RAM user names, so the login name is the RAM
-  user id and the user id `<ramId>@<instanceId>`;
-- a default skill group `default_skill_group@<instanceId>` (AUDIO);
-- a published default IVR main flow that greets the caller and queues the call on the default
+These names are stable: the planner tells users what the platform adds, i.e. the contents of an
+instance nobody declared. Through the API, for an instance `<inst>`:
+
+- administrators: one per RAM user id of `AdminRamIdList`, user id `<ramId>@<inst>`, login and
+  display name `<ramId>` (the emulation does not know RAM user names), role `Admin@<inst>`, work
+  mode ON_SITE, extensions from 8001 (`FIRST_EXTENSION`) in list order, RamId `<ramId>`; in no
   skill group;
-- every number of `NumberList` bound to the instance with usage Bidirection and that flow.
+- the default skill group `default_skill_group@<inst>` (`DEFAULT_SKILL_GROUP_NAME`), display
+  name "Default skill group", AUDIO, no description, no members, no numbers;
+- the default IVR main flow named `default_main_flow` (`DEFAULT_FLOW_NAME`), a uuid id, type
+  MAIN_FLOW, published, no open draft, editor `system`, description
+  `DEFAULT_FLOW_DESCRIPTION`; it greets the caller, queues the call on the default skill group
+  and hangs up;
+- every number of `NumberList`, usage Bidirection (`DEFAULT_NUMBER_USAGE`), active, answered by
+  `default_main_flow`, in no skill group.
+
+They are ordinary contents afterwards: they can be modified or deleted like anything created
+through the API (deleting the flow or the group needs `Force=true` while numbers or agents use
+them).
 """
 
 from __future__ import annotations

@@ -5,6 +5,10 @@ JSON arrays), and answered with the response's `Data` shaped as the real API sha
 `ApiError` carrying the real API's code and HTTP status. An HTTP front end speaking the real wire
 protocol can therefore sit on `handle` unchanged. New operations plug in as more entries of the
 action table (see `InstanceOperations.actions`).
+
+One module per noun carries out its operations: instances.py, skill_groups.py, users.py,
+memberships.py (agent <-> skill group), numbers.py, number_links.py (number <-> skill group) and
+flows.py (contact flows and their drafts).
 """
 
 from __future__ import annotations
@@ -19,9 +23,16 @@ from typing import Any
 
 from cccform.emulation import codes
 from cccform.emulation.console import ConsoleActions
+from cccform.emulation.flows import FlowOperations
 from cccform.emulation.instances import InstanceOperations, Operation
+from cccform.emulation.memberships import MembershipOperations
+from cccform.emulation.number_links import NumberLinkOperations
+from cccform.emulation.numbers import NumberOperations
 from cccform.emulation.params import Params
+from cccform.emulation.scope import InstanceScope
+from cccform.emulation.skill_groups import SkillGroupOperations
 from cccform.emulation.store import Store
+from cccform.emulation.users import UserOperations
 
 
 class CccEmulation:
@@ -47,7 +58,16 @@ class CccEmulation:
         self._store = Store(Path(data_dir))
         self._console = ConsoleActions(self._store, clock)
         instances = InstanceOperations(self._store, clock, create_seconds, delete_seconds)
-        self._actions: dict[str, Operation] = {**instances.actions()}
+        scope = InstanceScope(self._store, clock)
+        self._actions: dict[str, Operation] = {
+            **instances.actions(),
+            **SkillGroupOperations(scope).actions(),
+            **UserOperations(scope).actions(),
+            **MembershipOperations(scope).actions(),
+            **NumberOperations(scope).actions(),
+            **NumberLinkOperations(scope).actions(),
+            **FlowOperations(scope).actions(),
+        }
 
     @property
     def actions(self) -> frozenset[str]:

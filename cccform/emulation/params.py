@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cccform.emulation import codes
@@ -24,6 +24,10 @@ class Params:
 
     def __init__(self, raw: Mapping[str, str]) -> None:
         self._raw = raw
+
+    def raw(self, name: str) -> str | None:
+        """The value exactly as sent (None when absent)."""
+        return self._raw.get(name)
 
     def required_text(
         self,
@@ -57,6 +61,43 @@ class Params:
         if not value.strip():
             raise codes.parameter_blank(name)
         return parse_int(name, value, minimum, maximum)
+
+    def required_enum(self, name: str, allowed: Sequence[str]) -> str:
+        """A required value out of `allowed` (exact case, as the API compares them)."""
+        value = self._raw.get(name)
+        if value is None:
+            raise codes.parameter_null(name)
+        if not value.strip():
+            raise codes.parameter_blank(name)
+        return _checked_enum(name, value, allowed)
+
+    def optional_enum(self, name: str, allowed: Sequence[str]) -> str | None:
+        """An optional value out of `allowed`; absent or empty reads as None."""
+        value = self._raw.get(name)
+        if value is None or not value:
+            return None
+        return _checked_enum(name, value, allowed)
+
+    def required_bool(self, name: str) -> bool:
+        """A required boolean, `true`/`false` in any case."""
+        value = self._raw.get(name)
+        if value is None:
+            raise codes.parameter_null(name)
+        if not value.strip():
+            raise codes.parameter_blank(name)
+        return parse_bool(name, value)
+
+    def required_json_list(self, name: str) -> list[Any]:
+        """A required, non-empty JSON array, elements not yet checked."""
+        value = self._raw.get(name)
+        if value is None:
+            raise codes.parameter_null(name)
+        if not value.strip():
+            raise codes.parameter_blank(name)
+        items = parse_json_list(name, value)
+        if not items:
+            raise codes.parameter_empty(name)
+        return items
 
     def optional_bool(self, name: str) -> bool | None:
         """An optional boolean, `true`/`false` in any case (None when absent)."""
@@ -137,4 +178,10 @@ def _checked_text(
         raise codes.parameter_too_long(name, max_length)
     if pattern is not None and not pattern.fullmatch(value):
         raise codes.parameter_format(name, expected or f"of the form {pattern.pattern}")
+    return value
+
+
+def _checked_enum(name: str, value: str, allowed: Sequence[str]) -> str:
+    if value not in allowed:
+        raise codes.parameter_enumeration(name, allowed)
     return value

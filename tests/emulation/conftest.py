@@ -9,7 +9,7 @@ import pytest
 
 from cccform.emulation import CccEmulation
 
-from .helpers import FakeClock
+from .helpers import INSTANCE, NUMBERS, FakeClock, create_params
 
 
 @pytest.fixture
@@ -45,3 +45,11 @@ def make_emulation(data_dir: Path, clock: FakeClock) -> Iterator[MakeEmulation]:
     yield make
     for emulation in made:
         emulation.close()
+
+
+@pytest.fixture
+def inst(emu: CccEmulation, clock: FakeClock) -> str:
+    """A running instance `acme-support` with two numbers, on the `emu` fixture."""
+    emu.handle("CreateInstance", create_params(INSTANCE, numbers=NUMBERS))
+    clock.advance(30)
+    return INSTANCE

@@ -97,3 +97,83 @@ def create_many(data_dir: str, prefix: str, count: int) -> list[str]:
     finally:
         emulation.close()
     return errors
+
+
+INSTANCE = "acme-support"
+NUMBERS = ["057188880001", "057188880002"]
+
+
+def wire(params: dict[str, Any]) -> dict[str, str]:
+    """Wire parameters as the SDK sends them: lists as JSON, booleans as True/False."""
+    encoded = {}
+    for key, value in params.items():
+        if isinstance(value, list | dict):
+            encoded[key] = json.dumps(value)
+        else:
+            encoded[key] = str(value)
+    return encoded
+
+
+def call(emu: CccEmulation, action: str, **params: Any) -> Any:
+    """One operation on the test instance (unless InstanceId is given)."""
+    params.setdefault("InstanceId", INSTANCE)
+    return emu.handle(action, wire(params))
+
+
+def fails(emu: CccEmulation, action: str, **params: Any) -> tuple[str, int]:
+    """The (code, HTTP status) an operation on the test instance fails with."""
+    params.setdefault("InstanceId", INSTANCE)
+    return error_of(emu, action, wire(params))
+
+
+def listed(emu: CccEmulation, action: str, **params: Any) -> list[dict[str, Any]]:
+    """The items of a paged List* operation's first page of 100."""
+    params.setdefault("PageNumber", 1)
+    params.setdefault("PageSize", 100)
+    data: dict[str, Any] = call(emu, action, **params)
+    items: list[dict[str, Any]] = data["List"]
+    return items
+
+
+def add_user(
+    emu: CccEmulation, login: str, *, role: str = "Agent", levels: dict[str, int] | None = None
+) -> str:
+    """Create an agent `<login>@acme-support`, optionally in skill groups (name -> level)."""
+    params: dict[str, Any] = {
+        "LoginName": login,
+        "DisplayName": login.title(),
+        "Email": f"{login}@example.com",
+        "RoleId": f"{role}@{INSTANCE}",
+    }
+    if levels:
+        params["SkillLevelList"] = [
+            {"skillGroupId": f"{name}@{INSTANCE}", "skillLevel": level}
+            for name, level in levels.items()
+        ]
+    data: dict[str, Any] = call(emu, "CreateUser", **params)
+    return str(data["UserId"])
+
+
+def add_group(emu: CccEmulation, name: str, **params: Any) -> str:
+    """Create a skill group `<name>@acme-support`."""
+    params.setdefault("DisplayName", name.title())
+    data: dict[str, Any] = call(emu, "CreateSkillGroup", Name=name, **params)
+    return str(data["SkillGroupId"])
+
+
+DEFINITION = {
+    "activities": [{"id": "start", "type": "INCOMING_CALL"}, {"id": "end", "type": "HANGUP"}]
+}
+
+
+def add_flow(emu: CccEmulation, name: str, flow_type: str = "MAIN_FLOW") -> str:
+    """Create a published contact flow; returns its id."""
+    flow_id: str = call(
+        emu,
+        "CreateContactFlow",
+        Name=name,
+        Type=flow_type,
+        Definition=DEFINITION,
+        Description=f"{name} v1",
+    )
+    return flow_id

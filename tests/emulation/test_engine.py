@@ -275,10 +275,11 @@ def test_unknown_action(emu: CccEmulation) -> None:
 
 
 def test_actions_lists_the_operations(emu: CccEmulation) -> None:
-    assert emu.actions == {
+    # The operations on an instance's contents are listed in test_contents.py.
+    assert {
         "CreateInstance",
         "GetInstance",
         "ListInstances",
         "ModifyInstance",
         "DeleteInstance",
-    }
+    } <= emu.actions
