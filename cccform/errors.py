@@ -56,5 +56,18 @@ class ApiError(ProviderError):
         super().__init__(f"{code}: {message} (HTTP {http_status})")
 
 
-class InterruptedError_(CccformError):
-    """The run was interrupted by the user."""
+class TransientError(ProviderError):
+    """A call failed for a reason that may pass (throttling, 5xx, connection), after retries."""
+
+
+class AmbiguousError(ProviderError):
+    """A call failed in a way that leaves unknown whether it took effect (timeout, 5xx after
+    the request was sent). Callers resolve it by reading back before trying again."""
+
+
+class ManualStepRequired(ProviderError):
+    """The change cannot be made through an API here; the message says how to do it by hand."""
+
+
+class CredentialsError(CccformError):
+    """No usable cloud credentials, or the cloud rejected them."""

@@ -5,8 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from cccform.apply.applier import ApplyOptions
 from cccform.config.loader import load_config
-from cccform.config.models import LoadedConfig, LocalProviderConfig, LocalStateConfig
+from cccform.config.models import (
+    AliyunProviderConfig,
+    LoadedConfig,
+    LocalStateConfig,
+    ProviderConfig,
+)
 from cccform.errors import StalePlanError
 from cccform.plan.models import Plan
 from cccform.plan.planfile import SavedPlan
@@ -24,7 +30,7 @@ class Workspace:
     """Where a configuration lives and what it talks to."""
 
     config_dir: Path
-    provider_settings: LocalProviderConfig
+    provider_settings: ProviderConfig
     state_settings: LocalStateConfig
     loaded: LoadedConfig | None = None
 
@@ -37,6 +43,16 @@ class Workspace:
 
     def provider(self) -> CccProvider:
         return make_provider(self.provider_settings, self.config_dir)
+
+    def apply_options(self, parallelism: int) -> ApplyOptions:
+        settings = self.provider_settings
+        if isinstance(settings, AliyunProviderConfig):
+            return ApplyOptions(
+                parallelism=parallelism,
+                create_timeout=settings.create_timeout,
+                delete_timeout=settings.delete_timeout,
+            )
+        return ApplyOptions(parallelism=parallelism)
 
     def saved(self, plan: Plan) -> SavedPlan:
         return SavedPlan(

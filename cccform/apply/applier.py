@@ -14,7 +14,7 @@ from cccform.apply.ledger import Ledger
 from cccform.apply.observer import ApplyObserver
 from cccform.apply.result import ApplyResult, StepOutcome, StepStatus
 from cccform.apply.schedule import Step, build_steps
-from cccform.errors import CccformError
+from cccform.errors import CccformError, ManualStepRequired
 from cccform.plan.models import Action, Change, Plan, ResourceType
 from cccform.providers.base import CREATING, RELEASED, RUNNING, Caller, LiveInstance, Provider
 from cccform.state.models import State
@@ -111,7 +111,13 @@ class _Applier:
 
     def run(self) -> ApplyResult:
         self.ledger.forget(self.plan.forget)
-        creates = [c for c in self.plan.changes if c.action is Action.CREATE and not c.resume]
+        creates = [
+            c
+            for c in self.plan.changes
+            if c.action is Action.CREATE
+            and c.resource_type is ResourceType.INSTANCE
+            and not c.resume
+        ]
         self.ledger.record_intents(creates)
         self.ledger.save()
         workers = ThreadPoolExecutor(max(1, self.options.parallelism), "cccform-step")
@@ -191,6 +197,9 @@ class _Applier:
         step = self.run_state.in_flight.pop(future)
         try:
             call = future.result()
+        except ManualStepRequired as error:
+            self._fail_step(step, str(error), StepStatus.MANUAL)
+            return
         except CccformError as error:
             self._fail_step(step, str(error))
             return
@@ -310,15 +319,24 @@ class _Applier:
         for blockers in self.run_state.blocked_by.values():
             blockers.discard(step_key)
 
-    def _fail_step(self, step: Step, message: str) -> None:
+    def _fail_step(self, step: Step, message: str, status: StepStatus = StepStatus.FAILED) -> None:
         for change in step.changes:
-            self._fail(change, message, None)
+            self._fail(change, message, None, status)
         self._skip_dependents(step.key)
 
-    def _fail(self, change: Change, message: str, step_key: str | None) -> None:
-        outcome = StepOutcome(change, StepStatus.FAILED, message, self._elapsed(change))
+    def _fail(
+        self,
+        change: Change,
+        message: str,
+        step_key: str | None,
+        status: StepStatus = StepStatus.FAILED,
+    ) -> None:
+        outcome = StepOutcome(change, status, message, self._elapsed(change))
         self.run_state.outcomes[change.key] = outcome
-        self.observer.step_failed(change, message)
+        if status is StepStatus.MANUAL:
+            self.observer.step_manual(change, message)
+        else:
+            self.observer.step_failed(change, message)
         if step_key is not None:
             self._skip_dependents(step_key)
 
@@ -328,7 +346,7 @@ class _Applier:
             if failed not in run.blocked_by[key]:
                 continue
             step = run.pending.pop(key)
-            because = f"it depends on {failed.replace(':', ' ')}, which failed"
+            because = f"it depends on {failed.replace(':', ' ')}, which did not complete"
             for change in step.changes:
                 if change.key not in run.outcomes:
                     run.outcomes[change.key] = StepOutcome(change, StepStatus.SKIPPED, because)

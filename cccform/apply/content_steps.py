@@ -28,7 +28,7 @@ def run_content_step(step: Step, caller: Caller, ids: dict[str, str]) -> dict[st
         return {}
     ((change, part),) = step.parts
     instance_id = _instance_id(change)
-    name = change.address.rsplit(".", 1)[1]
+    name = change.object_name
     kind = change.resource_type
     if kind is ResourceType.NUMBER:
         _route_number(change, caller, instance_id, name, ids)
@@ -110,7 +110,7 @@ def _route_number(
 def _memberships(step: Step, caller: Caller) -> None:
     changes = [
         SkillChange(
-            change.address.rsplit(".", 1)[1],
+            change.object_name,
             dict((change.before or {}).get("skills") or {}),
             dict(_after(change)["skills"]),
         )

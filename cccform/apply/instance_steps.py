@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cccform.errors import ApiError, ProviderError
+from cccform.errors import AmbiguousError, ApiError, ProviderError
 from cccform.plan.models import Action, Change
 from cccform.providers.base import InstanceSpec, Provider
 
 ALREADY_EXISTS = "AlreadyExists.DomainName"
 NOT_EXISTS = "NotExists.InstanceId"
+ATTEMPTS = 3  # tries of a call whose outcome was unknown, each after reading back
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,7 @@ def run_step(change: Change, provider: Provider, earlier_intents: frozenset[str]
             provider.modify_instance(_remote_id(change), str(_after(change)["description"]))
         return StepCall(wait=False)
     if change.action is Action.DELETE:
-        try:
-            provider.delete_instance(_remote_id(change))
-        except ApiError as error:
-            if error.code != NOT_EXISTS:
-                raise
+        _delete(change, provider)
         return StepCall(wait=True)
     provider.enable_conversation_analysis(_remote_id(change))
     return StepCall(wait=False)
@@ -51,21 +48,49 @@ def _create(change: Change, provider: Provider, earlier_intents: frozenset[str])
         phone_numbers=tuple(after["phone_numbers"]),
         admins=tuple(after["admins"]),
     )
-    try:
-        provider.create_instance(spec)
-    except ApiError as error:
-        if error.code != ALREADY_EXISTS:
-            raise
-        if change.address not in earlier_intents:
-            raise ProviderError(
-                f"access path {spec.access_path!r} already exists and is not managed by this "
-                "state. Choose another access_path, or remove this instance from the "
-                "configuration."
-            ) from error
-        # An earlier apply recorded the intent and may have created it: adopt it, but only
-        # if it shows up in this account (checked while waiting).
-        return StepCall(wait=True, adopted=True)
-    return StepCall(wait=True)
+    ours = change.address in earlier_intents
+    for attempt in range(ATTEMPTS):
+        try:
+            provider.create_instance(spec)
+            return StepCall(wait=True)
+        except AmbiguousError:
+            # CreateInstance has no idempotency token: read back before trying again
+            if provider.get_instance(spec.access_path) is not None:
+                return StepCall(wait=True, adopted=True)
+            ours = True  # a later AlreadyExists can only be our own earlier try
+            if attempt == ATTEMPTS - 1:
+                raise
+        except ApiError as error:
+            if error.code != ALREADY_EXISTS:
+                raise
+            return _already_exists(change, spec, ours, error)
+    raise AssertionError("unreachable")
+
+
+def _already_exists(change: Change, spec: InstanceSpec, ours: bool, error: ApiError) -> StepCall:
+    if not ours:
+        raise ProviderError(
+            f"access path {spec.access_path!r} already exists and is not managed by this "
+            "state. Choose another access_path, or remove this instance from the configuration."
+        ) from error
+    # An earlier apply (or try) recorded the intent and may have created it: adopt it, but
+    # only if it shows up in this account (checked while waiting).
+    return StepCall(wait=True, adopted=True)
+
+
+def _delete(change: Change, provider: Provider) -> None:
+    """DeleteInstance again is harmless: an unknown outcome is simply tried again."""
+    for attempt in range(ATTEMPTS):
+        try:
+            provider.delete_instance(_remote_id(change))
+            return
+        except AmbiguousError:
+            if attempt == ATTEMPTS - 1:
+                raise
+        except ApiError as error:
+            if error.code != NOT_EXISTS:
+                raise
+            return
 
 
 def _remote_id(change: Change) -> str:

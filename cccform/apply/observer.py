@@ -16,6 +16,8 @@ class ApplyObserver(Protocol):
 
     def step_failed(self, change: Change, error: str) -> None: ...
 
+    def step_manual(self, change: Change, instructions: str) -> None: ...
+
     def step_skipped(self, change: Change, because: str) -> None: ...
 
 
@@ -32,6 +34,9 @@ class SilentObserver:
         pass
 
     def step_failed(self, change: Change, error: str) -> None:
+        pass
+
+    def step_manual(self, change: Change, instructions: str) -> None:
         pass
 
     def step_skipped(self, change: Change, because: str) -> None:

@@ -11,6 +11,7 @@ from cccform.plan.models import Action, Change
 class StepStatus(StrEnum):
     DONE = "done"
     FAILED = "failed"
+    MANUAL = "manual"
     SKIPPED = "skipped"
     INTERRUPTED = "interrupted"
     NOT_STARTED = "not_started"

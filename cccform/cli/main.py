@@ -75,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         err.write(f"{_style(err)('Error:', 'red', 'bold')} {error}\n")
         return _exit_code(error)
     except Exception:  # a bug: say so plainly, keep the traceback for the log
-        logging.getLogger("cccform").exception("internal error")
+        logging.getLogger("cccform").debug("internal error", exc_info=True)
         err.write("Error: internal error in cccform; please report it with this trace:\n")
         err.write(traceback.format_exc())
         return exit_codes.ERROR

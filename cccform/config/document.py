@@ -17,6 +17,8 @@ under it, else the absolute path.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 from cccform.diagnostics import Diagnostic, FieldPath, SourceLocation
@@ -25,6 +27,22 @@ from cccform.diagnostics import Diagnostic, FieldPath, SourceLocation
 def mark_location(display: str, mark: Any) -> SourceLocation:
     """A parser mark (0-based `line` and `column`) as a location in file `display`."""
     return SourceLocation(display, mark.line + 1, mark.column + 1)
+
+
+def display_path(path: Path) -> str:
+    """How messages name a file: relative to the working directory if under it, else absolute."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return str(absolute.relative_to(Path.cwd()))
+    except ValueError:
+        return str(absolute)
+
+
+def byte_location(data: bytes, offset: int, display: str) -> SourceLocation:
+    """The line and column (in characters) of byte `offset` of `data`, in file `display`."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
+    return SourceLocation(display, data.count(b"\n", 0, offset) + 1, column)
 
 
 class Document:

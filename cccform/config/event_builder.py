@@ -231,9 +231,7 @@ class EventBuilder:
             return
         parent: FieldPath = top.path or ()
         if not isinstance(key, str):
-            hint = f'quote it: "{raw}"' if raw else "use a plain text key"
-            message = f"mapping keys must be strings, got {describe(key)}"
-            self._error(self._location(mark), message, hint, parent)
+            self._non_string_key(key, mark, raw, parent)
             return
         if top.path is None:
             top.key = key
@@ -244,6 +242,25 @@ class EventBuilder:
             return
         top.key = key
         self.document.key_marks[path] = mark
+
+    def _non_string_key(self, key: Any, mark: Any, raw: str | None, parent: FieldPath) -> None:
+        """Report a key that is not text; the entry (key and value) is dropped.
+
+        The path names the entry by the key as written (`numbers.057188880001`), so it
+        reads as the path the quoted key will have.
+        """
+        if not raw:
+            message = f"mapping keys must be strings, got {describe(key)}"
+            self._error(self._location(mark), message, "use a plain text key", parent)
+            return
+        hint = f'quote it: "{raw}"'
+        message = f"mapping keys must be strings, got {describe(key)}"
+        if _is_numbers_mapping(parent):
+            message = (
+                f"phone number {raw} must be quoted: unquoted, YAML reads it as {describe(key)}"
+            )
+            hint += "; a key under 'numbers' is one of the instance's phone_numbers, as text"
+        self._error(self._location(mark), message, hint, (*parent, raw))
 
     def _duplicate_key(self, key: str, mark: Any, path: FieldPath) -> None:
         first = self.document.key_location(path)
@@ -300,3 +317,8 @@ class EventBuilder:
             f"explicit tags are not allowed: {short_tag(tag)}",
             "remove the tag; quote the value if it must be text",
         )
+
+
+def _is_numbers_mapping(path: FieldPath) -> bool:
+    """Whether `path` is `instances.<key>.numbers`, whose keys are phone numbers."""
+    return len(path) == 3 and path[0] == "instances" and path[2] == "numbers"

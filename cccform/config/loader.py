@@ -5,6 +5,17 @@
 (`crosschecks`) and raises one `ConfigError` holding every problem of every file, sorted
 by location. Instances come from all files; every other top-level key from one file.
 
+Each instance that validates is then checked offline by `references`: the skill groups,
+flows and phone numbers it names are its own, and each flow's `definition_file` (relative
+to the directory of the YAML file that declares it) is a JSON object. Those problems are
+collected with all others, so one run reports everything.
+
+Flow definitions are resolved while loading: in `LoadedConfig.config`, every
+`FlowConfig.definition` holds the flow's definition as plain JSON data (a dict of dicts,
+lists and scalars), read from its `definition_file` or converted from the inline YAML.
+`definition_file` is kept as written, for display only; consumers (the planner) read
+`definition` alone.
+
 `LoadedConfig.locations` merges the files' locations (see `document`); a path set in
 several files (only `("instances",)`) keeps the first file's, by name. A file is named
 relative to the working directory when it lies under it, else by its absolute path.
@@ -12,13 +23,13 @@ relative to the working directory when it lies under it, else by its absolute pa
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 from cccform.config.crosschecks import instance_definitions, section_definitions, unique_values
-from cccform.config.document import Document
+from cccform.config.document import Document, display_path
 from cccform.config.models import Config, InstanceConfig, LoadedConfig
+from cccform.config.references import References
 from cccform.config.validation import check_instance_key, validate
 from cccform.config.values import describe
 from cccform.config.yaml_reader import read_document
@@ -33,7 +44,7 @@ def load_config(path: Path) -> LoadedConfig:
     directory, files = _discover(path)
     merger = _Merger()
     for file in files:
-        merger.add(read_document(file, _display(file)))
+        merger.add(read_document(file, display_path(file)), file.parent)
     return merger.result(directory, files)
 
 
@@ -65,14 +76,6 @@ def _fatal(message: str, hint: str) -> ConfigError:
     return ConfigError([Diagnostic(message, hint=hint)])
 
 
-def _display(path: Path) -> str:
-    absolute = Path(os.path.abspath(path))
-    try:
-        return str(absolute.relative_to(Path.cwd()))
-    except ValueError:
-        return str(absolute)
-
-
 # --- merging files -----------------------------------------------------------------
 
 
@@ -86,8 +89,10 @@ class _Merger:
         self.sections = section_definitions()
         self.instance_keys = instance_definitions()
         self.instances: dict[str, tuple[InstanceConfig, Document]] = {}
+        self.references = References()
 
-    def add(self, document: Document) -> None:
+    def add(self, document: Document, directory: Path) -> None:
+        """Merge `document`, read from a file in `directory`."""
         self.documents.append(document)
         self.diagnostics.extend(document.diagnostics)
         data = document.root
@@ -103,7 +108,7 @@ class _Merger:
             return
         self._add_top(document, {k: v for k, v in data.items() if k != "instances"})
         if "instances" in data and not document.is_poisoned(("instances",)):
-            self._add_instances(document, data["instances"])
+            self._add_instances(document, data["instances"], directory)
 
     def _report(self, document: Document, message: str, path: FieldPath, hint: str) -> None:
         self.diagnostics.append(Diagnostic(message, document.entry_location(path), path, hint))
@@ -121,7 +126,7 @@ class _Merger:
             if repeat is None:
                 self.top[key] = value
 
-    def _add_instances(self, document: Document, instances: Any) -> None:
+    def _add_instances(self, document: Document, instances: Any, directory: Path) -> None:
         if not isinstance(instances, dict):
             self._report(
                 document,
@@ -137,6 +142,9 @@ class _Merger:
             self._add(repeat)
             instance, problems = validate(InstanceConfig, body, path, document)
             self.diagnostics += problems
+            if instance is not None:
+                instance, problems = self.references.check(key, instance, document, directory)
+                self.diagnostics += problems
             if repeat is None and instance is not None:
                 self.instances[key] = (instance, document)
 

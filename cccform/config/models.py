@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
 
 from cccform.diagnostics import FieldPath, SourceLocation
 
@@ -176,6 +184,62 @@ class LocalProviderConfig(_Strict):
     )
 
 
+class AliyunProviderConfig(_Strict):
+    """The real Alibaba Cloud CCC API, through the official SDK.
+
+    Credentials come only from the Alibaba Cloud default credential chain (environment,
+    profile file, RAM role), never from the configuration.
+    """
+
+    type: Literal["aliyun"]
+    region: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}-[a-z0-9-]{2,30}$")] = Field(
+        default="cn-shanghai", description="The region of the CCC endpoint, e.g. cn-shanghai."
+    )
+    endpoint: str | None = Field(
+        default=None,
+        description="URL of the CCC endpoint; default https://ccc.<region>.aliyuncs.com. Plain "
+        "http only for loopback addresses (e.g. http://127.0.0.1:8765 for cccform emulator).",
+    )
+    bss_endpoint: str | None = Field(
+        default=None,
+        description="URL of the BSS OpenAPI endpoint used to turn on conversation analysis; "
+        "default https://business.aliyuncs.com, or the CCC endpoint when that is loopback.",
+    )
+    sts_endpoint: str | None = Field(
+        default=None,
+        description="URL of the STS endpoint used to find the caller's identity; default "
+        "https://sts.aliyuncs.com, or the CCC endpoint when that is loopback.",
+    )
+    qa_module_code: str | None = Field(
+        default=None,
+        description="BSS module code of conversation analysis for CCC; found with "
+        "DescribePricingModule when not given.",
+    )
+    request_timeout: float = Field(default=30, gt=0, le=600, description="Seconds per call.")
+    max_attempts: int = Field(
+        default=6, ge=1, le=20, description="Attempts per call for throttling and 5xx errors."
+    )
+    create_timeout: float = Field(
+        default=1800, gt=0, description="Seconds to wait for an instance to become RUNNING."
+    )
+    delete_timeout: float = Field(
+        default=1800, gt=0, description="Seconds to wait for a deleted instance to be gone."
+    )
+
+
+def _provider_kind(value: Any) -> str:
+    """The provider block's `type`; a block without one is the local emulation."""
+    if isinstance(value, dict):
+        return str(value.get("type", "local"))
+    return str(getattr(value, "type", "local"))
+
+
+ProviderConfig = Annotated[
+    Annotated[LocalProviderConfig, Tag("local")] | Annotated[AliyunProviderConfig, Tag("aliyun")],
+    Discriminator(_provider_kind),
+]
+
+
 class LocalStateConfig(_Strict):
     """State kept in a local JSON file."""
 
@@ -192,7 +256,7 @@ class Config(_Strict):
     """A whole configuration: every file of a directory, merged."""
 
     version: Literal[1] = Field(default=1, description="Format version; write 1.")
-    provider: LocalProviderConfig = Field(
+    provider: ProviderConfig = Field(
         default_factory=LocalProviderConfig,
         description="Where instances live; set in at most one file; default the local emulation.",
     )

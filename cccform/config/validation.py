@@ -3,16 +3,23 @@
 Each error is placed at the field's location in its `Document` and explained for a
 person: what was expected and what was found, with a hint such as `quote it: "0571..."`
 for a number where text is expected, `did you mean 'access_path'?` for an unknown field,
-or the field's description. Errors at or below a path whose problem was already reported
-while reading (a poisoned path) are dropped.
+or the field's description. A bad mapping key (`agents.<login name>`) is placed at the
+key and named by its rule; a flow with both or neither of `definition_file` and
+`definition` at the flow's key. Errors at or below a path whose problem was already
+reported while reading (a poisoned path) are dropped.
+
+Error locations (`loc`) are walked through the models' annotations: a model's field, a
+mapping's key (`[key]`) or value, a list's item, a union's member (named by its tag, as
+`provider.<type>`, and left out of the field path). A missing or unknown tag is reported
+at the tag's field (`provider.type`) with the kinds to choose from.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
-from typing import Any, TypeVar
+import types
+from typing import Annotated, Any, Literal, NamedTuple, TypeVar, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
@@ -23,7 +30,14 @@ from cccform.config.models import (
     ACCESS_PATH_PATTERN,
     ADDRESS_KEY_PATTERN,
     ADMIN_ID_PATTERN,
+    EMAIL_PATTERN,
+    FLOW_NAME_PATTERN,
+    LOGIN_NAME_PATTERN,
+    MOBILE_PATTERN,
     PHONE_NUMBER_PATTERN,
+    SKILL_GROUP_NAME_PATTERN,
+    AgentConfig,
+    FlowConfig,
 )
 from cccform.config.values import describe
 from cccform.diagnostics import Diagnostic, FieldPath
@@ -52,6 +66,21 @@ _RULES = {
         "instance key",
         "an instance key is a letter or _, then up to 63 of A-Z a-z 0-9 _ -",
     ),
+    SKILL_GROUP_NAME_PATTERN: (
+        "skill group name",
+        "a skill group name is a letter, then up to 63 of A-Z a-z 0-9 _ -",
+    ),
+    LOGIN_NAME_PATTERN: ("login name", "a login name is 4-64 of A-Z a-z 0-9 . _ -"),
+    FLOW_NAME_PATTERN: (
+        "flow name",
+        "a flow name is 1-64 of A-Z a-z 0-9 _ . - and Chinese characters, "
+        "not starting with _ . or -",
+    ),
+    EMAIL_PATTERN: ("email address", "an email address looks like alice@example.com"),
+    MOBILE_PATTERN: (
+        "mobile number",
+        "a mobile number is 5-20 digits, with an optional leading +, and no spaces or dashes",
+    ),
 }
 _BOUNDS = {
     "string_too_short": "too short: {n} characters, at least {min_length} required",
@@ -60,7 +89,13 @@ _BOUNDS = {
     "less_than_equal": "must be at most {le}, got {input}",
     "greater_than": "must be greater than {gt}, got {input}",
     "less_than": "must be less than {lt}, got {input}",
+    "too_long": "too many entries: {n}, at most {max_length} allowed",
 }
+_SKILL_LEVEL = (
+    "skill level must be 1-10 (1 is the strongest), got {input}",
+    "write a whole number from 1 (strongest) to 10 (weakest)",
+)
+_SKILLS = AgentConfig.model_fields["skills"]
 _YAML11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n"})
 _ADDRESS_KEY = re.compile(ADDRESS_KEY_PATTERN)
 
@@ -88,56 +123,166 @@ def check_instance_key(key: str, document: Document) -> Diagnostic | None:
 def _diagnostic(
     error: ErrorDetails, prefix: FieldPath, model: type[BaseModel], document: Document
 ) -> Diagnostic | None:
-    loc = tuple(error["loc"])
+    walked = _walk(model, tuple(error["loc"]))
+    loc = walked.loc
+    if loc and loc[-1] == "[key]":
+        return _key_diagnostic(error, (*prefix, *loc[:-1]), document)
     path = (*prefix, *loc)
     if document.is_poisoned(path):
         return None
     location = document.location_of(path)
-    if error["type"] == "extra_forbidden":
+    kind = error["type"]
+    if kind == "extra_forbidden":
         message = f"unknown field '{loc[-1]}'"
         key_location = document.key_location(path) or location
-        return Diagnostic(message, key_location, path, _unknown_field_hint(model, loc))
-    field = _field_info(model, loc)
+        return Diagnostic(message, key_location, path, _unknown_field_hint(model, error["loc"]))
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        return _union_tag(error, walked.target, path, document)
+    field, target = walked.field, walked.target
     description = field.description if field is not None else None
-    if error["type"] == "missing":
+    if kind == "missing":
         add = f"add '{loc[-1]}:'" + (f"; {description}" if description else "")
         return Diagnostic(f"missing required field '{loc[-1]}'", location, path, add)
+    if target is FlowConfig and kind == "value_error":
+        return _flow_definition(error["input"], path, location)
+    if field is _SKILLS and target is int and kind in _BOUNDS:
+        message = _SKILL_LEVEL[0].format(input=_number(error["input"]))
+        return Diagnostic(message, location, path, _SKILL_LEVEL[1])
     message, hint = _explain(error, document.raw.get(path), description)
+    return Diagnostic(message, location, path, hint)
+
+
+def _key_diagnostic(error: ErrorDetails, path: FieldPath, document: Document) -> Diagnostic | None:
+    """A mapping key that breaks its rule, at the key (`agents."bad name"`)."""
+    if document.is_poisoned(path):
+        return None
+    message, hint = _explain(error, None, None)
+    return Diagnostic(message, document.entry_location(path), path, hint)
+
+
+def _flow_definition(data: Any, path: FieldPath, location: Any) -> Diagnostic:
+    """A flow with both or neither of `definition_file` and `definition`."""
+    both = isinstance(data, dict) and "definition_file" in data and "definition" in data
+    if both:
+        message = f"flow '{path[-1]}' has both definition_file and definition"
+        hint = "keep exactly one: definition_file (a JSON file) or definition (inline)"
+    else:
+        message = f"flow '{path[-1]}' has no definition"
+        hint = (
+            "add definition_file: <a JSON file, relative to this YAML file>, "
+            "or an inline definition: {...}"
+        )
     return Diagnostic(message, location, path, hint)
 
 
 # --- which field -------------------------------------------------------------------
 
 
-def _field_info(model: type[BaseModel], loc: Iterable[str | int]) -> FieldInfo | None:
-    """The model field `loc` names (list indexes skipped), if it is one."""
-    current: type[BaseModel] | None = model
-    info = None
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        if current is None:
-            return None
-        info = current.model_fields.get(part)
-        if info is None:
-            return None
-        current = _as_model(info.annotation)
-    return info
+class _Walked(NamedTuple):
+    loc: tuple[str | int, ...]  # the error's loc without the names of union members
+    field: FieldInfo | None  # the last model field passed through
+    target: Any  # the type the loc ends at; None when unknown
 
 
-def _as_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
+def _walk(model: type[BaseModel], loc: tuple[str | int, ...]) -> _Walked:
+    """Follow `loc` through the annotations: fields, mapping keys and values, list items.
+
+    At a union (`provider`: local or aliyun), pydantic's loc names the member (its tag,
+    `local`); that part picks the member and is left out of the field path.
+    """
+    field: FieldInfo | None = None
+    target: Any = model
+    path: list[str | int] = []
+    for index, part in enumerate(loc):
+        target = _unwrap(target)
+        members = _union_members(target)
+        if members:
+            target = _member(members, part)
+        else:
+            path.append(part)
+            target, field = _step(target, part, field)
+        if target is None:
+            return _Walked((*path, *loc[index + 1 :]), field, None)
+    return _Walked(tuple(path), field, _unwrap(target))
+
+
+def _step(target: Any, part: str | int, field: FieldInfo | None) -> tuple[Any, FieldInfo | None]:
+    """The type at `part` inside `target` (None: unknown) and the last field passed."""
+    if isinstance(target, type) and issubclass(target, BaseModel):
+        found = target.model_fields.get(str(part))
+        return (None, None) if found is None else (found.annotation, found)
+    origin, args = get_origin(target), get_args(target)
+    if origin is dict and len(args) == 2:
+        return (args[0] if part == "[key]" else args[1]), field
+    if origin in (tuple, list) and args:
+        return args[0], field
+    return None, field
+
+
+def _unwrap(annotation: Any) -> Any:
+    """`Annotated[X, ...]` and `X | None` as X."""
+    while True:
+        origin = get_origin(annotation)
+        if origin is Annotated:
+            annotation = get_args(annotation)[0]
+        elif origin is Union or origin is types.UnionType:
+            options = [arg for arg in get_args(annotation) if arg is not type(None)]
+            if len(options) != 1:
+                return annotation
+            annotation = options[0]
+        else:
+            return annotation
+
+
+def _union_members(annotation: Any) -> tuple[Any, ...]:
+    if get_origin(annotation) is Union or get_origin(annotation) is types.UnionType:
+        return tuple(_unwrap(arg) for arg in get_args(annotation) if arg is not type(None))
+    return ()
+
+
+def _member(members: tuple[Any, ...], name: str | int) -> Any:
+    """The member a loc part names: by its tag (a Literal field's value) or class name."""
+    for member in members:
+        if getattr(member, "__name__", None) == name:
+            return member
+        if isinstance(member, type) and issubclass(member, BaseModel):
+            for info in member.model_fields.values():
+                if get_origin(info.annotation) is Literal and name in get_args(info.annotation):
+                    return member
     return None
+
+
+def _union_tag(error: ErrorDetails, union: Any, path: FieldPath, document: Document) -> Diagnostic:
+    """The field choosing a union's member (`provider.type`) is missing or has no member."""
+    key = str(error.get("ctx", {}).get("discriminator", "type")).strip("'")
+    if not key.isidentifier():  # chosen by a function (`provider` defaults to local): `type`
+        key = "type"
+    kinds: list[str] = []
+    tags: list[str] = []
+    for member in _union_members(union):
+        field = getattr(member, "model_fields", {}).get(key)
+        for tag in get_args(field.annotation) if field is not None else ():
+            tags.append(repr(tag))
+            doc = (member.__dict__.get("__doc__") or "").strip().splitlines()
+            summary = doc[0].rstrip(".") if doc else ""
+            kinds.append(f"{tag!r}: {summary[:1].lower()}{summary[1:]}" if summary else repr(tag))
+    expected = " or ".join(", ".join(tags).rsplit(", ", 1)) if tags else "a known kind"
+    hint = "; ".join(kinds) or None
+    tag_path = (*path, key)
+    data = error["input"]
+    if error["type"] == "union_tag_not_found" or not isinstance(data, dict):
+        add = f"add '{key}:'" + (f"; {hint}" if hint else f", {expected}")
+        return Diagnostic(f"missing required field '{key}'", document.location_of(path), path, add)
+    message = f"expected {expected}, got {describe(data.get(key))}"
+    return Diagnostic(message, document.location_of(tag_path), tag_path, hint)
 
 
 def _unknown_field_hint(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
     name = str(loc[-1])
     if name == "<<":
         return "merge keys (<<) are not supported; write the fields out"
-    parent = _field_info(model, loc[:-1]) if len(loc) > 1 else None
-    owner = _as_model(parent.annotation) if parent is not None else model
-    if owner is None:
+    owner = _walk(model, loc[:-1]).target
+    if not (isinstance(owner, type) and issubclass(owner, BaseModel)):
         return "remove it"
     fields = list(owner.model_fields)
     close = difflib.get_close_matches(name, fields, n=1)
@@ -164,7 +309,7 @@ def _explain(
         return f"invalid {what} {value!r}", rule
     if kind in _BOUNDS:
         numbers = {name: _number(bound) for name, bound in ctx.items()}
-        size = len(value) if isinstance(value, str) else 0
+        size = len(value) if isinstance(value, (str, dict, tuple, list)) else 0
         return _BOUNDS[kind].format(n=size, input=_number(value), **numbers), description
     return str(error["msg"]), description
 

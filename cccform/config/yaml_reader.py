@@ -25,7 +25,7 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.reader import ReaderError
 
-from cccform.config.document import Document, mark_location
+from cccform.config.document import Document, byte_location, mark_location
 from cccform.config.event_builder import Abort, EventBuilder
 from cccform.diagnostics import SourceLocation
 
@@ -70,11 +70,8 @@ def _read_text(path: Path, document: Document) -> str | None:
 
 
 def _invalid_utf8(data: bytes, offset: int, document: Document) -> None:
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
-    location = SourceLocation(document.display, data.count(b"\n", 0, offset) + 1, column)
     document.report(
-        location,
+        byte_location(data, offset, document.display),
         f"not valid UTF-8: byte 0x{data[offset]:02x} at byte offset {offset}",
         "save the file with UTF-8 encoding",
         (),

@@ -93,7 +93,11 @@ def desired(kind: ResourceType, value: Any) -> dict[str, Any]:
             "work_mode": value.work_mode,
             "skills": dict(sorted(value.skills.items())),
         }
-    return {"usage": value.usage, "flow": value.flow, "skill_groups": sorted(value.skill_groups)}
+    routing: dict[str, Any] = {"usage": value.usage, "skill_groups": sorted(value.skill_groups)}
+    if value.flow is not None:  # no flow given: its binding is left as it is
+        routing["flow"] = value.flow
+    return routing
+
 
 
 def live_attributes(kind: ResourceType, live: Any) -> dict[str, Any]:
@@ -194,6 +198,7 @@ class ContentsPlanner:
             address=content_address(self.ctx.key, kind, name),
             action=action,
             resource_type=kind,
+            name=name,
             instance=self.ctx.key,
             instance_id=self.ctx.instance_id,
             **fields,
@@ -326,11 +331,11 @@ class ContentsPlanner:
             return [c.key for a in actions for c in by_kind.get((kind, a), []) if only(c)]
 
         created_groups = {
-            c.address.rsplit(".", 1)[1]: c.key
+            c.object_name: c.key
             for c in by_kind.get((ResourceType.SKILL_GROUP, Action.CREATE), [])
         }
         flow_steps = {
-            c.address.rsplit(".", 1)[1]: c.key
+            c.object_name: c.key
             for c in self.out.changes
             if c.resource_type is ResourceType.FLOW and c.action is not Action.DELETE
         }
@@ -366,7 +371,7 @@ class ContentsPlanner:
         for change in self.out.changes:
             if change.action is not Action.DELETE:
                 continue
-            name = change.address.rsplit(".", 1)[1]
+            name = change.object_name
             users: list[str] = []
             if change.resource_type is ResourceType.SKILL_GROUP:
                 users += [

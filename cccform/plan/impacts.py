@@ -34,7 +34,7 @@ def _routing(key: str, changes: list[Change], live: LiveContents) -> list[Impact
     for change in changes:
         if change.resource_type is not ResourceType.NUMBER or not change.after:
             continue
-        number = change.address.rsplit(".", 1)[1]
+        number = change.object_name
         wanted = change.after.get("flow")
         if "flow" not in change.changed_fields:
             continue

@@ -58,6 +58,7 @@ class Change(_Frozen):
     address: str
     action: Action
     resource_type: ResourceType = ResourceType.INSTANCE
+    name: str | None = None  # the object's name inside its instance (may contain dots)
     instance: str | None = None
     instance_id: str | None = None
     before: dict[str, Any] | None = None
@@ -75,6 +76,13 @@ class Change(_Frozen):
     def key(self) -> str:
         """A step's identity: the address and the action."""
         return step_key(self.address, self.action)
+
+    @property
+    def object_name(self) -> str:
+        """The name of a content object (login, skill group, flow, number)."""
+        if self.name is None:
+            raise ValueError(f"{self.address} names no object inside an instance")
+        return self.name
 
 
 def step_key(address: str, action: Action) -> str:

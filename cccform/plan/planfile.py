@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cccform import __version__
-from cccform.config.models import LocalProviderConfig, LocalStateConfig
+from cccform.config.models import LocalStateConfig, ProviderConfig
 from cccform.errors import CccformError
 from cccform.plan.models import Plan
 
@@ -31,7 +31,7 @@ class SavedPlan(BaseModel):
         default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     )
     config_dir: str
-    provider: LocalProviderConfig
+    provider: ProviderConfig
     state: LocalStateConfig
     plan: Plan
 

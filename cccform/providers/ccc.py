@@ -11,6 +11,7 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
+from cccform.errors import ApiError
 from cccform.providers.base import (
     ApiCallCounter,
     ConsoleChannel,
@@ -46,6 +47,16 @@ class CccProvider:
     def list_instances(self) -> list[LiveInstance]:
         qa = self._qa_status()
         return [_live_instance(item, qa) for item in self.pages("ListInstances", {})]
+
+    def get_instance(self, instance_id: str) -> LiveInstance | None:
+        """One instance, or None when it does not exist (reading back after an unknown outcome)."""
+        try:
+            data = self.call("GetInstance", {"InstanceId": instance_id})
+        except ApiError as error:
+            if error.code.startswith("NotExists"):
+                return None
+            raise
+        return _live_instance(data, None)
 
     def _qa_status(self) -> dict[str, bool] | None:
         self.calls.add("console:ConversationAnalysisStatus")

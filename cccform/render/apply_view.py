@@ -38,11 +38,15 @@ class ProgressPrinter:
         self._line(change, f"{_VERBS[change.action][2]} [{elapsed:.0f}s elapsed]")
 
     def step_finished(self, change: Change, elapsed: float) -> None:
-        suffix = f" [id={change.remote_id}]" if change.action is Action.CREATE else ""
+        created = change.action is Action.CREATE and change.remote_id
+        suffix = f" [id={change.remote_id}]" if created else ""
         self._line(change, f"{_VERBS[change.action][1]} after {elapsed:.0f}s{suffix}")
 
     def step_failed(self, change: Change, error: str) -> None:
         self._line(change, self.style(f"{change.action.value} failed: {error}", "red"))
+
+    def step_manual(self, change: Change, instructions: str) -> None:
+        self._line(change, self.style(f"needs a manual step: {instructions}", "yellow"))
 
     def step_skipped(self, change: Change, because: str) -> None:
         self._line(change, f"{change.action.value} skipped: {because}")
@@ -61,10 +65,12 @@ def render_result(result: ApplyResult, style: Style) -> str:
         lines.append(style("Interrupted.", "yellow", "bold") + f" Done: {counts}. State is saved.")
     else:
         failed = len(result.with_status(StepStatus.FAILED))
+        manual = len(result.with_status(StepStatus.MANUAL))
         skipped = len(result.with_status(StepStatus.SKIPPED))
+        need = f", {manual} need a manual step" if manual else ""
         lines.append(
             style("Apply partly done: ", "red", "bold")
-            + f"{counts}; {failed} failed, {skipped} skipped. State is saved."
+            + f"{counts}; {failed} failed{need}, {skipped} skipped. State is saved."
         )
     for outcome in result.outcomes:
         if outcome.status is not StepStatus.DONE:

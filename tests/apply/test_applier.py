@@ -225,3 +225,22 @@ def test_interrupted_wait_is_finished_by_the_next_apply(tmp_path: Path) -> None:
     assert again.complete and again.outcomes[0].change.resume
     assert slow.calls.counts["CreateInstance"] == 1
     slow.close()
+
+
+def test_manual_step_is_reported_and_stays_pending(tmp_path: Path, provider: CccProvider) -> None:
+    from cccform.errors import ManualStepRequired
+
+    store = LocalStateStore(tmp_path / "state.json")
+    run(tmp_path, provider, store, {"a": instance(1)})
+
+    def refuse(instance_id: str) -> None:
+        raise ManualStepRequired(f"turn on conversation analysis for {instance_id} in the console")
+
+    provider.enable_conversation_analysis = refuse  # type: ignore[method-assign]
+    wanted = {"a": instance(1, conversation_analysis=True)}
+    result = run(tmp_path, provider, store, wanted)
+    (outcome,) = result.outcomes
+    assert outcome.status is StepStatus.MANUAL and "in the console" in str(outcome.message)
+    assert not result.complete
+    again, _ = make_plan(tmp_path, provider, store, wanted)
+    assert [c.action for c in again.changes] == [Action.ENABLE_QA]

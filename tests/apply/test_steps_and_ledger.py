@@ -9,7 +9,7 @@ import pytest
 
 from cccform.apply.instance_steps import run_step
 from cccform.apply.ledger import Ledger
-from cccform.errors import ApiError, ProviderError
+from cccform.errors import AmbiguousError, ApiError, ProviderError
 from cccform.plan.models import Action, Change, Forget
 from cccform.providers.base import ApiCallCounter, InstanceSpec, LiveInstance
 from cccform.state.local import LocalStateStore
@@ -27,8 +27,9 @@ AFTER = {
 
 
 class FakeProvider:
-    def __init__(self, error: ApiError | None = None) -> None:
+    def __init__(self, error: Exception | None = None) -> None:
         self.error = error
+        self.existing: LiveInstance | None = None
         self.calls: list[tuple[str, Any]] = []
         self.counter = ApiCallCounter()
 
@@ -39,6 +40,10 @@ class FakeProvider:
 
     def create_instance(self, spec: InstanceSpec) -> None:
         self._record("create", spec)
+
+    def get_instance(self, instance_id: str) -> LiveInstance | None:
+        self.calls.append(("get", instance_id))
+        return self.existing
 
     def modify_instance(self, instance_id: str, description: str) -> None:
         self._record("modify", (instance_id, description))
@@ -80,6 +85,27 @@ def test_already_exists_is_adopted_only_with_an_earlier_intent() -> None:
     ).adopted
     with pytest.raises(ProviderError, match="not managed by this state"):
         step(FakeProvider(taken), change(Action.CREATE, after=AFTER))
+
+
+def test_ambiguous_create_reads_back_then_tries_again() -> None:
+    provider = FakeProvider(AmbiguousError("timed out"))
+    with pytest.raises(AmbiguousError):
+        step(provider, change(Action.CREATE, after=AFTER))
+    assert [name for name, _ in provider.calls] == ["create", "get"] * 3
+    provider.existing = live()
+    result = step(provider, change(Action.CREATE, after=AFTER))
+    assert result.adopted and [name for name, _ in provider.calls][-2:] == ["create", "get"]
+
+
+def test_ambiguous_then_already_exists_is_our_own_try() -> None:
+    class ThenTaken(FakeProvider):
+        def create_instance(self, spec: InstanceSpec) -> None:
+            self.calls.append(("create", spec))
+            if len(self.calls) == 1:
+                raise AmbiguousError("500 after commit")
+            raise ApiError("AlreadyExists.DomainName", "exists", 409)
+
+    assert step(ThenTaken(), change(Action.CREATE, after=AFTER)).adopted
 
 
 def test_other_api_errors_propagate() -> None:

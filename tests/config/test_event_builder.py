@@ -202,27 +202,69 @@ def test_duplicate_instance_keys_in_one_file() -> None:
 
 
 @pytest.mark.parametrize(
-    ("key", "message", "hint"),
+    ("key", "path", "message", "hint"),
     [
-        ("1", "mapping keys must be strings, got the integer 1", 'quote it: "1"'),
-        ("true", "mapping keys must be strings, got the boolean true", 'quote it: "true"'),
-        ("~", "mapping keys must be strings, got null", 'quote it: "~"'),
-        ("1.5", "mapping keys must be strings, got the number 1.5", 'quote it: "1.5"'),
-        ("[a, b]", "mapping keys must be strings, got a list", "use a plain text key"),
-        ("{a: b}", "mapping keys must be strings, got a mapping", "use a plain text key"),
+        ("1", ".1", "mapping keys must be strings, got the integer 1", 'quote it: "1"'),
+        ("true", ".true", "mapping keys must be strings, got the boolean true", 'quote it: "true"'),
+        ("~", ".~", "mapping keys must be strings, got null", 'quote it: "~"'),
+        ("1.5", ".1.5", "mapping keys must be strings, got the number 1.5", 'quote it: "1.5"'),
+        ("[a, b]", "", "mapping keys must be strings, got a list", "use a plain text key"),
+        ("{a: b}", "", "mapping keys must be strings, got a mapping", "use a plain text key"),
     ],
 )
-def test_non_string_keys(key: str, message: str, hint: str) -> None:
+def test_non_string_keys(key: str, path: str, message: str, hint: str) -> None:
+    """The path names the entry by the key as written, when it is a plain scalar."""
     write("a.yaml", instance(BASE + f"? {key}\n: value"))
-    assert problems("a.yaml") == [("a.yaml:5:7", "instances.support", message, hint)]
+    assert problems("a.yaml") == [("a.yaml:5:7", f"instances.support{path}", message, hint)]
+
+
+NUMBER_KEY_HINT = "; a key under 'numbers' is one of the instance's phone_numbers, as text"
+
+
+@pytest.mark.parametrize(
+    ("key", "read_as"),
+    [
+        ("057188880001", "the integer 57188880001"),
+        ("+8657188880002", "the integer 8657188880002"),
+        ("0571", "the integer 571"),
+    ],
+)
+def test_unquoted_number_keys_say_quote_it_with_the_text_as_written(key: str, read_as: str) -> None:
+    text = instance(
+        BASE + f"phone_numbers: ['{key}']\nnumbers:\n  {key}: {{usage: Inbound}}\n"
+        f"  '{key}': {{usage: Inbound}}"
+    )
+    write("a.yaml", text)
+    assert problems("a.yaml") == [
+        (
+            "a.yaml:7:7",
+            f"instances.support.numbers.{key}",
+            f"phone number {key} must be quoted: unquoted, YAML reads it as {read_as}",
+            f'quote it: "{key}"{NUMBER_KEY_HINT}',
+        )
+    ]
+
+
+def test_unquoted_number_keys_in_a_flow_mapping() -> None:
+    text = instance(BASE + "phone_numbers: ['057188880001']\nnumbers: {057188880001: {}}")
+    write("a.yaml", text)
+    assert problems("a.yaml") == [
+        (
+            "a.yaml:6:15",
+            "instances.support.numbers.057188880001",
+            "phone number 057188880001 must be quoted: unquoted, YAML reads it as "
+            "the integer 57188880001",
+            f'quote it: "057188880001"{NUMBER_KEY_HINT}',
+        )
+    ]
 
 
 @pytest.mark.parametrize("value", [".nan", ".inf", "-.Inf", "+.INF", "1e400"])
 def test_non_finite_numbers_are_rejected(value: str) -> None:
-    write("a.yaml", f"provider:\n  create_seconds: {value}\n")
+    write("a.yaml", f"provider:\n  type: local\n  create_seconds: {value}\n")
     assert problems("a.yaml") == [
         (
-            "a.yaml:2:19",
+            "a.yaml:3:19",
             "provider.create_seconds",
             f"not a finite number: {value}",
             f'use a finite number, or quote it if it is text: "{value}"',

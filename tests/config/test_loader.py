@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -153,3 +154,37 @@ def test_ten_thousand_instances_load_quickly(tmp_path: Path) -> None:
     elapsed = time.perf_counter() - started
     assert len(loaded.config.instances) == 10_000
     assert elapsed < 5, f"loading 10,000 instances took {elapsed:.2f} s"
+
+
+def test_a_large_instance_with_definition_files_loads_quickly() -> None:
+    """2,000 agents, 50 skill groups, 20 flows read from files and 100 numbers."""
+    numbers = [f"0571{index:08d}" for index in range(100)]
+    groups = [f"group_{index}" for index in range(50)]
+    lines = [BASE, f"phone_numbers: {numbers}\n", "skill_groups:\n"]
+    lines += [f"  {group}: {{display_name: {group}, media_type: AUDIO}}\n" for group in groups]
+    lines.append("agents:\n")
+    for index in range(2000):
+        skills = ", ".join(f"{groups[(index + k) % 50]}: {k + 1}" for k in range(3))
+        lines.append(
+            f"  agent{index:05d}:\n    display_name: Agent {index}\n"
+            f"    email: agent{index}@example.com\n    mobile: '138{index:08d}'\n"
+            f"    skills: {{{skills}}}\n"
+        )
+    lines.append("flows:\n")
+    activities = [{"id": f"n{k}", "type": "Play", "next": [f"n{k + 1}"]} for k in range(200)]
+    for index in range(20):
+        write(f"big/flows/flow{index}.json", json.dumps({"activities": activities}, indent=2))
+        lines.append(f"  flow{index}: {{definition_file: flows/flow{index}.json}}\n")
+    lines.append("numbers:\n")
+    for index, number in enumerate(numbers):
+        lines.append(
+            f"  '{number}': {{flow: flow{index % 20}, skill_groups: [{groups[index % 50]}]}}\n"
+        )
+    write("big/main.yaml", instance("".join(lines)))
+    started = time.perf_counter()
+    loaded = load_config(Path("big"))
+    elapsed = time.perf_counter() - started
+    support = loaded.config.instances["support"]
+    assert len(support.agents) == 2000
+    assert support.flows["flow7"].definition == {"activities": activities}
+    assert elapsed < 3, f"loading a large instance took {elapsed:.2f} s"

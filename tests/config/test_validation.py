@@ -90,10 +90,10 @@ def test_unknown_field_did_you_mean() -> None:
 
 
 def test_unknown_field_without_a_close_match_lists_the_fields() -> None:
-    write("a.yaml", "provider:\n  zzz: 1\n")
+    write("a.yaml", "provider:\n  type: local\n  zzz: 1\n")
     assert problems("a.yaml") == [
         (
-            "a.yaml:2:3",
+            "a.yaml:3:3",
             "provider.zzz",
             "unknown field 'zzz'",
             "allowed fields: type, path, create_seconds",
@@ -187,18 +187,12 @@ def test_an_instance_must_be_a_mapping_and_empty_values_point_at_the_key() -> No
 def test_top_level_sections() -> None:
     text = (
         "version: 2\n"
-        "provider:\n  type: aws\n  create_seconds: 3601\n"
+        "provider:\n  type: local\n  create_seconds: 3601\n"
         "state:\n  backend: local\n  path: 7\n"
     )
     write("a.yaml", text)
     assert problems("a.yaml") == [
         ("a.yaml:1:10", "version", "expected 1, got the integer 2", "Format version; write 1."),
-        (
-            "a.yaml:3:9",
-            "provider.type",
-            "expected 'local', got the string 'aws'",
-            "Provider kind; 'local' is the embedded emulation.",
-        ),
         (
             "a.yaml:4:19",
             "provider.create_seconds",
@@ -238,4 +232,49 @@ def test_a_reported_tag_hides_follow_on_model_errors() -> None:
     assert [p[2] for p in problems("a.yaml")] == [
         "explicit tags are not allowed: !!str",
         "explicit tags are not allowed: !!int",
+    ]
+
+
+PROVIDER_KINDS = (
+    "'local': the embedded local emulation of the CCC API (the default); "
+    "'aliyun': the real Alibaba Cloud CCC API, through the official SDK"
+)
+
+
+def test_unknown_provider_type_names_the_kinds() -> None:
+    write("a.yaml", "provider:\n  type: aws\n  create_seconds: 3601\n")
+    assert problems("a.yaml") == [
+        (
+            "a.yaml:2:9",
+            "provider.type",
+            "expected 'local' or 'aliyun', got the string 'aws'",
+            PROVIDER_KINDS,
+        )
+    ]
+
+
+def test_provider_without_a_type_is_the_local_emulation() -> None:
+    from cccform.config.loader import load_config
+    from cccform.config.models import LocalProviderConfig
+
+    path = write("a.yaml", "provider:\n  create_seconds: 3\n")
+    provider = load_config(path).config.provider
+    assert isinstance(provider, LocalProviderConfig) and provider.create_seconds == 3
+
+
+def test_fields_of_a_provider_kind_are_named_without_the_kind() -> None:
+    write("a.yaml", "provider:\n  type: aliyun\n  max_attemps: 3\n  request_timeout: 0\n")
+    assert problems("a.yaml") == [
+        (
+            "a.yaml:3:3",
+            "provider.max_attemps",
+            "unknown field 'max_attemps'",
+            "did you mean 'max_attempts'?",
+        ),
+        (
+            "a.yaml:4:20",
+            "provider.request_timeout",
+            "must be greater than 0, got 0",
+            "Seconds per call.",
+        ),
     ]

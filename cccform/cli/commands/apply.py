@@ -94,7 +94,8 @@ def apply(
                 if as_json:
                     _write_json(ctx, reviewed, None)
                 return code
-            result = _run(ctx, store, plan, state, provider, parallelism, as_json)
+            options = workspace.apply_options(parallelism)
+            result = _run(ctx, store, plan, state, provider, options, as_json)
         finally:
             provider.close()
     if as_json:
@@ -164,7 +165,7 @@ def _run(
     plan: Plan,
     state: State,
     provider: CccProvider,
-    parallelism: int,
+    options: ApplyOptions,
     as_json: bool,
 ) -> ApplyResult:
     stream = ctx.err if as_json else ctx.out
@@ -178,6 +179,6 @@ def _run(
             state,
             provider,
             observer,
-            options=ApplyOptions(parallelism=parallelism),
+            options=options,
             cancel=cancel,
         )
