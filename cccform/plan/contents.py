@@ -99,7 +99,6 @@ def desired(kind: ResourceType, value: Any) -> dict[str, Any]:
     return routing
 
 
-
 def live_attributes(kind: ResourceType, live: Any) -> dict[str, Any]:
     if isinstance(live, LiveSkillGroup):
         return {
@@ -331,8 +330,7 @@ class ContentsPlanner:
             return [c.key for a in actions for c in by_kind.get((kind, a), []) if only(c)]
 
         created_groups = {
-            c.object_name: c.key
-            for c in by_kind.get((ResourceType.SKILL_GROUP, Action.CREATE), [])
+            c.object_name: c.key for c in by_kind.get((ResourceType.SKILL_GROUP, Action.CREATE), [])
         }
         flow_steps = {
             c.object_name: c.key

@@ -161,8 +161,7 @@ def test_partial_failure_exits_5_and_keeps_what_was_done(cli: Cli) -> None:
     )
     assert (
         "  skipped: instance.a (enable_qa): it depends on instance.a create, which did not "
-        "complete\n"
-        in run.out
+        "complete\n" in run.out
     )
     assert cli("state", "list").out == "instance.b\n"
 
