@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from cccform.plan.models import Plan
+from cccform.plan.models import Plan, ResourceType
 
 
 def _ask(err: TextIO, question: str) -> str | None:
@@ -27,6 +27,8 @@ def confirm_plan(plan: Plan, err: TextIO) -> bool:
     if _ask(err, "  Enter a value: ") != "yes":
         return False
     for change in plan.deletions:
+        if change.resource_type is not ResourceType.INSTANCE:
+            continue  # contents: the plan listed them, and `yes` approved it
         access_path = str((change.before or {}).get("access_path", change.remote_id))
         err.write(f"\n{change.address} will be deleted, with everything in it.\n")
         answer = _ask(err, f"  Type its access path ({access_path}) to confirm: ")

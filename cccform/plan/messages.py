@@ -60,7 +60,7 @@ def one_way_qa() -> tuple[str, str]:
 
 
 def protected(address: str) -> tuple[str, str]:
-    message = f"{address} is protected against deletion (deletion_protection, as last applied)"
+    message = "is protected against deletion (deletion_protection, as last applied)"
     hint = (
         "to delete it, first set deletion_protection: false on it and apply; then remove it. "
         "To keep it, put it back in the configuration."
@@ -69,7 +69,7 @@ def protected(address: str) -> tuple[str, str]:
 
 
 def delete_not_allowed(address: str, access_path: str) -> tuple[str, str]:
-    message = f"{address} ({access_path}) would be deleted, and deletion was not allowed"
+    message = f"would be deleted (access path {access_path}), and deletion was not allowed"
     hint = "review the plan, then run again with --allow-delete to allow deletions."
     return message, hint
 
@@ -89,7 +89,7 @@ def content_immutable(kind: str, name: str, field: str, before: Any, after: Any)
 
 def in_use(address: str, users: list[str]) -> tuple[str, str]:
     shown = ", ".join(users[:5]) + (f" and {len(users) - 5} more" if len(users) > 5 else "")
-    message = f"{address} would be deleted but is still used by {shown}, which the plan keeps"
+    message = f"would be deleted, but {shown} still use it, and the plan keeps them"
     hint = (
         "move those users to something that stays (in the CCC console, or by declaring them), "
         "or keep this object in the configuration."

@@ -94,8 +94,10 @@ def summary_line(summary: dict[str, int]) -> str:
 def _forgotten(entries: list[dict[str, Any]]) -> list[str]:
     if not entries:
         return []
-    lines = ["Note: objects were deleted outside cccform; they will be dropped from the state:"]
-    lines += [f"  - {entry['address']} ({entry['remote_id']})" for entry in entries]
+    lines = ["Note: cccform will stop tracking these objects; nothing is changed in them:"]
+    lines += [
+        f"  - {entry['address']} ({entry['remote_id']}): {entry['reason']}" for entry in entries
+    ]
     return [*lines, ""]
 
 
@@ -111,7 +113,10 @@ def _legend(changes: list[dict[str, Any]], style: Style) -> list[str]:
 def _change(change: dict[str, Any], style: Style) -> list[str]:
     action = change["action"]
     symbol = style(SYMBOLS[action], COLORS[action])
-    lines = [style(f"  # {change['address']} {HEADERS[action]}", "bold")]
+    header = HEADERS[action]
+    if action == "update" and change["resume"] and change["resource_type"] != "instance":
+        header = "will be managed by cccform"
+    lines = [style(f"  # {change['address']} {header}", "bold")]
     if change["reason"]:
         lines.append(f"  # ({change['reason']})")
     if change["drift"] == "changed":
@@ -130,6 +135,8 @@ def _attributes(change: dict[str, Any], style: Style) -> list[str]:
         rows = [("-", key, value(val)) for key, val in sorted(change["before"].items())]
     else:
         rows = [_update_row(change, key) for key in change["changed_fields"]]
+        if not rows:
+            return ["      # (it already matches the configuration)"]
     width = max((len(key) for _, key, _ in rows), default=0)
     colors = {"+": "green", "-": "red", "~": "yellow"}
     return [

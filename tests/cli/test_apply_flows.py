@@ -84,7 +84,7 @@ def test_protected_deletion_is_rejected_until_protection_is_lifted(cli: Cli) -> 
     config(cli.directory)
     run = cli("apply", "--auto-approve", "--allow-delete")
     assert run.code == 3
-    assert "Error: instance.a: instance.a is protected against deletion" in run.err
+    assert "Error: instance.a: is protected against deletion" in run.err
     assert "first set deletion_protection: false" in run.err
     config(cli.directory, instance_yaml("a", 1, deletion_protection=False))
     run = cli("apply", "--auto-approve")
@@ -101,7 +101,8 @@ def test_deletion_without_allow_delete_is_refused(cli: Cli) -> None:
     run = cli("apply", "--auto-approve")
     assert run.code == 3
     assert (
-        "Error: instance.a: instance.a (acme-0001) would be deleted, and deletion was not allowed\n"
+        "Error: instance.a: would be deleted (access path acme-0001), and deletion was not "
+        "allowed\n"
     ) in run.err
     assert "run again with --allow-delete" in run.err
     assert cli("state", "list").out == "instance.a\n"
@@ -138,7 +139,7 @@ def test_removed_instance_deleted_outside_is_only_forgotten(cli: Cli) -> None:
     config(cli.directory)
     run = cli("apply", "--auto-approve")
     assert run.code == 0
-    assert "  - instance.a (acme-0001)\n" in run.out
+    assert "  - instance.a (acme-0001): deleted outside cccform\n" in run.out
     assert cli("state", "list").out == ""
 
 

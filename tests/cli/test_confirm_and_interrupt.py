@@ -52,3 +52,19 @@ def test_first_interrupt_only_sets_the_event() -> None:
         assert cancel.wait(5)
     assert "No new steps will start" in err.getvalue()
     assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_deleting_contents_asks_no_access_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cccform.plan.models import ResourceType
+
+    agent = Change(
+        address="instance.a.agent.bob",
+        action=Action.DELETE,
+        remote_id="bob@acme-a",
+        resource_type=ResourceType.AGENT,
+        name="bob",
+        instance="a",
+    )
+    err = answer(monkeypatch, "yes\n")
+    assert confirm_plan(Plan(changes=[agent], prior_state=PRIOR), err) is True
+    assert "Type its access path" not in err.getvalue()

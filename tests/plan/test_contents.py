@@ -166,7 +166,7 @@ def test_existing_undeclared_object_is_adopted_when_declared() -> None:
     (change,) = plan(config(skill_groups=GROUP_CFG), state, live, state_exists=True).changes
     assert change.action is Action.UPDATE and change.resume
     assert change.changed_fields == ["display_name"]
-    assert change.reason == "exists already; cccform will manage it"
+    assert change.reason == "it exists already: made outside cccform, or by the platform"
 
 
 def test_skill_change_is_an_agent_update() -> None:

@@ -14,13 +14,21 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from cccform.config.loader import load_config
 from cccform.plan.planner import plan
 from cccform.plan.refresh import LiveInventory
-from cccform.providers.base import LiveInstance
+from cccform.providers.base import (
+    LiveAgent,
+    LiveContents,
+    LiveFlow,
+    LiveInstance,
+    LiveNumber,
+    LiveSkillGroup,
+)
 from cccform.render.json_view import plan_document
 from cccform.render.plan_view import render_plan, render_rejections
 from cccform.render.style import Style
@@ -34,8 +42,11 @@ FIXED_LINEAGE = "00000000-0000-0000-0000-000000000000"
 
 
 def _live(case: Path) -> LiveInventory:
+    """`live.json`: a list of instances, or {"instances": [...], "contents": {id: {...}}}."""
     path = case / "live.json"
-    items = json.loads(path.read_text()) if path.exists() else []
+    raw = json.loads(path.read_text()) if path.exists() else []
+    if isinstance(raw, list):
+        raw = {"instances": raw, "contents": {}}
     instances = [
         LiveInstance(
             **{
@@ -44,9 +55,28 @@ def _live(case: Path) -> LiveInventory:
                 "admins": tuple(item["admins"]),
             }
         )
-        for item in items
+        for item in raw["instances"]
     ]
-    return LiveInventory({i.instance_id: i for i in instances})
+    contents = {key: _contents(value) for key, value in raw["contents"].items()}
+    return LiveInventory({i.instance_id: i for i in instances}, contents)
+
+
+def _contents(raw: dict[str, list[dict[str, Any]]]) -> LiveContents:
+    def build(kind: str, cls: Any, key: str) -> dict[str, Any] | None:
+        if kind not in raw:
+            return None
+        items = [
+            cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in item.items()})
+            for item in raw[kind]
+        ]
+        return {getattr(item, key): item for item in items}
+
+    return LiveContents(
+        skill_groups=build("skill_groups", LiveSkillGroup, "name"),
+        agents=build("agents", LiveAgent, "login_name"),
+        flows=build("flows", LiveFlow, "name"),
+        numbers=build("numbers", LiveNumber, "number"),
+    )
 
 
 def _check(path: Path, actual: str) -> None:
