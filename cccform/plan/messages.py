@@ -89,7 +89,8 @@ def content_immutable(kind: str, name: str, field: str, before: Any, after: Any)
 
 def in_use(address: str, users: list[str]) -> tuple[str, str]:
     shown = ", ".join(users[:5]) + (f" and {len(users) - 5} more" if len(users) > 5 else "")
-    message = f"would be deleted, but {shown} still use it, and the plan keeps them"
+    verb = "uses" if len(users) == 1 else "use"
+    message = f"would be deleted, but {shown} still {verb} it, and the plan keeps them"
     hint = (
         "move those users to something that stays (in the CCC console, or by declaring them), "
         "or keep this object in the configuration."

@@ -1,0 +1,219 @@
+"""Contents of an instance through the CLI: every action, rejection and deletion rule."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tests.cli.harness import Cli, write
+
+NUMBER = "057188880001"
+DEFINITION = {"activities": [{"type": "INCOMING_CALL"}, {"type": "HANGUP"}]}
+
+
+def configure(cli: Cli, **contents: Any) -> None:
+    body: dict[str, Any] = {
+        "name": "Support Center",
+        "access_path": "acme-cs",
+        "phone_numbers": [NUMBER, "0571002"],
+        "admins": ["248613806810701"],
+        "deletion_protection": False,
+        **contents,
+    }
+    write(cli.directory, "cccform.yaml", json.dumps({"instances": {"support": body}}, indent=1))
+
+
+BASE: dict[str, Any] = {
+    "skill_groups": {"billing": {"display_name": "Billing"}, "tech": {"display_name": "Tech"}},
+    "agents": {
+        "alice": {
+            "display_name": "Alice",
+            "email": "alice@example.com",
+            "skills": {"billing": 1, "tech": 4},
+        },
+        "bobby": {"display_name": "Bob", "email": "bob@example.com", "skills": {"tech": 1}},
+    },
+    "flows": {"main": {"description": "Main", "definition": DEFINITION}},
+    "numbers": {NUMBER: {"usage": "Inbound", "flow": "main", "skill_groups": ["billing"]}},
+}
+
+
+def calls(cli: Cli, *args: str) -> dict[str, int]:
+    """Run cccform with API logging on; count the calls per action."""
+    log = cli.directory / "api.log"
+    log.unlink(missing_ok=True)
+    cli.monkeypatch.setenv("CCCFORM_LOG", "debug")
+    cli.monkeypatch.setenv("CCCFORM_LOG_PATH", str(log))
+    run = cli(*args)
+    cli.monkeypatch.delenv("CCCFORM_LOG")
+    assert run.code in (0, 2), run.out + run.err
+    counts: dict[str, int] = {}
+    for line in log.read_text().splitlines():
+        if "cccform.api: call " in line:
+            action = line.split("cccform.api: call ")[1].split()[0]
+            counts[action] = counts.get(action, 0) + 1
+    return counts
+
+
+def live_users(cli: Cli) -> dict[str, Any]:
+    with cli.emulation() as emulation:
+        data = emulation.handle(
+            "ListUsers", {"InstanceId": "acme-cs", "PageNumber": "1", "PageSize": "100"}
+        )
+    return {
+        u["LoginName"]: {s["SkillGroupName"]: s["SkillLevel"] for s in u["SkillLevelList"]}
+        for u in data["List"]
+    }
+
+
+def test_everything_is_created_then_converges(cli: Cli) -> None:
+    configure(cli, **BASE)
+    run = cli("apply", "--auto-approve")
+    assert run.code == 0, run.out + run.err
+    assert "Apply complete! Resources: 6 created, 1 updated, 0 deleted, 0 QA enabled." in run.out
+    assert live_users(cli)["alice"] == {"billing": 1, "tech": 4}
+    assert cli("plan", "--detailed-exitcode").code == 0
+    listed = cli("state", "list").out.splitlines()
+    assert (
+        "instance.support.agent.alice" in listed and f"instance.support.number.{NUMBER}" in listed
+    )
+
+
+def test_no_op_plan_reads_each_kind_once(cli: Cli) -> None:
+    configure(cli, **BASE)
+    cli("apply", "--auto-approve")
+    counts = calls(cli, "plan")
+    assert counts == {
+        "ListInstances": 1,
+        "ListSkillGroups": 1,
+        "ListUsers": 1,
+        "ListContactFlows": 1,
+        "ListPhoneNumbers": 1,
+    }
+
+
+def test_changing_one_agents_skills_costs_at_most_two_calls(cli: Cli) -> None:
+    configure(cli, **BASE)
+    cli("apply", "--auto-approve")
+    agents = json.loads(json.dumps(BASE["agents"]))
+    agents["alice"]["skills"] = {"tech": 2, "billing": 3}
+    configure(cli, **{**BASE, "agents": agents})
+    counts = calls(cli, "apply", "--auto-approve")
+    writes = {a: n for a, n in counts.items() if not a.startswith("List")}
+    assert sum(writes.values()) <= 2, writes
+    assert live_users(cli)["alice"] == {"tech": 2, "billing": 3}
+
+
+def test_updates_of_every_kind(cli: Cli) -> None:
+    configure(cli, **BASE)
+    cli("apply", "--auto-approve")
+    changed = json.loads(json.dumps(BASE))
+    changed["skill_groups"]["billing"]["display_name"] = "Billing and refunds"
+    changed["agents"]["bobby"]["work_mode"] = "OFF_SITE"
+    changed["flows"]["main"]["definition"] = {"activities": [{"type": "PLAY_SAY"}]}
+    changed["numbers"][NUMBER]["skill_groups"] = ["billing", "tech"]
+    configure(cli, **changed)
+    plan = cli("plan")
+    assert '~ display_name = "Billing" -> "Billing and refunds"' in plan.out
+    assert "~ definition = (changed at" in plan.out
+    counts = calls(cli, "apply", "--auto-approve")
+    assert counts["StartEditContactFlow"] == counts["CommitContactFlow"] == 1
+    assert counts["PublishContactFlow"] == 1 and counts["ModifyUser"] == 1
+    assert cli("plan", "--detailed-exitcode").code == 0
+
+
+def test_deleting_contents_needs_allow_delete(cli: Cli) -> None:
+    configure(cli, **BASE)
+    cli("apply", "--auto-approve")
+    reduced = {**BASE, "agents": {"alice": BASE["agents"]["alice"]}}
+    configure(cli, **reduced)
+    refused = cli("apply", "--auto-approve")
+    assert refused.code == 3
+    assert "Error: instance.support.agent.bobby: would be deleted" in refused.err
+    run = cli("apply", "--auto-approve", "--allow-delete")
+    assert run.code == 0 and "1 deleted" in run.out
+    assert "bobby" not in live_users(cli)
+
+
+def test_immutable_content_fields_are_rejected(cli: Cli) -> None:
+    configure(cli, **BASE)
+    cli("apply", "--auto-approve")
+    changed = json.loads(json.dumps(BASE))
+    changed["agents"]["alice"]["email"] = "alice.wang@example.com"
+    changed["skill_groups"]["tech"]["media_type"] = "CHAT"
+    configure(cli, **changed)
+    run = cli("plan", "--json")
+    assert run.code == 3
+    assert {(e["address"], e["field"], e["kind"]) for e in run.json()["errors"]} == {
+        ("instance.support.agent.alice", "email", "immutable"),
+        ("instance.support.skill_group.tech", "media_type", "immutable"),
+    }
+
+
+def test_deleting_a_group_an_undeclared_agent_uses_is_rejected(cli: Cli) -> None:
+    configure(cli, **BASE)
+    cli("apply", "--auto-approve")
+    with cli.emulation() as emulation:
+        emulation.handle(
+            "CreateUser",
+            {
+                "InstanceId": "acme-cs",
+                "LoginName": "carol",
+                "DisplayName": "Carol",
+                "Email": "carol@example.com",
+                "RoleId": "Agent@acme-cs",
+                "SkillLevelList": '[{"skillGroupId":"tech@acme-cs","skillLevel":2}]',
+            },
+        )
+    reduced = json.loads(json.dumps(BASE))
+    del reduced["skill_groups"]["tech"]
+    reduced["agents"]["alice"]["skills"] = {"billing": 1}
+    del reduced["agents"]["bobby"]
+    configure(cli, **reduced)
+    run = cli("plan")
+    assert run.code == 3
+    assert (
+        "Error: instance.support.skill_group.tech: would be deleted, but agent carol still "
+        "uses it" in run.err
+    )
+
+
+def test_changes_outside_cccform_are_planned_back(cli: Cli) -> None:
+    configure(cli, **BASE)
+    cli("apply", "--auto-approve")
+    with cli.emulation() as emulation:
+        emulation.handle(
+            "ModifyUserLevelsOfSkillGroup",
+            {
+                "InstanceId": "acme-cs",
+                "SkillGroupId": "tech@acme-cs",
+                "UserLevelList": '[{"userId":"alice@acme-cs","skillLevel":9}]',
+            },
+        )
+        emulation.handle(
+            "RemoveUsers", {"InstanceId": "acme-cs", "UserIdList": '["bobby@acme-cs"]'}
+        )
+    plan = cli("plan")
+    assert "# (changed outside cccform: skills)" in plan.out
+    assert "# instance.support.agent.bobby will be created" in plan.out
+    assert "# (deleted outside cccform; it will be created again)" in plan.out
+    assert cli("apply", "--auto-approve").code == 0
+    assert live_users(cli)["alice"] == {"billing": 1, "tech": 4}
+    assert cli("plan", "--detailed-exitcode").code == 0
+
+
+def test_undeclared_objects_are_left_alone(cli: Cli) -> None:
+    configure(cli, **BASE)
+    cli("apply", "--auto-approve")
+    configure(cli, **{**BASE, "agents": {}})
+    run = cli("apply", "--auto-approve", "--allow-delete")
+    assert run.code == 0
+    users = live_users(cli)
+    assert "alice" not in users and "248613806810701" in users  # the platform's admin stays
+
+
+def test_new_instance_plan_says_what_the_platform_adds(cli: Cli) -> None:
+    configure(cli, **BASE)
+    run = cli("plan")
+    assert "Note: the platform also creates administrators" in run.out
+    assert f"number {NUMBER} will route to flow main (was the platform's default flow)" in run.out
