@@ -1,0 +1,304 @@
+"""What every provider must do alike: the local emulation, and the official SDK over HTTP to the
+emulator server. The same calls, the same answers, the same error codes."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+
+from cccform.errors import ApiError
+from cccform.providers import agents, flows, numbers, skill_groups
+from cccform.providers.base import CREATING, RUNNING, InstanceSpec
+from cccform.providers.ccc import CccProvider
+
+from .conftest import Harness
+
+INSTANCE = "acme-support"
+ADMIN = "248613806810701"
+N1, N2 = "057188880001", "057188880002"
+
+
+def spec(
+    access_path: str = INSTANCE,
+    *,
+    name: str = "Support Center",
+    description: str = "first line",
+    phone_numbers: tuple[str, ...] = (),
+    admins: tuple[str, ...] = (ADMIN,),
+) -> InstanceSpec:
+    return InstanceSpec(name, access_path, description, phone_numbers, admins)
+
+
+def seed(harness: Harness, domain: str) -> None:
+    """An instance made behind the provider's back, as another tool or the console would."""
+    harness.engine.handle(
+        "CreateInstance",
+        {"Name": f"Seeded {domain}", "DomainName": domain, "AdminRamIdList": json.dumps([ADMIN])},
+    )
+
+
+def only(provider: CccProvider, instance_id: str = INSTANCE) -> object:
+    found = [i for i in provider.list_instances() if i.instance_id == instance_id]
+    assert len(found) == 1
+    return found[0]
+
+
+# -- instances ---------------------------------------------------------------------
+
+
+def test_list_instances_reads_every_page(harness: Harness) -> None:
+    domains = {f"seeded-{n:03d}" for n in range(150)}
+    for domain in sorted(domains):
+        seed(harness, domain)
+    found = harness.provider.list_instances()
+    assert {i.instance_id for i in found} == domains
+    assert len(found) == 150
+    assert harness.provider.calls.counts["ListInstances"] == 2  # 100 a page
+
+
+def test_no_instances(provider: CccProvider) -> None:
+    assert provider.list_instances() == []
+
+
+def test_create_then_running(harness: Harness) -> None:
+    provider = harness.provider
+    provider.create_instance(spec(phone_numbers=(N1, N2)))
+    instance = provider.list_instances()[0]
+    assert instance.status in (CREATING, RUNNING)
+    assert instance.status == RUNNING  # both are set up to create at once
+    assert (instance.instance_id, instance.access_path) == (INSTANCE, INSTANCE)
+    assert instance.name == "Support Center"
+    assert instance.description == "first line"
+    assert set(instance.phone_numbers) == {N1, N2}
+    assert instance.admins == (f"{ADMIN}@{INSTANCE}",)
+
+
+def test_create_without_admins_makes_the_caller_admin(provider: CccProvider) -> None:
+    provider.create_instance(spec(admins=()))
+    caller = provider.caller_identity()
+    assert provider.list_instances()[0].admins == (f"{caller}@{INSTANCE}",)
+
+
+def test_modify_description(provider: CccProvider) -> None:
+    provider.create_instance(spec())
+    provider.modify_instance(INSTANCE, "second line, & more = é ~")
+    assert provider.list_instances()[0].description == "second line, & more = é ~"
+    provider.modify_instance(INSTANCE, "")
+    assert provider.list_instances()[0].description == ""
+
+
+def test_delete(provider: CccProvider) -> None:
+    provider.create_instance(spec())
+    provider.create_instance(spec("acme-sales"))
+    provider.delete_instance(INSTANCE)
+    assert [i.instance_id for i in provider.list_instances()] == ["acme-sales"]
+
+
+def test_domain_name_taken(provider: CccProvider) -> None:
+    provider.create_instance(spec())
+    with pytest.raises(ApiError) as exc:
+        provider.create_instance(spec(name="Another One"))
+    assert (exc.value.code, exc.value.http_status) == ("AlreadyExists.DomainName", 409)
+
+
+def test_unknown_instance(provider: CccProvider) -> None:
+    with pytest.raises(ApiError) as exc:
+        provider.modify_instance("no-such-instance", "x")
+    assert (exc.value.code, exc.value.http_status) == ("NotExists.InstanceId", 404)
+    with pytest.raises(ApiError) as exc:
+        provider.delete_instance("no-such-instance")
+    assert (exc.value.code, exc.value.http_status) == ("NotExists.InstanceId", 404)
+
+
+def test_invalid_parameters(provider: CccProvider) -> None:
+    with pytest.raises(ApiError) as exc:
+        provider.create_instance(spec("x"))  # DomainName: 4-48 characters
+    assert exc.value.code.startswith("Parameter.")
+    assert exc.value.http_status == 400
+
+
+def test_enable_conversation_analysis(harness: Harness) -> None:
+    provider = harness.provider
+    provider.create_instance(spec())
+    provider.create_instance(spec("acme-sales"))
+    provider.enable_conversation_analysis(INSTANCE)
+    assert harness.engine.conversation_analysis_status() == {INSTANCE: True, "acme-sales": False}
+    seen = {i.instance_id: i.conversation_analysis for i in provider.list_instances()}
+    if harness.kind == "local":
+        assert seen == {INSTANCE: True, "acme-sales": False}
+    else:  # the real cloud cannot tell: the planner goes by the state
+        assert seen == {INSTANCE: None, "acme-sales": None}
+
+
+def test_caller_identity(harness: Harness) -> None:
+    identity = harness.provider.caller_identity()
+    assert identity and identity.isdigit()
+    assert identity == harness.engine.caller_identity()
+
+
+# -- contents, through the provider as the modules' caller ----------------------------
+
+
+def test_skill_groups(provider: CccProvider) -> None:
+    provider.create_instance(spec())
+    attrs = {"display_name": "Sales", "description": "sells", "media_type": "AUDIO"}
+    group_id = skill_groups.create_skill_group(provider, INSTANCE, "sales", attrs)
+    assert group_id == f"sales@{INSTANCE}"
+    skill_groups.modify_skill_group(
+        provider, INSTANCE, group_id, {"display_name": "Sales team", "description": ""}
+    )
+    found = skill_groups.list_skill_groups(provider, INSTANCE)
+    assert set(found) == {"default_skill_group", "sales"}
+    sales = found["sales"]
+    assert (sales.display_name, sales.description, sales.media_type) == ("Sales team", "", "AUDIO")
+    with pytest.raises(ApiError) as exc:
+        skill_groups.create_skill_group(provider, INSTANCE, "sales", attrs)
+    assert exc.value.code.startswith("AlreadyExists.")
+    skill_groups.delete_skill_group(provider, INSTANCE, group_id)
+    assert set(skill_groups.list_skill_groups(provider, INSTANCE)) == {"default_skill_group"}
+
+
+def agent(display: str, role: str = "Agent", **extra: object) -> dict[str, object]:
+    return {
+        "display_name": display,
+        "email": f"{display.lower()}@example.com",
+        "role": role,
+        "work_mode": "ON_SITE",
+        "mobile": None,
+        **extra,
+    }
+
+
+def test_agents_and_memberships(provider: CccProvider) -> None:
+    provider.create_instance(spec())
+    for name in ("sales", "support"):
+        skill_groups.create_skill_group(
+            provider,
+            INSTANCE,
+            name,
+            {"display_name": name, "description": "", "media_type": "AUDIO"},
+        )
+    alice = agents.create_agent(provider, INSTANCE, "alice", agent("Alice", skills={"sales": 1}))
+    bob = agents.create_agent(provider, INSTANCE, "bobby", agent("Bobby", mobile="13800000000"))
+    assert (alice, bob) == (f"alice@{INSTANCE}", f"bobby@{INSTANCE}")
+
+    def skills() -> dict[str, dict[str, int]]:
+        found = agents.list_agents(provider, INSTANCE)
+        return {login: found[login].skills for login in ("alice", "bobby")}
+
+    assert skills() == {"alice": {"sales": 1}, "bobby": {}}
+    agents.add_users_to_group(provider, INSTANCE, "support", {"alice": 5, "bobby": 3})
+    assert skills() == {"alice": {"sales": 1, "support": 5}, "bobby": {"support": 3}}
+    agents.modify_levels_in_group(provider, INSTANCE, "support", {"alice": 2})
+    agents.remove_users_from_group(provider, INSTANCE, "support", ["bobby"])
+    assert skills() == {"alice": {"sales": 1, "support": 2}, "bobby": {}}
+    agents.add_groups_to_user(provider, INSTANCE, "bobby", {"sales": 4, "support": 6})
+    agents.modify_levels_of_user(provider, INSTANCE, "bobby", {"sales": 7})
+    agents.remove_groups_from_user(provider, INSTANCE, "alice", ["support"])
+    assert skills() == {"alice": {"sales": 1}, "bobby": {"sales": 7, "support": 6}}
+
+    agents.modify_agent(provider, INSTANCE, alice, agent("Alice B", role="Manager"))
+    found = agents.list_agents(provider, INSTANCE)
+    assert (found["alice"].display_name, found["alice"].role) == ("Alice B", "Manager")
+    assert (found["bobby"].email, found["bobby"].mobile) == ("bobby@example.com", "13800000000")
+    assert found["bobby"].work_mode == "ON_SITE"
+
+    with pytest.raises(ApiError) as exc:
+        agents.create_agent(provider, INSTANCE, "alice", agent("Alice"))
+    assert exc.value.code.startswith("AlreadyExists.")
+    agents.remove_agents(provider, INSTANCE, [bob])
+    assert "bobby" not in agents.list_agents(provider, INSTANCE)
+
+
+def test_flows_and_numbers(provider: CccProvider) -> None:
+    provider.create_instance(spec(phone_numbers=(N1, N2)))
+    skill_groups.create_skill_group(
+        provider, INSTANCE, "sales", {"display_name": "S", "description": "", "media_type": "AUDIO"}
+    )
+    skill_groups.create_skill_group(
+        provider,
+        INSTANCE,
+        "support",
+        {"display_name": "T", "description": "", "media_type": "AUDIO"},
+    )
+    first = {"activities": [{"type": "INCOMING_CALL"}, {"type": "HANGUP"}]}
+    flow_id = flows.create_flow(
+        provider,
+        INSTANCE,
+        "main",
+        {"type": "MAIN_FLOW", "definition": first, "description": "v1"},
+    )
+    assert flow_id and flow_id != "None"
+    second = {"activities": [{"type": "INCOMING_CALL"}, {"type": "PLAY_SAY", "text": "你好"}]}
+    flows.publish_flow(provider, INSTANCE, flow_id, {"definition": second, "description": "v2"})
+    found = flows.list_flows(provider, INSTANCE)
+    assert found["main"].flow_id == flow_id
+    assert (found["main"].definition, found["main"].description) == (second, "v2")
+    assert found["main"].type == "MAIN_FLOW"
+
+    numbers.route_number(provider, INSTANCE, N1, "Inbound", flow_id)
+    numbers.add_number_to_groups(provider, INSTANCE, N1, ["sales", "support"])
+    numbers.remove_number_from_groups(provider, INSTANCE, N1, ["support"])
+    routed = numbers.list_numbers(provider, INSTANCE)
+    assert set(routed) == {N1, N2}
+    assert (routed[N1].usage, routed[N1].flow_id, routed[N1].flow_name) == (
+        "Inbound",
+        flow_id,
+        "main",
+    )
+    assert routed[N1].skill_groups == ("sales",)
+    assert routed[N2].skill_groups == ()
+    assert flows.list_flows(provider, INSTANCE)["main"].numbers == (N1,)
+
+    flows.delete_flow(provider, INSTANCE, flow_id)
+    assert "main" not in flows.list_flows(provider, INSTANCE)
+    assert numbers.list_numbers(provider, INSTANCE)[N1].flow_id is None
+
+
+def test_contents_of_an_unknown_instance(provider: CccProvider) -> None:
+    with pytest.raises(ApiError) as exc:
+        skill_groups.list_skill_groups(provider, "no-such-instance")
+    assert (exc.value.code, exc.value.http_status) == ("NotExists.InstanceId", 404)
+
+
+def test_pages_of_contents(harness: Harness) -> None:
+    provider = harness.provider
+    provider.create_instance(spec())
+    for n in range(120):  # made behind the provider's back: HTTP round trips are slow here
+        harness.engine.handle(
+            "CreateSkillGroup",
+            {"InstanceId": INSTANCE, "Name": f"group{n:03d}", "DisplayName": f"G{n}"},
+        )
+    items = list(provider.pages("ListSkillGroups", {"InstanceId": INSTANCE}))
+    assert len(items) == 121  # and the default group
+    assert provider.calls.counts["ListSkillGroups"] == 2
+    assert len(skill_groups.list_skill_groups(provider, INSTANCE)) == 121
+
+
+def test_concurrent_calls(provider: CccProvider) -> None:
+    # The applier calls from several worker threads through one provider.
+    provider.create_instance(spec())
+    errors: list[BaseException] = []
+
+    def work(worker: int) -> None:
+        try:
+            for n in range(4):
+                skill_groups.create_skill_group(
+                    provider,
+                    INSTANCE,
+                    f"w{worker}_g{n}",
+                    {"display_name": "G", "description": "", "media_type": "AUDIO"},
+                )
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(skill_groups.list_skill_groups(provider, INSTANCE)) == 25
+    assert provider.calls.counts["CreateSkillGroup"] == 24
