@@ -249,7 +249,7 @@ class ContentsPlanner:
             return
         recorded = managed.attributes if managed is not None else current
         drift_fields = [f for f in fields if f in recorded and recorded[f] != current[f]]
-        reason = None if managed is not None else "it exists already: made outside cccform, or by the platform"
+        reason = None if managed is not None else messages.ADOPTED
         details: dict[str, list[str]] = {}
         if "definition" in fields:
             details["definition"] = changed_paths(current["definition"], want["definition"])
