@@ -202,6 +202,9 @@ def fault_key(product: Product, action: str) -> str:
 class _Handler(BaseHTTPRequestHandler):
     server: _HttpServer
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in separate writes: without TCP_NODELAY, Nagle's algorithm and
+    # the client's delayed ACK hold every response back by about 40 ms.
+    disable_nagle_algorithm = True
     server_version = "cccform-emulator"
     sys_version = ""
 
