@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import threading
 import time
 from collections.abc import Callable
@@ -51,6 +52,7 @@ class _Run:
     started: dict[str, float] = field(default_factory=dict)
     outcomes: dict[str, StepOutcome] = field(default_factory=dict)
     parts_left: dict[str, int] = field(default_factory=dict)
+    dependents: dict[str, set[str]] = field(default_factory=dict)
 
 
 def apply_plan(
@@ -102,10 +104,15 @@ class _Applier:
             blocked_by={step.key: set(step.depends_on) for step in steps},
         )
         for step in steps:
+            for dependency in step.depends_on:
+                self.run_state.dependents.setdefault(dependency, set()).add(step.key)
+        self.ready = sorted(step.key for step in steps if not step.depends_on)  # a heap
+        for step in steps:
             for change in step.changes:
                 parts = self.run_state.parts_left
                 parts[change.key] = parts.get(change.key, 0) + 1
         self.poll_interval = options.first_poll
+        self.next_report = 0.0
         self.next_poll = 0.0
         self.poll: Future[list[LiveInstance]] | None = None
 
@@ -141,7 +148,7 @@ class _Applier:
             elif not run.in_flight and self.poll is None:
                 return
             if not run.in_flight and not run.waiting and self.poll is None:
-                if not self._ready():
+                if not self.ready:
                     return
                 continue
             futures: set[Future[object]] = set(run.in_flight)  # type: ignore[arg-type]
@@ -160,16 +167,12 @@ class _Applier:
             self._report_waits()
             self.ledger.save()
 
-    def _ready(self) -> list[Step]:
-        run = self.run_state
-        return [run.pending[k] for k in sorted(run.pending) if not run.blocked_by[k]]
-
     def _start_ready(self, workers: ThreadPoolExecutor) -> None:
         run = self.run_state
-        for step in self._ready():
-            if len(run.in_flight) >= self.options.parallelism:
-                return
-            del run.pending[step.key]
+        while self.ready and len(run.in_flight) < self.options.parallelism:
+            step = run.pending.pop(heapq.heappop(self.ready), None)
+            if step is None:
+                continue  # skipped since it became ready
             for change in step.changes:
                 if change.key not in run.started:
                     run.started[change.key] = self.clock()
@@ -293,6 +296,9 @@ class _Applier:
 
     def _report_waits(self) -> None:
         now = self.clock()
+        if now < self.next_report:
+            return
+        self.next_report = now + 1.0  # a look every second, not on every loop round
         for waiting in self.run_state.waiting.values():
             if now - waiting.last_report >= self.options.progress_every:
                 waiting.last_report = now
@@ -316,8 +322,12 @@ class _Applier:
         self._unblock(step.key)
 
     def _unblock(self, step_key: str) -> None:
-        for blockers in self.run_state.blocked_by.values():
+        run = self.run_state
+        for dependent in run.dependents.get(step_key, ()):
+            blockers = run.blocked_by[dependent]
             blockers.discard(step_key)
+            if not blockers and dependent in run.pending:
+                heapq.heappush(self.ready, dependent)
 
     def _fail_step(self, step: Step, message: str, status: StepStatus = StepStatus.FAILED) -> None:
         for change in step.changes:
@@ -342,8 +352,8 @@ class _Applier:
 
     def _skip_dependents(self, failed: str) -> None:
         run = self.run_state
-        for key in sorted(run.pending):
-            if failed not in run.blocked_by[key]:
+        for key in sorted(run.dependents.get(failed, ())):
+            if key not in run.pending:
                 continue
             step = run.pending.pop(key)
             because = f"it depends on {failed.replace(':', ' ')}, which did not complete"

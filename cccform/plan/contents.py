@@ -47,23 +47,30 @@ def content_address(instance_key: str, kind: ResourceType, name: str) -> str:
     return f"instance.{instance_key}.{kind.value}.{name}"
 
 
-def managed_contents(
-    resources: dict[str, ResourceState], instance_key: str, kind: ResourceType
-) -> dict[str, ResourceState]:
-    """The objects of one kind that state manages in one instance, by name."""
-    prefix = f"instance.{instance_key}.{kind.value}."
-    return {a[len(prefix) :]: r for a, r in resources.items() if a.startswith(prefix)}
+ManagedContents = dict[ResourceType, dict[str, ResourceState]]
+
+
+def index_contents(resources: dict[str, ResourceState]) -> dict[str, ManagedContents]:
+    """State's content objects by instance key, kind and name, in one pass over state."""
+    kinds = {kind.value: kind for kind in CONTENT_KINDS}
+    index: dict[str, ManagedContents] = {}
+    for address, resource in resources.items():
+        parts = address.split(".", 3)  # instance, key, kind, name (a name may hold dots)
+        if len(parts) == 4 and parts[0] == "instance" and parts[2] in kinds:
+            by_kind = index.setdefault(parts[1], {})
+            by_kind.setdefault(kinds[parts[2]], {})[parts[3]] = resource
+    return index
 
 
 def kinds_to_read(
-    instance: InstanceConfig | None, managed: dict[str, ResourceState], instance_key: str
+    instance: InstanceConfig | None, managed: ManagedContents
 ) -> frozenset[ResourceType]:
     """Read a kind only where something of it is declared or managed: a plan of instances
     without contents costs no content reads."""
     wanted = set()
     for kind in CONTENT_KINDS:
         declared = instance is not None and bool(getattr(instance, CONFIG_FIELD[kind]))
-        if declared or managed_contents(managed, instance_key, kind):
+        if declared or managed.get(kind):
             wanted.add(kind)
     return frozenset(wanted)
 
@@ -156,7 +163,7 @@ class InstanceContext:
     instance: InstanceConfig
     instance_id: str
     live: LiveContents | None  # None: the instance is created by this plan
-    managed: dict[str, ResourceState]
+    managed: ManagedContents
     instance_create_key: str | None  # the step that creates the instance, if any
 
 
@@ -184,7 +191,7 @@ class ContentsPlanner:
         return getattr(self.ctx.live, CONFIG_FIELD[kind])  # type: ignore[no-any-return]
 
     def _plan_kind(self, kind: ResourceType) -> None:
-        managed = managed_contents(self.ctx.managed, self.ctx.key, kind)
+        managed = self.ctx.managed.get(kind, {})
         live = self._live(kind) or {}
         for name, value in sorted(self._declared(kind).items()):
             self._plan_declared(kind, name, desired(kind, value), managed.get(name), live.get(name))
@@ -412,7 +419,7 @@ __all__ = [
     "ContentsPlanner",
     "InstanceContext",
     "content_address",
+    "index_contents",
     "kinds_to_read",
-    "managed_contents",
     "step_key",
 ]

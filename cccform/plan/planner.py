@@ -6,7 +6,7 @@ from typing import Any
 
 from cccform.config.models import InstanceConfig, LoadedConfig
 from cccform.plan import messages
-from cccform.plan.contents import ContentsPlanner, InstanceContext, kinds_to_read
+from cccform.plan.contents import ContentsPlanner, InstanceContext, index_contents, kinds_to_read
 from cccform.plan.diff import changed_fields
 from cccform.plan.impacts import instance_impacts
 from cccform.plan.models import (
@@ -58,8 +58,7 @@ def plan(loaded: LoadedConfig, state: State, live: LiveInventory, *, state_exist
     for key, instance in loaded.config.instances.items():
         builder.plan_declared(key, instance)
     builder.plan_undeclared()
-    for key, instance in loaded.config.instances.items():
-        builder.plan_contents(key, instance)
+    builder.plan_all_contents()
     prior = PriorState(lineage=state.lineage, serial=state.serial, existed=state_exists)
     return builder.build(prior)
 
@@ -69,11 +68,12 @@ def contents_to_read(
 ) -> dict[str, frozenset[ResourceType]]:
     """Which kinds to read in which existing instances: only what is declared or managed."""
     wanted: dict[str, frozenset[ResourceType]] = {}
+    managed = index_contents(state.resources)
     for key, instance in loaded.config.instances.items():
         current = _existing_instance(key, instance, state, live)
         if current is None or current.status == CREATING:
             continue
-        kinds = kinds_to_read(instance, state.resources, key)
+        kinds = kinds_to_read(instance, managed.get(key, {}))
         if kinds:
             wanted[current.instance_id] = kinds
     return wanted
@@ -121,11 +121,22 @@ class _PlanBuilder:
 
     # -- what lives inside declared instances ---------------------------------
 
-    def plan_contents(self, key: str, instance: InstanceConfig) -> None:
-        address = instance_address(key)
-        create = next(
-            (c for c in self.changes if c.address == address and c.action is Action.CREATE), None
-        )
+    def plan_all_contents(self) -> None:
+        managed = index_contents(self.state.resources)
+        by_instance: dict[str, list[Change]] = {}
+        for change in self.changes:
+            by_instance.setdefault(change.instance or "", []).append(change)
+        for key, instance in self.loaded.config.instances.items():
+            self._plan_contents(key, instance, managed.get(key, {}), by_instance.get(key, []))
+
+    def _plan_contents(
+        self,
+        key: str,
+        instance: InstanceConfig,
+        managed: dict[ResourceType, dict[str, ResourceState]],
+        instance_changes: list[Change],
+    ) -> None:
+        create = next((c for c in instance_changes if c.action is Action.CREATE), None)
         current = _existing_instance(key, instance, self.state, self.live)
         if create is not None:
             instance_id = str(create.remote_id)
@@ -138,14 +149,14 @@ class _PlanBuilder:
             instance=instance,
             instance_id=instance_id,
             live=None if create is not None else self.live.contents.get(instance_id),
-            managed=self.state.resources,
+            managed=managed,
             instance_create_key=create.key if create is not None else None,
         )
         planned = ContentsPlanner(self.loaded, context).plan()
         self.changes += planned.changes
         self.errors += planned.errors
         self.forget += planned.forget
-        touched = [c for c in self.changes if c.instance == key]
+        touched = instance_changes + planned.changes
         self.impacts += instance_impacts(key, instance, context.live, touched)
         if create is not None and not create.resume:
             self.notes.append(

@@ -49,6 +49,8 @@ def render_plan(doc: dict[str, Any], style: Style) -> str:
     lines.append("cccform will perform the following actions:")
     lines.append("")
     grouped = _by_instance(changes)
+    impacts = _messages_by_instance(doc.get("impacts", []))
+    notes = _messages_by_instance(doc.get("notes", []))
     for instance, group in grouped.items():
         if len(grouped) > 1 or any(c["resource_type"] != "instance" for c in group):
             lines.append(style(f"## instance.{instance}", "bold"))
@@ -56,7 +58,7 @@ def render_plan(doc: dict[str, Any], style: Style) -> str:
         for change in group:
             lines += _change(change, style)
             lines.append("")
-        lines += _impacts(instance, doc.get("impacts", []), doc.get("notes", []))
+        lines += _impacts(instance, impacts.get(instance, []), notes.get(instance, []))
     lines.append(style(summary_line(doc["summary"]), "bold"))
     return "\n".join(lines) + "\n"
 
@@ -68,11 +70,14 @@ def _by_instance(changes: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]
     return grouped
 
 
-def _impacts(
-    instance: str, impacts: list[dict[str, Any]], notes: list[dict[str, Any]]
-) -> list[str]:
-    mine = [i["message"] for i in impacts if i["instance"] == instance]
-    said = [n["message"] for n in notes if n["instance"] == instance]
+def _messages_by_instance(items: list[dict[str, Any]]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for item in items:
+        grouped.setdefault(item["instance"], []).append(item["message"])
+    return grouped
+
+
+def _impacts(instance: str, mine: list[str], said: list[str]) -> list[str]:
     lines: list[str] = []
     if mine:
         lines.append(f"  Impact on instance.{instance}:")
