@@ -282,6 +282,17 @@ class _Applier:
             )
 
     def _created(self, change: Change, found: LiveInstance) -> None:
+        requested = set((change.after or {}).get("phone_numbers", []))
+        unbound = sorted(requested - set(found.phone_numbers))
+        if unbound:  # the platform created the instance without some of its numbers
+            self._fail(
+                change,
+                f"the instance was created, but these numbers were not bound to "
+                f"it: {', '.join(unbound)}; check that the account owns them and that "
+                "no other instance uses them",
+                change.key,
+            )
+            return
         wanted = str((change.after or {}).get("description", found.description))
         if found.description != wanted:  # resumed or adopted: bring it to what was planned
             try:

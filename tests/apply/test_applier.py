@@ -244,3 +244,20 @@ def test_manual_step_is_reported_and_stays_pending(tmp_path: Path, provider: Ccc
     assert not result.complete
     again, _ = make_plan(tmp_path, provider, store, wanted)
     assert [c.action for c in again.changes] == [Action.ENABLE_QA]
+
+
+def test_numbers_the_platform_did_not_bind_fail_the_creation(
+    tmp_path: Path, provider: CccProvider
+) -> None:
+    original = provider.create_instance
+
+    def drop_numbers(spec: InstanceSpec) -> None:
+        original(InstanceSpec(spec.name, spec.access_path, spec.description, (), spec.admins))
+
+    provider.create_instance = drop_numbers  # type: ignore[method-assign]
+    store = LocalStateStore(tmp_path / "state.json")
+    result = run(tmp_path, provider, store, {"a": instance(1)})
+    (outcome,) = result.outcomes
+    assert outcome.status is StepStatus.FAILED
+    assert "numbers were not bound to it: 057100000001" in str(outcome.message)
+    assert "instance.a" not in store.read().resources
