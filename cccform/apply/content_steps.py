@@ -27,7 +27,7 @@ def run_content_step(step: Step, caller: Caller, ids: dict[str, str]) -> dict[st
         _remove_agents(step, caller)
         return {}
     ((change, part),) = step.parts
-    instance_id = _instance_id(change)
+    instance_id = change.required_instance_id()
     name = change.object_name
     kind = change.resource_type
     if kind is ResourceType.NUMBER:
@@ -37,8 +37,8 @@ def run_content_step(step: Step, caller: Caller, ids: dict[str, str]) -> dict[st
         _delete(kind, caller, instance_id, str(change.remote_id))
         return {}
     if change.action is Action.CREATE:
-        return {change.address: _create(kind, caller, instance_id, name, _after(change))}
-    _update(kind, caller, instance_id, str(change.remote_id), _after(change), part)
+        return {change.address: _create(kind, caller, instance_id, name, change.required_after())}
+    _update(kind, caller, instance_id, str(change.remote_id), change.required_after(), part)
     return {}
 
 
@@ -90,7 +90,7 @@ def _delete(kind: ResourceType, caller: Caller, instance_id: str, remote_id: str
 def _route_number(
     change: Change, caller: Caller, instance_id: str, number: str, ids: dict[str, str]
 ) -> None:
-    after = _after(change)
+    after = change.required_after()
     before = change.before or {}
     fields = set(change.changed_fields)
     if {"usage", "flow"} & fields:
@@ -112,15 +112,15 @@ def _memberships(step: Step, caller: Caller) -> None:
         SkillChange(
             change.object_name,
             dict((change.before or {}).get("skills") or {}),
-            dict(_after(change)["skills"]),
+            dict(change.required_after()["skills"]),
         )
         for change, _ in step.parts
     ]
-    run_memberships(caller, _instance_id(step.parts[0][0]), plan_calls(changes))
+    run_memberships(caller, step.parts[0][0].required_instance_id(), plan_calls(changes))
 
 
 def _remove_agents(step: Step, caller: Caller) -> None:
-    instance_id = _instance_id(step.parts[0][0])
+    instance_id = step.parts[0][0].required_instance_id()
     ids = sorted(str(change.remote_id) for change, _ in step.parts)
     for start in range(0, len(ids), REMOVE_BATCH):
         try:
@@ -128,15 +128,3 @@ def _remove_agents(step: Step, caller: Caller) -> None:
         except ApiError as error:
             if not error.code.startswith("NotExists"):
                 raise
-
-
-def _instance_id(change: Change) -> str:
-    if change.instance_id is None:
-        raise ProviderError(f"{change.address}: the plan holds no instance id")
-    return change.instance_id
-
-
-def _after(change: Change) -> dict[str, Any]:
-    if change.after is None:
-        raise ProviderError(f"{change.address}: the plan holds no attributes")
-    return change.after

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from cccform.errors import AmbiguousError, ApiError, ProviderError
 from cccform.plan.models import Action, Change
@@ -28,19 +27,21 @@ def run_step(change: Change, provider: Provider, earlier_intents: frozenset[str]
         return _create(change, provider, earlier_intents)
     if change.action is Action.UPDATE:
         if "description" in change.changed_fields:
-            provider.modify_instance(_remote_id(change), str(_after(change)["description"]))
+            provider.modify_instance(
+                change.required_remote_id(), str(change.required_after()["description"])
+            )
         return StepCall(wait=False)
     if change.action is Action.DELETE:
         _delete(change, provider)
         return StepCall(wait=True)
-    provider.enable_conversation_analysis(_remote_id(change))
+    provider.enable_conversation_analysis(change.required_remote_id())
     return StepCall(wait=False)
 
 
 def _create(change: Change, provider: Provider, earlier_intents: frozenset[str]) -> StepCall:
     if change.resume:
         return StepCall(wait=True, adopted=True)
-    after = _after(change)
+    after = change.required_after()
     spec = InstanceSpec(
         name=str(after["name"]),
         access_path=str(after["access_path"]),
@@ -82,7 +83,7 @@ def _delete(change: Change, provider: Provider) -> None:
     """DeleteInstance again is harmless: an unknown outcome is simply tried again."""
     for attempt in range(ATTEMPTS):
         try:
-            provider.delete_instance(_remote_id(change))
+            provider.delete_instance(change.required_remote_id())
             return
         except AmbiguousError:
             if attempt == ATTEMPTS - 1:
@@ -91,15 +92,3 @@ def _delete(change: Change, provider: Provider) -> None:
             if error.code != NOT_EXISTS:
                 raise
             return
-
-
-def _remote_id(change: Change) -> str:
-    if change.remote_id is None:
-        raise ProviderError(f"{change.address}: the plan holds no remote id for {change.action}")
-    return change.remote_id
-
-
-def _after(change: Change) -> dict[str, Any]:
-    if change.after is None:
-        raise ProviderError(f"{change.address}: the plan holds no attributes for {change.action}")
-    return change.after

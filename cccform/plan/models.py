@@ -77,6 +77,22 @@ class Change(_Frozen):
         """A step's identity: the address and the action."""
         return step_key(self.address, self.action)
 
+    def required_after(self) -> dict[str, Any]:
+        """`after`, which every create and update carries."""
+        if self.after is None:
+            raise ValueError(f"{self.address}: the plan holds no attributes for {self.action}")
+        return self.after
+
+    def required_remote_id(self) -> str:
+        if self.remote_id is None:
+            raise ValueError(f"{self.address}: the plan holds no remote id for {self.action}")
+        return self.remote_id
+
+    def required_instance_id(self) -> str:
+        if self.instance_id is None:
+            raise ValueError(f"{self.address}: the plan holds no instance id")
+        return self.instance_id
+
     @property
     def object_name(self) -> str:
         """The name of a content object (login, skill group, flow, number)."""

@@ -145,7 +145,7 @@ def test_enable_qa() -> None:
 
 
 def test_step_without_remote_id_is_an_error() -> None:
-    with pytest.raises(ProviderError, match="no remote id"):
+    with pytest.raises(ValueError, match="no remote id"):
         step(FakeProvider(), Change(address="instance.a", action=Action.DELETE))
 
 
