@@ -15,7 +15,7 @@ from cccform.apply.ledger import Ledger
 from cccform.apply.observer import ApplyObserver
 from cccform.apply.result import ApplyResult, StepOutcome, StepStatus
 from cccform.apply.schedule import Step, build_steps
-from cccform.errors import CccformError, ManualStepRequired
+from cccform.errors import AmbiguousError, CccformError, ManualStepRequired, TransientError
 from cccform.plan.models import Action, Change, Plan, ResourceType
 from cccform.providers.base import CREATING, RELEASED, RUNNING, Caller, LiveInstance, Provider
 from cccform.state.models import State
@@ -204,6 +204,8 @@ class _Applier:
             self._fail_step(step, str(error), StepStatus.MANUAL)
             return
         except CccformError as error:
+            if not isinstance(error, AmbiguousError | TransientError):
+                self._drop_intents(step)  # the create definitely did not happen
             self._fail_step(step, str(error))
             return
         except Exception as error:  # a bug or an unexpected transport failure: keep going
@@ -328,6 +330,11 @@ class _Applier:
         elapsed = self._elapsed(change)
         run.outcomes[change.key] = StepOutcome(change, StepStatus.DONE, None, elapsed)
         self.observer.step_finished(change, elapsed)
+
+    def _drop_intents(self, step: Step) -> None:
+        for change in step.changes:
+            if change.resource_type is ResourceType.INSTANCE and change.action is Action.CREATE:
+                self.ledger.drop_intent(change.address)
 
     def _step_done(self, step: Step) -> None:
         self._unblock(step.key)

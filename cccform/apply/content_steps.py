@@ -54,10 +54,28 @@ def _create(
     except ApiError as error:
         if not error.code.startswith("AlreadyExists"):
             raise
-        raise ProviderError(
-            f"{kind.value.replace('_', ' ')} {name!r} already exists in {instance_id} (made "
-            "outside cccform since the plan). Run cccform plan again: it will manage it."
-        ) from error
+    # It exists already (the platform makes some objects with an instance, or someone made
+    # it since the plan): manage it, and bring it to what the configuration says.
+    return _adopt(kind, caller, instance_id, name, after)
+
+
+def _adopt(
+    kind: ResourceType, caller: Caller, instance_id: str, name: str, after: dict[str, Any]
+) -> str:
+    if kind is ResourceType.SKILL_GROUP:
+        group_id = skill_groups.skill_group_id(name, instance_id)
+        skill_groups.modify_skill_group(caller, instance_id, group_id, after)
+        return group_id
+    if kind is ResourceType.FLOW:
+        flow_id = flows.list_flows(caller, instance_id)[name].flow_id
+        flows.publish_flow(caller, instance_id, flow_id, after)
+        return flow_id
+    agent_id = agents.user_id(name, instance_id)
+    agents.modify_agent(caller, instance_id, agent_id, after)
+    current = agents.list_agents(caller, instance_id)[name].skills
+    wanted = dict(after.get("skills") or {})
+    run_memberships(caller, instance_id, plan_calls([SkillChange(name, current, wanted)]))
+    return agent_id
 
 
 def _update(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cccform.apply.schedule import Part
-from cccform.plan.models import Action, Change, Forget
+from cccform.plan.models import Action, Change, Forget, is_instance_address
 from cccform.providers.base import LiveInstance
 from cccform.state.models import PendingCreate, ResourceState, State
 from cccform.state.store import StateStore
@@ -24,11 +24,17 @@ class Ledger:
             self.state = self.store.write(self.state)
             self.dirty = False
 
+    def drop_intent(self, address: str) -> None:
+        """A create that definitely did not happen leaves no intent behind."""
+        if self.state.pending.pop(address, None) is not None:
+            self.dirty = True
+
     def forget(self, entries: list[Forget]) -> None:
         for entry in entries:
-            prefix = f"{entry.address}."
-            for address in [a for a in self.state.resources if a.startswith(prefix)]:
-                del self.state.resources[address]
+            if is_instance_address(entry.address):  # and everything that lived in it
+                prefix = f"{entry.address}."
+                for address in [a for a in self.state.resources if a.startswith(prefix)]:
+                    del self.state.resources[address]
             self.state.resources.pop(entry.address, None)
             self.state.pending.pop(entry.address, None)
             self.dirty = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import os
 import sys
@@ -55,9 +56,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     gc.set_threshold(100_000, 50, 1000)
     _configure_logging()
     err = sys.stderr
+    args = list(argv) if argv is not None else sys.argv[1:]
+    as_json = "--json" in args
     try:
         code = cli.main(
-            args=list(argv) if argv is not None else None,
+            args=args,
             prog_name="cccform",
             standalone_mode=False,
         )
@@ -74,9 +77,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit_codes.INTERRUPTED
     except ConfigError as error:
         err.write(render_diagnostics(error.diagnostics, _style(err)))
+        if as_json:
+            write_error_document(exit_codes.CONFIG_INVALID, error)
         return exit_codes.CONFIG_INVALID
     except CccformError as error:
         err.write(f"{_style(err)('Error:', 'red', 'bold')} {error}\n")
+        if as_json:
+            write_error_document(_exit_code(error), error)
         return _exit_code(error)
     except Exception:  # a bug: say so plainly, keep the traceback for the log
         logging.getLogger("cccform").debug("internal error", exc_info=True)
@@ -84,6 +91,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         err.write(traceback.format_exc())
         return exit_codes.ERROR
     return code if isinstance(code, int) else exit_codes.OK
+
+
+def write_error_document(code: int, error: CccformError) -> None:
+    """With --json, a failure is one JSON document on stdout too, for scripts to read."""
+    body: dict[str, object] = {
+        "exit_code": code,
+        "kind": type(error).__name__,
+        "message": str(error),
+    }
+    if isinstance(error, ConfigError):
+        body["diagnostics"] = [
+            {
+                "message": d.message,
+                "field": d.field_path,
+                "hint": d.hint,
+                "location": d.location.to_json() if d.location else None,
+            }
+            for d in error.diagnostics
+        ]
+    sys.stdout.write(json.dumps({"format_version": "1.0", "error": body}, indent=2) + "\n")
 
 
 def _exit_code(error: CccformError) -> int:

@@ -12,6 +12,7 @@ from pydantic import (
     Field,
     StringConstraints,
     Tag,
+    field_validator,
     model_validator,
 )
 
@@ -88,7 +89,9 @@ class FlowConfig(_Strict):
     type: Literal["MAIN_FLOW", "SUB_FLOW", "SURVEY_FLOW"] = Field(
         default="MAIN_FLOW", description="MAIN_FLOW, SUB_FLOW or SURVEY_FLOW; immutable."
     )
-    description: Description = Field(default="", description="Editable.")
+    description: Description = Field(
+        default="", description="Editable; the API needs one, so empty means the flow's name."
+    )
     definition_file: str | None = Field(
         default=None,
         description="A JSON file holding the console's flow definition (a JSON object, at most "
@@ -250,6 +253,14 @@ class LocalStateConfig(_Strict):
         default="cccform.state.json",
         description="State file, relative to the configuration directory.",
     )
+
+    @field_validator("path")
+    @classmethod
+    def _a_file(cls, value: str) -> str:
+        name = value.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+        if not value or value.endswith("/") or name in ("", ".", ".."):
+            raise ValueError("must name a file, e.g. cccform.state.json, not a directory")
+        return value
 
 
 class Config(_Strict):

@@ -311,7 +311,7 @@ def _explain(
         numbers = {name: _number(bound) for name, bound in ctx.items()}
         size = len(value) if isinstance(value, (str, dict, tuple, list)) else 0
         return _BOUNDS[kind].format(n=size, input=_number(value), **numbers), description
-    return str(error["msg"]), description
+    return str(error["msg"]).removeprefix("Value error, "), description
 
 
 def _type_hint(kind: str, value: Any, raw: str | None, description: str | None) -> str | None:

@@ -72,13 +72,19 @@ def kinds_to_read(
         declared = instance is not None and bool(getattr(instance, CONFIG_FIELD[kind]))
         if declared or managed.get(kind):
             wanted.add(kind)
+    # Whether a skill group or flow may be deleted depends on who still uses it: agents and
+    # numbers, declared or not.
+    if ResourceType.SKILL_GROUP in wanted:
+        wanted |= {ResourceType.AGENT, ResourceType.NUMBER}
+    if ResourceType.FLOW in wanted:
+        wanted.add(ResourceType.NUMBER)
     return frozenset(wanted)
 
 
 # -- desired and live attributes, in state's shape ------------------------------
 
 
-def desired(kind: ResourceType, value: Any) -> dict[str, Any]:
+def desired(kind: ResourceType, value: Any, name: str) -> dict[str, Any]:
     if kind is ResourceType.SKILL_GROUP:
         return {
             "display_name": value.display_name,
@@ -88,18 +94,20 @@ def desired(kind: ResourceType, value: Any) -> dict[str, Any]:
     if kind is ResourceType.FLOW:
         return {
             "type": value.type,
-            "description": value.description,
+            "description": value.description or name,  # CCC requires a non-blank one
             "definition": value.definition,
         }
     if kind is ResourceType.AGENT:
-        return {
+        agent = {
             "display_name": value.display_name,
             "email": value.email,
-            "mobile": value.mobile,
             "role": value.role,
             "work_mode": value.work_mode,
             "skills": dict(sorted(value.skills.items())),
         }
+        if value.mobile is not None:  # no mobile given: the agent's is left as it is
+            agent["mobile"] = value.mobile
+        return agent
     routing: dict[str, Any] = {"usage": value.usage, "skill_groups": sorted(value.skill_groups)}
     if value.flow is not None:  # no flow given: its binding is left as it is
         routing["flow"] = value.flow
@@ -194,7 +202,9 @@ class ContentsPlanner:
         managed = self.ctx.managed.get(kind, {})
         live = self._live(kind) or {}
         for name, value in sorted(self._declared(kind).items()):
-            self._plan_declared(kind, name, desired(kind, value), managed.get(name), live.get(name))
+            self._plan_declared(
+                kind, name, desired(kind, value, name), managed.get(name), live.get(name)
+            )
         for name, resource in sorted(managed.items()):
             if name not in self._declared(kind):
                 self._plan_removed(kind, name, resource, live.get(name))
@@ -392,10 +402,12 @@ class ContentsPlanner:
                     if name in n.skill_groups and n.number not in declared_numbers
                 ]
             elif change.resource_type is ResourceType.FLOW:
+                # a declared number without `flow` keeps its binding: it still uses the flow
+                rerouted = {n for n, r in self.ctx.instance.numbers.items() if r.flow is not None}
                 users += [
                     f"number {n.number}"
                     for n in (live.numbers or {}).values()
-                    if n.flow_id == change.remote_id and n.number not in declared_numbers
+                    if n.flow_id == change.remote_id and n.number not in rerouted
                 ]
             if users:
                 message, hint = messages.in_use(change.address, users)

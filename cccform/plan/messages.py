@@ -97,3 +97,10 @@ def in_use(address: str, users: list[str]) -> tuple[str, str]:
         "or keep this object in the configuration."
     )
     return message, hint
+
+
+def abandoned_creation(access_path: str) -> str:
+    return (
+        f"an interrupted creation, no longer declared: instance {access_path} exists; declare "
+        "it again to manage it, or delete it in the CCC console"
+    )

@@ -101,6 +101,11 @@ class Change(_Frozen):
         return self.name
 
 
+def is_instance_address(address: str) -> bool:
+    """`instance.support`, not `instance.support.agent.alice`."""
+    return address.startswith("instance.") and "." not in address[len("instance.") :]
+
+
 def step_key(address: str, action: Action) -> str:
     return f"{address}:{action.value}"
 

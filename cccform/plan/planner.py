@@ -21,6 +21,7 @@ from cccform.plan.models import (
     Rejection,
     RejectionKind,
     ResourceType,
+    is_instance_address,
     step_key,
 )
 from cccform.plan.refresh import LiveInventory
@@ -32,11 +33,6 @@ INSTANCE_PREFIX = "instance."
 
 def instance_address(key: str) -> str:
     return f"{INSTANCE_PREFIX}{key}"
-
-
-def is_instance_address(address: str) -> bool:
-    """`instance.support`, not `instance.support.agent.alice`."""
-    return address.startswith(INSTANCE_PREFIX) and "." not in address[len(INSTANCE_PREFIX) :]
 
 
 def desired_attributes(instance: InstanceConfig) -> dict[str, Any]:
@@ -102,6 +98,7 @@ class _PlanBuilder:
         self.notes: list[Impact] = []
 
     def build(self, prior: PriorState) -> Plan:
+        self._create_after_delete_of_same_access_path()
         kinds = {kind: index for index, kind in enumerate(ResourceType)}
         order = {action: index for index, action in enumerate(Action)}
         changes = sorted(
@@ -118,6 +115,22 @@ class _PlanBuilder:
             notes=self.notes,
             prior_state=prior,
         )
+
+    def _create_after_delete_of_same_access_path(self) -> None:
+        """A key renamed with the same access path: the old instance must be gone first."""
+        deleting = {
+            c.remote_id: c.key
+            for c in self.changes
+            if c.action is Action.DELETE and c.resource_type is ResourceType.INSTANCE
+        }
+        if not deleting:
+            return
+        for index, change in enumerate(self.changes):
+            if change.action is Action.CREATE and change.resource_type is ResourceType.INSTANCE:
+                delete = deleting.get(change.remote_id)
+                if delete is not None:
+                    deps = [*change.depends_on, delete]
+                    self.changes[index] = change.model_copy(update={"depends_on": deps})
 
     # -- what lives inside declared instances ---------------------------------
 
@@ -176,7 +189,9 @@ class _PlanBuilder:
                 self._existing(key, instance, current, managed)
             return
         pending = self.state.pending.get(address)
-        current = self.live.get(pending.access_path) if pending is not None else None
+        # only an intent for this very access path can be ours to finish
+        ours = pending is not None and pending.access_path == instance.access_path
+        current = self.live.get(instance.access_path) if ours else None
         if current is not None:
             # An earlier apply called CreateInstance for this address and stopped before
             # recording the result: finish that creation instead of creating again.
@@ -372,11 +387,14 @@ class _PlanBuilder:
         for address, pending in self.state.pending.items():
             if address in declared or address in self.state.resources:
                 continue
-            current = self.live.get(pending.access_path)
-            if current is None:
-                self.forget.append(Forget(address=address, remote_id=pending.access_path))
-            else:
-                self._delete(address, current.instance_id, current.attributes(), current)
+            # An interrupted creation that is no longer declared: never deleted on the word
+            # of an intent alone. cccform stops tracking it and says where it is.
+            reason = "an interrupted creation, no longer declared"
+            if self.live.get(pending.access_path) is not None:
+                reason = messages.abandoned_creation(pending.access_path)
+            self.forget.append(
+                Forget(address=address, remote_id=pending.access_path, reason=reason)
+            )
 
     def _delete(
         self, address: str, remote_id: str, before: dict[str, Any], current: LiveInstance

@@ -8,7 +8,7 @@ from typing import Any
 
 from cccform.config.models import LocalProviderConfig
 from cccform.emulation.engine import CccEmulation
-from cccform.errors import UsageError
+from cccform.errors import ProviderError, UsageError
 from cccform.providers.ccc import CccProvider
 
 DEFAULT_CREATE_SECONDS = 3.0
@@ -67,5 +67,12 @@ def data_dir(settings: LocalProviderConfig, config_dir: Path) -> Path:
 
 def make_local_provider(settings: LocalProviderConfig, config_dir: Path) -> CccProvider:
     seconds = create_seconds(settings)
-    emulation = CccEmulation(data_dir(settings, config_dir), create_seconds=seconds)
+    directory = data_dir(settings, config_dir)
+    try:
+        emulation = CccEmulation(directory, create_seconds=seconds)
+    except OSError as error:
+        raise ProviderError(
+            f"cannot keep the local emulation's data in {directory}: {error.strerror or error}. "
+            "Set provider.path to a directory cccform may create and write."
+        ) from error
     return CccProvider(LocalTransport(emulation), LocalConsole(emulation))

@@ -192,3 +192,16 @@ def test_ledger_forgets(tmp_path: Path) -> None:
     ledger.forget([Forget(address="instance.a", remote_id="acme-a")])
     ledger.save()
     assert store.read().resources == {}
+
+
+def test_forgetting_an_agent_keeps_agents_whose_login_extends_it(tmp_path: Path) -> None:
+    store = LocalStateStore(tmp_path / "s.json")
+    state = State(
+        resources={
+            "instance.a.agent.alice": ResourceState(remote_id="alice@x", attributes={}),
+            "instance.a.agent.alice.wang": ResourceState(remote_id="alice.wang@x", attributes={}),
+        }
+    )
+    ledger = Ledger(store, state)
+    ledger.forget([Forget(address="instance.a.agent.alice", remote_id="alice@x")])
+    assert list(ledger.state.resources) == ["instance.a.agent.alice.wang"]

@@ -277,3 +277,68 @@ def test_corrupt_state_is_an_error_exit_1(cli: Cli) -> None:
     assert run.code == 1
     assert "cccform.state.json is damaged" in run.err
     assert "Restore the previous version from" in run.err and ".backup" in run.err
+
+
+def test_an_instance_that_is_not_ours_is_never_taken_over_or_deleted(cli: Cli) -> None:
+    with cli.emulation() as emulation:  # somebody else's instance holds acme-0001
+        emulation.handle(
+            "CreateInstance",
+            {"Name": "Not Ours", "DomainName": "acme-0001", "AdminRamIdList": '["1"]'},
+        )
+    config(cli.directory, instance_yaml("a", 1))
+    for _ in range(2):  # the failed create leaves no intent that a later apply could trust
+        run = cli("apply", "--auto-approve")
+        assert run.code == 5 and "not managed by this state" in run.out
+    assert json.loads((cli.directory / "cccform.state.json").read_text())["pending"] == {}
+    config(cli.directory)
+    run = cli("apply", "--auto-approve", "--allow-delete")
+    assert run.code == 0 and "0 deleted" not in run.err
+    with cli.emulation() as emulation:
+        assert emulation.handle("GetInstance", {"InstanceId": "acme-0001"})["Name"] == "Not Ours"
+
+
+def test_an_abandoned_interrupted_creation_is_forgotten_not_deleted(cli: Cli) -> None:
+    config(cli.directory, instance_yaml("a", 1))
+    state_file = cli.directory / "cccform.state.json"
+    with cli.emulation() as emulation:  # an apply created it, then died before recording it
+        emulation.handle(
+            "CreateInstance",
+            {"Name": "Center 0001", "DomainName": "acme-0001", "AdminRamIdList": '["1"]'},
+        )
+    cli("state", "list")
+    state_file.write_text(
+        json.dumps(
+            {
+                "format_version": 1,
+                "lineage": "11111111-2222-3333-4444-555555555555",
+                "serial": 1,
+                "resources": {},
+                "pending": {
+                    "instance.a": {
+                        "access_path": "acme-0001",
+                        "name": "Center 0001",
+                        "recorded_at": "2026-11-26T05:00:00Z",
+                    }
+                },
+            }
+        )
+    )
+    config(cli.directory)
+    run = cli("apply", "--auto-approve", "--allow-delete")
+    assert run.code == 0
+    assert "instance acme-0001 exists; declare it again to manage it" in run.out
+    with cli.emulation() as emulation:
+        assert emulation.handle("GetInstance", {"InstanceId": "acme-0001"})
+
+
+def test_renaming_a_key_deletes_the_old_instance_before_creating_the_new(cli: Cli) -> None:
+    config(cli.directory, instance_yaml("support", 1))
+    assert cli("apply", "--auto-approve").code == 0
+    config(cli.directory, instance_yaml("main", 1))
+    run = cli("apply", "--auto-approve", "--allow-delete")
+    assert run.code == 0, run.out + run.err
+    assert run.out.index("instance.support: Deletion complete") < run.out.index(
+        "instance.main: Creating..."
+    )
+    assert cli("state", "list").out == "instance.main\n"
+    assert cli("plan", "--detailed-exitcode").code == 0

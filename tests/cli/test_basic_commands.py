@@ -109,3 +109,12 @@ def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
     config(tmp_path, instance_yaml("support", 1))
     run = run_process(tmp_path, "validate")
     assert run.code == 0 and run.out.startswith("Success!")
+
+
+def test_json_runs_report_failures_as_json_too(cli: Cli) -> None:
+    write(cli.directory, "a.yaml", "instances:\n  a:\n    name: x\n")
+    run = cli("plan", "--json")
+    assert run.code == 4
+    error = __import__("json").loads(run.out)["error"]
+    assert error["exit_code"] == 4 and error["kind"] == "ConfigError"
+    assert {d["field"] for d in error["diagnostics"]} >= {"instances.a.name"}

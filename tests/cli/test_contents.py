@@ -217,3 +217,98 @@ def test_new_instance_plan_says_what_the_platform_adds(cli: Cli) -> None:
     run = cli("plan")
     assert "Note: the platform also creates administrators" in run.out
     assert f"number {NUMBER} will route to flow main (was the platform's default flow)" in run.out
+
+
+def test_in_use_is_checked_even_when_agents_and_numbers_are_not_declared(cli: Cli) -> None:
+    configure(
+        cli,
+        skill_groups={"sales": {"display_name": "Sales"}},
+        flows={"sales-ivr": {"description": "Sales", "definition": DEFINITION}},
+    )
+    assert cli("apply", "--auto-approve").code == 0
+    with cli.emulation() as emulation:
+        flows = emulation.handle(
+            "ListContactFlows", {"InstanceId": "acme-cs", "PageNumber": "1", "PageSize": "100"}
+        )["List"]
+        flow_id = next(f["ContactFlowId"] for f in flows if f["Name"] == "sales-ivr")
+        emulation.handle(
+            "ModifyPhoneNumber",
+            {
+                "InstanceId": "acme-cs",
+                "Number": NUMBER,
+                "Usage": "Inbound",
+                "ContactFlowId": flow_id,
+            },
+        )
+        emulation.handle(
+            "CreateUser",
+            {
+                "InstanceId": "acme-cs",
+                "LoginName": "carol.console",
+                "DisplayName": "Carol",
+                "Email": "carol@example.com",
+                "RoleId": "Agent@acme-cs",
+                "SkillLevelList": '[{"skillGroupId":"sales@acme-cs","skillLevel":2}]',
+            },
+        )
+    configure(cli)
+    run = cli("apply", "--auto-approve", "--allow-delete")
+    assert run.code == 3
+    assert (
+        "Error: instance.support.skill_group.sales: would be deleted, but agent "
+        "carol.console still uses it" in run.err
+    )
+    assert (
+        f"Error: instance.support.flow.sales-ivr: would be deleted, but number {NUMBER} "
+        "still uses it" in run.err
+    )
+
+
+def test_a_declared_number_without_flow_still_uses_its_flow(cli: Cli) -> None:
+    configure(cli, **BASE)
+    assert cli("apply", "--auto-approve").code == 0
+    changed = json.loads(json.dumps(BASE))
+    del changed["flows"]["main"]
+    del changed["numbers"][NUMBER]["flow"]
+    configure(cli, **changed)
+    run = cli("plan")
+    assert run.code == 3
+    assert f"would be deleted, but number {NUMBER} still uses it" in run.err
+
+
+def test_a_flow_without_description_uses_its_name(cli: Cli) -> None:
+    configure(cli, flows={"main": {"definition": DEFINITION}})
+    assert cli("apply", "--auto-approve").code == 0
+    with cli.emulation() as emulation:
+        flows = emulation.handle(
+            "ListContactFlows", {"InstanceId": "acme-cs", "PageNumber": "1", "PageSize": "100"}
+        )["List"]
+    assert next(f for f in flows if f["Name"] == "main")["Description"] == "main"
+    assert cli("plan", "--detailed-exitcode").code == 0
+
+
+def test_dropping_mobile_leaves_the_agents_mobile_alone(cli: Cli) -> None:
+    agents = {
+        "alice": {"display_name": "Alice", "email": "alice@example.com", "mobile": "13800000000"}
+    }
+    configure(cli, agents=agents)
+    assert cli("apply", "--auto-approve").code == 0
+    configure(cli, agents={"alice": {"display_name": "Alice", "email": "alice@example.com"}})
+    assert cli("plan", "--detailed-exitcode").code == 0
+
+
+def test_declaring_the_platform_defaults_in_a_new_instance_manages_them(cli: Cli) -> None:
+    from cccform.emulation import defaults
+
+    group, flow = defaults.DEFAULT_SKILL_GROUP_NAME, defaults.DEFAULT_FLOW_NAME
+    configure(
+        cli,
+        skill_groups={group: {"display_name": "Front desk"}},
+        flows={flow: {"description": "Welcome", "definition": DEFINITION}},
+    )
+    run = cli("apply", "--auto-approve")
+    assert run.code == 0, run.out + run.err
+    assert cli("plan", "--detailed-exitcode").code == 0
+    listed = cli("state", "list").out
+    assert f"instance.support.skill_group.{group}" in listed
+    assert f"instance.support.flow.{flow}" in listed

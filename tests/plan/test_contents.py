@@ -214,8 +214,10 @@ def test_immutable_content_fields_are_rejected() -> None:
 def test_flow_definition_is_compared_parsed_and_shown_by_path() -> None:
     reordered = {"activities": [{"type": "INCOMING_CALL"}, {"type": "HANGUP"}]}
     state, live = world(
-        LiveContents(flows={"main": flow(definition=reordered)}),
-        managed("flow", "main", "id-main", type="MAIN_FLOW", description="", definition=reordered),
+        LiveContents(flows={"main": flow(definition=reordered, description="main")}),
+        managed(
+            "flow", "main", "id-main", type="MAIN_FLOW", description="main", definition=reordered
+        ),
     )
     same = plan(config(flows={"main": {"definition": DEFINITION}}), state, live, state_exists=True)
     assert same.changes == []
@@ -326,4 +328,7 @@ def test_contents_are_read_only_where_declared_or_managed() -> None:
     state, live = world(LiveContents())
     assert contents_to_read(config(), state, live) == {}
     wanted = contents_to_read(config(skill_groups=GROUP_CFG), state, live)
-    assert wanted == {"acme": frozenset({ResourceType.SKILL_GROUP})}
+    # who uses a skill group decides whether it may be deleted: agents and numbers are read too
+    assert wanted == {
+        "acme": frozenset({ResourceType.SKILL_GROUP, ResourceType.AGENT, ResourceType.NUMBER})
+    }

@@ -236,14 +236,26 @@ def test_intent_without_instance_is_a_plain_create() -> None:
     assert change.action is Action.CREATE and not change.resume
 
 
-def test_intent_for_a_removed_instance_that_exists_is_deleted() -> None:
+def test_intent_for_a_removed_instance_that_exists_is_forgotten_not_deleted() -> None:
     state = State(
         pending={
             "instance.support": PendingCreate(access_path="acme-support", name="Support Center")
         }
     )
-    (change,) = plan(loaded(), state, inventory(live()), state_exists=True).changes
-    assert change.action is Action.DELETE and change.remote_id == "acme-support"
+    result = plan(loaded(), state, inventory(live()), state_exists=True)
+    assert result.changes == []
+    (entry,) = result.forget
+    assert "declare it again to manage it" in entry.reason
+
+
+def test_intent_for_another_access_path_is_not_resumed() -> None:
+    state = State(
+        pending={"instance.support": PendingCreate(access_path="acme-old", name="Support Center")}
+    )
+    (change,) = plan(
+        loaded(support=BASE), state, inventory(live(access_path="acme-old")), state_exists=True
+    ).changes
+    assert change.action is Action.CREATE and not change.resume
 
 
 def test_stale_intent_is_forgotten() -> None:
