@@ -113,6 +113,7 @@ class _Applier:
                 parts[change.key] = parts.get(change.key, 0) + 1
         self.poll_interval = options.first_poll
         self.next_report = 0.0
+        self.save_failed: Exception | None = None
         self.next_poll = 0.0
         self.poll: Future[list[LiveInstance]] | None = None
 
@@ -126,7 +127,7 @@ class _Applier:
             and not c.resume
         ]
         self.ledger.record_intents(creates)
-        self.ledger.save()
+        self.ledger.save()  # no intent on disk, no create call: a failure here stops all
         workers = ThreadPoolExecutor(max(1, self.options.parallelism), "cccform-step")
         poller = ThreadPoolExecutor(1, "cccform-poll")
         try:
@@ -134,8 +135,18 @@ class _Applier:
         finally:
             workers.shutdown(wait=True)
             poller.shutdown(wait=True)
-            self.ledger.save()
+            self._save()
+        if self.save_failed is not None:
+            raise self.ledger.rescue(self.save_failed)
         return self._result()
+
+    def _save(self) -> None:
+        """Persist; when that fails, start nothing more (calls in flight finish)."""
+        try:
+            self.ledger.save()
+        except Exception as error:  # a full disk, a lost mount: keep the record in memory
+            self.save_failed = error
+            self.cancel.set()
 
     # -- the loop -----------------------------------------------------------
 
@@ -165,7 +176,7 @@ class _Applier:
                 else:
                     self._finish_call(future)  # type: ignore[arg-type]
             self._report_waits()
-            self.ledger.save()
+            self._save()
 
     def _start_ready(self, workers: ThreadPoolExecutor) -> None:
         run = self.run_state

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from cccform.apply.schedule import Part
+from cccform.errors import StateError
 from cccform.plan.models import Action, Change, Forget, is_instance_address
 from cccform.providers.base import LiveInstance
+from cccform.state.errored import write_errored_state
 from cccform.state.models import PendingCreate, ResourceState, State
 from cccform.state.store import StateStore
 
@@ -23,6 +26,21 @@ class Ledger:
         if self.dirty:
             self.state = self.store.write(self.state)
             self.dirty = False
+
+    def rescue(self, error: Exception) -> StateError:
+        """The state could not be saved: keep it in a file of its own, and say how to restore."""
+        path = getattr(self.store, "path", None)
+        target = write_errored_state(self.state, Path(path)) if path is not None else None
+        if target is None:
+            return StateError(
+                f"the state could not be saved ({error}), nor written anywhere else: what this "
+                "apply did is not recorded. Run cccform plan: objects it created show as "
+                "changes that AlreadyExists errors will name."
+            )
+        return StateError(
+            f"the state could not be saved ({error}). Everything this apply did is in "
+            f"{target}; once the cause is fixed, restore it with: cp {target} {path}"
+        )
 
     def drop_intent(self, address: str) -> None:
         """A create that definitely did not happen leaves no intent behind."""

@@ -261,3 +261,34 @@ def test_numbers_the_platform_did_not_bind_fail_the_creation(
     assert outcome.status is StepStatus.FAILED
     assert "numbers were not bound to it: 057100000001" in str(outcome.message)
     assert "instance.a" not in store.read().resources
+
+
+def test_a_failed_state_write_keeps_what_was_done_in_an_errored_file(
+    tmp_path: Path, provider: CccProvider
+) -> None:
+    from cccform.errors import StateError
+    from cccform.state.fileformat import parse
+
+    class FailingStore(LocalStateStore):
+        writes = 0
+
+        def write(self, state: State) -> State:
+            self.writes += 1
+            if self.writes > 1:  # the intents are saved; later writes hit a full disk
+                raise OSError(28, "No space left on device")
+            return super().write(state)
+
+    store = FailingStore(tmp_path / "state.json")
+    planned, state = make_plan(tmp_path, provider, store, {"a": instance(1), "b": instance(2)})
+    with pytest.raises(StateError) as raised:
+        apply_plan(planned, store, state, provider, SilentObserver(), options=FAST)
+    errored = tmp_path / "state.json.errored"
+    assert f"Everything this apply did is in {errored}" in str(raised.value)
+    assert f"cp {errored} {store.path}" in str(raised.value)
+    assert errored.stat().st_mode & 0o777 == 0o600
+    rescued = parse(errored.read_bytes(), str(errored))
+    created = {i.access_path for i in provider.list_instances()}
+    assert {r.remote_id for r in rescued.resources.values()} | {
+        p.access_path for p in rescued.pending.values()
+    } >= created
+    assert created  # something was really made, and it is on record

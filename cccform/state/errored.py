@@ -1,0 +1,38 @@
+"""When the state cannot be saved during an apply: keep what was done in a file beside it.
+
+The apply has changed real objects that only this in-memory state records. Losing it would
+make the next plan create them again, so it goes to `<state file>.errored` (or, failing that,
+the working directory, then the temporary directory), mode 0600, and the user is told how to
+restore it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from cccform.state import fileformat
+from cccform.state.models import State
+
+ERRORED_SUFFIX = ".errored"
+
+
+def write_errored_state(state: State, state_path: Path) -> Path | None:
+    """Write `state` to the first place that takes it; None when none does."""
+    name = state_path.name + ERRORED_SUFFIX
+    data = fileformat.serialise(state)
+    for directory in (state_path.parent, Path.cwd(), Path(tempfile.gettempdir())):
+        target = directory / name
+        try:
+            descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                os.write(descriptor, data)
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
+            os.chmod(target, 0o600)
+        except OSError:
+            continue
+        return target
+    return None
