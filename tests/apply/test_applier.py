@@ -292,3 +292,21 @@ def test_a_failed_state_write_keeps_what_was_done_in_an_errored_file(
         p.access_path for p in rescued.pending.values()
     } >= created
     assert created  # something was really made, and it is on record
+
+
+def test_long_waits_report_progress(tmp_path: Path) -> None:
+    slow = make_local_provider(LocalProviderConfig(create_seconds=1.5), tmp_path)
+    store = LocalStateStore(tmp_path / "state.json")
+    waits: list[tuple[str, float]] = []
+
+    class Recorder(SilentObserver):
+        def step_waiting(self, change: Any, elapsed: float) -> None:
+            waits.append((change.address, elapsed))
+
+    planned, state = make_plan(tmp_path, slow, store, {"a": instance(1)})
+    options = ApplyOptions(first_poll=0.05, max_poll_interval=0.2, progress_every=0.5)
+    result = apply_plan(planned, store, state, slow, Recorder(), options=options)
+    assert result.complete
+    assert waits and all(address == "instance.a" for address, _ in waits)
+    assert [round(e) for _, e in waits] == sorted(round(e) for _, e in waits)
+    slow.close()
