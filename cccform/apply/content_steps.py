@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cccform.apply.memberships import SkillChange, plan_calls, run_memberships
-from cccform.apply.schedule import Part, Step
+from cccform.apply.schedule import PROFILE_FIELDS, Part, Step
 from cccform.errors import ApiError, ProviderError
 from cccform.plan.models import Action, Change, ResourceType
 from cccform.providers import agents, flows, numbers, skill_groups
@@ -38,7 +38,7 @@ def run_content_step(step: Step, caller: Caller, ids: dict[str, str]) -> dict[st
         return {}
     if change.action is Action.CREATE:
         return {change.address: _create(kind, caller, instance_id, name, change.required_after())}
-    _update(kind, caller, instance_id, str(change.remote_id), change.required_after(), part)
+    _update(change, caller, instance_id, part)
     return {}
 
 
@@ -78,19 +78,17 @@ def _adopt(
     return agent_id
 
 
-def _update(
-    kind: ResourceType,
-    caller: Caller,
-    instance_id: str,
-    remote_id: str,
-    after: dict[str, Any],
-    part: Part,
-) -> None:
+def _update(change: Change, caller: Caller, instance_id: str, part: Part) -> None:
+    """Only what changed is called: adopting an object that already matches costs nothing."""
+    kind, remote_id, after = change.resource_type, str(change.remote_id), change.required_after()
+    changed = set(change.changed_fields)
     if kind is ResourceType.SKILL_GROUP:
-        skill_groups.modify_skill_group(caller, instance_id, remote_id, after)
+        if changed & {"display_name", "description"}:
+            skill_groups.modify_skill_group(caller, instance_id, remote_id, after)
     elif kind is ResourceType.FLOW:
-        flows.publish_flow(caller, instance_id, remote_id, after)
-    elif part is not Part.SKILLS:
+        if changed & {"definition", "description"}:
+            flows.publish_flow(caller, instance_id, remote_id, after)
+    elif part is not Part.SKILLS and changed & set(PROFILE_FIELDS):
         agents.modify_agent(caller, instance_id, remote_id, after)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cccform.errors import AmbiguousError, ApiError, ProviderError
+from cccform.errors import AmbiguousError, ApiError, CccformError, ProviderError
 from cccform.plan.models import Action, Change
 from cccform.providers.base import InstanceSpec, Provider
 
@@ -54,9 +54,15 @@ def _create(change: Change, provider: Provider, earlier_intents: frozenset[str])
         try:
             provider.create_instance(spec)
             return StepCall(wait=True)
-        except AmbiguousError:
+        except AmbiguousError as unknown:
             # CreateInstance has no idempotency token: read back before trying again
-            if provider.get_instance(spec.access_path) is not None:
+            try:
+                found = provider.get_instance(spec.access_path)
+            except CccformError as error:  # still unknown: keep the intent for the next apply
+                raise AmbiguousError(
+                    f"{unknown}; reading {spec.access_path} back failed too: {error}"
+                ) from error
+            if found is not None:
                 return StepCall(wait=True, adopted=True)
             ours = True  # a later AlreadyExists can only be our own earlier try
             if attempt == ATTEMPTS - 1:

@@ -218,7 +218,7 @@ class AliyunProviderConfig(_Strict):
         description="BSS module code of conversation analysis for CCC; found with "
         "DescribePricingModule when not given.",
     )
-    request_timeout: float = Field(default=30, gt=0, le=600, description="Seconds per call.")
+    request_timeout: float = Field(default=30, ge=0.001, le=600, description="Seconds per call.")
     max_attempts: int = Field(
         default=6, ge=1, le=20, description="Attempts per call for throttling and 5xx errors."
     )

@@ -164,6 +164,9 @@ class Gateway:
         return response
 
     def _route(self, request: WireRequest) -> tuple[Product, str]:
+        disagreement = request.disagreement()
+        if disagreement is not None:
+            raise wire.incomplete_signature(disagreement)
         version = request.version
         if not version:
             raise wire.missing_parameter("Version")
@@ -209,7 +212,11 @@ class _Handler(BaseHTTPRequestHandler):
     sys_version = ""
 
     def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            self.send_error(400, "bad Content-Length")
+            return
         body = self.rfile.read(length) if length > 0 else b""
         headers: dict[str, tuple[str, ...]] = {}
         for name in self.headers:

@@ -91,11 +91,20 @@ class WireRequest:
 
     @property
     def action(self) -> str | None:
-        return self.header("x-acs-action") or self.query.get("Action") or self.form.get("Action")
+        # A signed parameter wins over a header: legacy (v2) signing does not cover headers.
+        return self.form.get("Action") or self.query.get("Action") or self.header("x-acs-action")
 
     @property
     def version(self) -> str | None:
-        return self.header("x-acs-version") or self.query.get("Version") or self.form.get("Version")
+        return self.form.get("Version") or self.query.get("Version") or self.header("x-acs-version")
+
+    def disagreement(self) -> str | None:
+        """A header that names another action or version than the parameters do."""
+        for header, name in (("x-acs-action", "Action"), ("x-acs-version", "Version")):
+            given, signed = self.header(header), self.form.get(name) or self.query.get(name)
+            if given and signed and given != signed:
+                return f"the {header} header ({given}) disagrees with the {name} parameter"
+        return None
 
     @property
     def host(self) -> str:

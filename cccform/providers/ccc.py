@@ -11,7 +11,7 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from cccform.errors import ApiError
+from cccform.errors import ApiError, ProviderError
 from cccform.providers.base import (
     ApiCallCounter,
     ConsoleChannel,
@@ -112,7 +112,9 @@ class CccProvider:
 
 
 def _live_instance(item: dict[str, Any], qa: dict[str, bool] | None) -> LiveInstance:
-    instance_id = str(item["Id"])
+    if not isinstance(item, dict) or not (item.get("Id") or item.get("DomainName")):
+        raise ProviderError(f"the CCC API answered an instance without an id: {item!r:.200}")
+    instance_id = str(item.get("Id") or item["DomainName"])
     return LiveInstance(
         instance_id=instance_id,
         name=str(item.get("Name", "")),

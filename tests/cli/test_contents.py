@@ -312,3 +312,16 @@ def test_declaring_the_platform_defaults_in_a_new_instance_manages_them(cli: Cli
     listed = cli("state", "list").out
     assert f"instance.support.skill_group.{group}" in listed
     assert f"instance.support.flow.{flow}" in listed
+
+
+def test_adopting_an_object_that_already_matches_makes_no_write_call(cli: Cli) -> None:
+    configure(cli, **BASE)
+    assert cli("apply", "--auto-approve").code == 0
+    state_file = cli.directory / "cccform.state.json"
+    state = json.loads(state_file.read_text())
+    del state["resources"]["instance.support.flow.main"]  # as if never managed
+    state_file.write_text(json.dumps(state))
+    assert "# instance.support.flow.main will be managed by cccform" in cli("plan").out
+    counts = calls(cli, "apply", "--auto-approve")
+    assert not [a for a in counts if not a.startswith("List")], counts
+    assert cli("plan", "--detailed-exitcode").code == 0

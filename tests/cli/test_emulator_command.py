@@ -169,3 +169,8 @@ def test_help_lists_the_options(cli: Cli) -> None:
         "--fault-rate",
     ):
         assert option in run.out
+
+
+def test_an_empty_secret_is_a_usage_error(cli: Cli) -> None:
+    run = cli("emulator", "serve", "--access-key-id", "AK", "--access-key-secret", "")
+    assert run.code == 64 and "must not be empty" in run.err

@@ -274,7 +274,7 @@ def test_fields_of_a_provider_kind_are_named_without_the_kind() -> None:
         (
             "a.yaml:4:20",
             "provider.request_timeout",
-            "must be greater than 0, got 0",
+            "must be at least 0.001, got 0",
             "Seconds per call.",
         ),
     ]

@@ -239,3 +239,25 @@ def test_authorization_parse() -> None:
         "ACS3-HMAC-SHA256 Credential=AK,SignedHeaders=host;X-Acs-Date,Signature=abc"
     )
     assert auth == Authorization("ACS3-HMAC-SHA256", "AK", ("host", "x-acs-date"), "abc")
+
+
+def test_v2_action_comes_from_the_signed_parameters_not_a_header(tmp_path: Any) -> None:
+    from cccform.emulation.engine import CccEmulation
+    from cccform.emulation.server import Gateway
+
+    signed = v2_request(nonce="tamper")
+    tampered = WireRequest.parse(
+        "POST",
+        "/?" + urlencode(signed.query),
+        {"host": ("127.0.0.1",), "x-acs-action": ("DeleteInstance",)},
+    )
+    assert tampered.action == "GetInstance"
+    assert tampered.disagreement() is not None
+    with CccEmulation(tmp_path, create_seconds=0) as engine:
+        engine.handle(
+            "CreateInstance",
+            {"Name": "Kept Center", "DomainName": "acme-sup", "AdminRamIdList": '["1"]'},
+        )
+        response = Gateway(engine, credentials={AK: SK})(tampered)
+        assert response.status == 400 and response.body["Code"] == "IncompleteSignature"
+        assert engine.handle("GetInstance", {"InstanceId": "acme-sup"})["Name"] == "Kept Center"

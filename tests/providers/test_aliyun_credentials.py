@@ -216,3 +216,25 @@ def test_canary_secret_never_appears(tmp_path: Path, caplog: pytest.LogCaptureFi
     assert any("CreateInstance" in record.getMessage() for record in caplog.records)
     leaks = [text for text in seen if canary in text]
     assert leaks == []
+
+
+def test_a_malformed_credentials_file_does_not_leak_its_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cccform.errors import CredentialsError
+    from cccform.providers.aliyun.credentials import default_credential
+
+    for name in (
+        "ALIBABA_CLOUD_ACCESS_KEY_ID",
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+        "ALIBABA_CLOUD_SECURITY_TOKEN",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    bad = tmp_path / "credentials.ini"
+    bad.write_text("[default]\naccess_key_secret FILESECRET999\n")
+    monkeypatch.setenv("ALIBABA_CLOUD_CREDENTIALS_FILE", str(bad))
+    monkeypatch.setenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    with pytest.raises(CredentialsError) as raised:
+        default_credential()
+    assert "FILESECRET999" not in str(raised.value)

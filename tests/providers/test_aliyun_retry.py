@@ -170,6 +170,14 @@ def test_retry_after_from_the_answer_is_honoured() -> None:
     assert sleep.calls == [5.0]
 
 
+def test_a_retry_after_longer_than_cccform_waits_fails_now() -> None:
+    sender = FakeSender(failure("throttled", status=429, retry_after=86400.0), data="ok")
+    tr, sleep, _ = transport(sender)
+    with pytest.raises(TransientError, match="asks to wait 86400s"):
+        tr.call("ListInstances", {})
+    assert sleep.calls == []
+
+
 # -- what is retried ---------------------------------------------------------------
 
 

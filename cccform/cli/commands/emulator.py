@@ -114,6 +114,9 @@ def serve(
     """Serve the CCC API (2020-07-01), BSS OpenAPI and STS over HTTP until SIGINT/SIGTERM."""
     if (access_key_id is None) != (access_key_secret is None):
         raise UsageError("--access-key-id and --access-key-secret go together")
+    if access_key_id == "" or access_key_secret == "":
+        # an unset variable in `--access-key-secret "$SECRET"` must not turn checking off
+        raise UsageError("--access-key-id and --access-key-secret must not be empty")
     credentials = {access_key_id: access_key_secret} if access_key_id and access_key_secret else {}
     faults = FaultConfig(
         seed=fault_seed,

@@ -18,6 +18,7 @@ an embedding program or a test does, gets what it set).
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 from alibabacloud_credentials.client import Client as CredentialClient
@@ -76,7 +77,7 @@ def default_credential() -> Any:
         client = CredentialClient()
         model = client.get_credential()
     except Exception as error:  # the chain raises CredentialException, or worse for a bad file
-        detail = _mask_environment(str(getattr(error, "message", None) or error))
+        detail = _scrub(str(getattr(error, "message", None) or error))
         raise CredentialsError(
             "No Alibaba Cloud credentials were found. " + CREDENTIALS_HINT + f" ({detail})"
         ) from None
@@ -85,6 +86,13 @@ def default_credential() -> Any:
             "The Alibaba Cloud credential chain gave no access key. " + CREDENTIALS_HINT
         )
     return client
+
+
+def _scrub(text: str) -> str:
+    """The chain's message without anything it quotes: a parse error of a credentials file
+    quotes the offending line, which may hold a secret."""
+    text = re.sub(r"(['\"]).*?\1", "'...'", _mask_environment(text), flags=re.DOTALL)
+    return " ".join(text.split())
 
 
 def _mask_environment(text: str) -> str:

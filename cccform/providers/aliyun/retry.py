@@ -61,6 +61,9 @@ T = TypeVar("T")
 
 BASE_DELAY = 0.5
 MAX_DELAY = 20.0
+# A service may ask for a longer wait than this; then the call fails now ("try again later")
+# rather than leave a run asleep where Ctrl-C waits for it.
+MAX_RETRY_AFTER = 60.0
 DEFAULT_MAX_ATTEMPTS = 6
 HISTORY_SIZE = 1000
 
@@ -169,6 +172,12 @@ class RetryPolicy:
                 maybe_done = True
             if number == self.max_attempts:
                 break
+            if last.retry_after is not None and last.retry_after > MAX_RETRY_AFTER:
+                raise TransientError(
+                    f"{action}: the service asks to wait {last.retry_after:.0f}s before trying "
+                    f"again (more than cccform waits, {MAX_RETRY_AFTER:.0f}s): "
+                    f"{last.describe()}. Try again later."
+                ) from None
             pause = self.delay(number, last.retry_after)
             with self._lock:
                 self._history.append(RetryRecord(action, number, last.kind, last.code, pause))
