@@ -9,7 +9,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
-from cccform.apply.content_steps import run_content_step
+from cccform.apply.content_steps import addresses_needed, run_content_step
 from cccform.apply.instance_steps import StepCall, run_step
 from cccform.apply.ledger import Ledger
 from cccform.apply.observer import ApplyObserver
@@ -194,8 +194,7 @@ class _Applier:
         if step.kind == ResourceType.INSTANCE.value:
             (change,) = step.changes
             return workers.submit(run_step, change, self.provider, self.earlier_intents)
-        instance = step.changes[0].instance
-        ids = self.ledger.remote_ids(f"instance.{instance}.")  # ids made by earlier steps
+        ids = self.ledger.remote_ids(addresses_needed(step))  # made by earlier steps
         caller: Caller = self.provider  # type: ignore[assignment]
         return workers.submit(run_content_step, step, caller, ids)
 

@@ -14,6 +14,17 @@ from cccform.providers.base import Caller
 REMOVE_BATCH = 100
 
 
+def addresses_needed(step: Step) -> list[str]:
+    """The objects made by earlier steps whose remote ids `step` needs: the flows that
+    numbers route to."""
+    flows = [
+        (change.instance, (change.after or {}).get("flow"))
+        for change in step.changes
+        if change.resource_type is ResourceType.NUMBER
+    ]
+    return [f"instance.{instance}.flow.{flow}" for instance, flow in flows if flow]
+
+
 def run_content_step(step: Step, caller: Caller, ids: dict[str, str]) -> dict[str, str]:
     """Make the calls of `step`. Returns the remote ids of objects it created, by address.
 
@@ -72,7 +83,7 @@ def _adopt(
         return flow_id
     agent_id = agents.user_id(name, instance_id)
     agents.modify_agent(caller, instance_id, agent_id, after)
-    current = agents.list_agents(caller, instance_id)[name].skills
+    current = agents.skill_levels_of(caller, instance_id, name)
     wanted = dict(after.get("skills") or {})
     run_memberships(caller, instance_id, plan_calls([SkillChange(name, current, wanted)]))
     return agent_id

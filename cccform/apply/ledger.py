@@ -132,8 +132,9 @@ class Ledger:
                 resource.attributes[field] = after[field]
         self.dirty = True
 
-    def remote_ids(self, prefix: str) -> dict[str, str]:
-        return {a: r.remote_id for a, r in self.state.resources.items() if a.startswith(prefix)}
+    def remote_ids(self, addresses: list[str]) -> dict[str, str]:
+        resources = self.state.resources
+        return {a: resources[a].remote_id for a in addresses if a in resources}
 
 
 def _fields(part: Part, after: dict[str, Any]) -> list[str]:

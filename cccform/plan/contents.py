@@ -383,6 +383,11 @@ class ContentsPlanner:
             return
         declared_agents = set(self.ctx.instance.agents)
         declared_numbers = set(self.ctx.instance.numbers)
+        deleted_agents = {
+            c.object_name
+            for c in self.out.changes
+            if c.resource_type is ResourceType.AGENT and c.action is Action.DELETE
+        }
         for change in self.out.changes:
             if change.action is not Action.DELETE:
                 continue
@@ -394,7 +399,7 @@ class ContentsPlanner:
                     for a in (live.agents or {}).values()
                     if name in a.skills
                     and a.login_name not in declared_agents
-                    and not self._deleted(ResourceType.AGENT, a.login_name)
+                    and a.login_name not in deleted_agents
                 ]
                 users += [
                     f"number {n.number}"
@@ -420,10 +425,6 @@ class ContentsPlanner:
                         hint=hint,
                     )
                 )
-
-    def _deleted(self, kind: ResourceType, name: str) -> bool:
-        address = content_address(self.ctx.key, kind, name)
-        return any(c.address == address and c.action is Action.DELETE for c in self.out.changes)
 
 
 __all__ = [

@@ -27,6 +27,17 @@ def list_agents(caller: Caller, instance_id: str) -> dict[str, LiveAgent]:
     return found
 
 
+def skill_levels_of(caller: Caller, instance_id: str, login: str) -> dict[str, int]:
+    """One agent's skill levels (ListSkillLevelsOfUser gives them as strings)."""
+    params = {"InstanceId": instance_id, "UserId": user_id(login, instance_id), "IsMember": "true"}
+    return {
+        str(item.get("SkillGroupName") or str(item["SkillGroupId"]).split("@")[0]): int(
+            item["SkillLevel"]
+        )
+        for item in caller.pages("ListSkillLevelsOfUser", params)
+    }
+
+
 def _live(item: dict[str, Any]) -> LiveAgent:
     skills = {
         str(level.get("SkillGroupName") or str(level["SkillGroupId"]).split("@")[0]): int(

@@ -13,8 +13,8 @@ from cccform.apply.observer import SilentObserver
 from cccform.apply.result import StepStatus
 from cccform.config.models import Config, InstanceConfig, LoadedConfig, LocalProviderConfig
 from cccform.plan.models import Action, Plan
-from cccform.plan.planner import plan
-from cccform.plan.refresh import refresh
+from cccform.plan.planner import contents_to_read, plan
+from cccform.plan.refresh import refresh, refresh_contents
 from cccform.providers.base import InstanceSpec
 from cccform.providers.ccc import CccProvider
 from cccform.providers.local import make_local_provider
@@ -67,10 +67,10 @@ def make_plan(
     instances: dict[str, InstanceConfig],
 ) -> tuple[Plan, State]:
     state = store.read()
-    result = plan(
-        loaded(tmp_path, instances), state, refresh(provider), state_exists=store.path.exists()
-    )
-    return result, state
+    config = loaded(tmp_path, instances)
+    live = refresh(provider)
+    live = refresh_contents(provider, live, contents_to_read(config, state, live))
+    return plan(config, state, live, state_exists=store.path.exists()), state
 
 
 def run(
@@ -310,3 +310,36 @@ def test_long_waits_report_progress(tmp_path: Path) -> None:
     assert waits and all(address == "instance.a" for address, _ in waits)
     assert [round(e) for _, e in waits] == sorted(round(e) for _, e in waits)
     slow.close()
+
+
+def test_an_agent_made_between_plan_and_apply_is_adopted_with_its_skills(
+    tmp_path: Path, provider: CccProvider
+) -> None:
+    store = LocalStateStore(tmp_path / "state.json")
+    groups = {"billing": {"display_name": "Billing"}, "tech": {"display_name": "Tech"}}
+    run(tmp_path, provider, store, {"a": instance(1, skill_groups=groups)})
+    agent = {
+        "display_name": "Alice",
+        "email": "alice@example.com",
+        "skills": {"billing": 2, "tech": 5},
+    }
+    wanted = {"a": instance(1, skill_groups=groups, agents={"alice": agent})}
+    planned, state = make_plan(tmp_path, provider, store, wanted)
+    provider.call(
+        "CreateUser",
+        {  # someone makes it in the console meanwhile
+            "InstanceId": "acme-0001",
+            "LoginName": "alice",
+            "DisplayName": "A",
+            "Email": "alice@example.com",
+            "RoleId": "Agent@acme-0001",
+            "SkillLevelList": '[{"skillGroupId":"billing@acme-0001","skillLevel":9}]',
+        },
+    )
+    result = apply_plan(planned, store, state, provider, SilentObserver(), options=FAST)
+    assert result.complete, [o.message for o in result.outcomes]
+    from cccform.providers.agents import skill_levels_of
+
+    assert skill_levels_of(provider, "acme-0001", "alice") == {"billing": 2, "tech": 5}
+    again, _ = make_plan(tmp_path, provider, store, wanted)
+    assert again.changes == []
