@@ -18,9 +18,9 @@ from cccform.plan.models import Plan
 from cccform.plan.planfile import SavedPlan
 from cccform.plan.planner import contents_to_read
 from cccform.plan.planner import plan as make_plan
-from cccform.plan.refresh import refresh, refresh_contents
 from cccform.providers.ccc import CccProvider
 from cccform.providers.registry import make_provider
+from cccform.refresh import refresh, refresh_contents
 from cccform.state.local import LocalStateStore
 from cccform.state.models import State
 

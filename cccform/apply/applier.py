@@ -14,12 +14,14 @@ from cccform.apply.instance_steps import StepCall, run_step
 from cccform.apply.ledger import Ledger
 from cccform.apply.observer import ApplyObserver
 from cccform.apply.result import ApplyResult, StepOutcome, StepStatus
-from cccform.apply.schedule import Step, build_steps
+from cccform.apply.schedule import Step, StepKind, build_steps
 from cccform.errors import AmbiguousError, CccformError, ManualStepRequired, TransientError
-from cccform.plan.models import Action, Change, Plan, ResourceType
-from cccform.providers.base import CREATING, RELEASED, RUNNING, Caller, LiveInstance, Provider
+from cccform.live import CREATING, RELEASED, RUNNING, LiveInstance
+from cccform.plan.models import Action, Change, Plan
+from cccform.providers.base import Provider
 from cccform.state.models import State
 from cccform.state.store import StateStore
+from cccform.wire import Caller
 
 
 @dataclass(frozen=True)
@@ -122,9 +124,7 @@ class _Applier:
         creates = [
             c
             for c in self.plan.changes
-            if c.action is Action.CREATE
-            and c.resource_type is ResourceType.INSTANCE
-            and not c.resume
+            if c.action is Action.CREATE and c.address.is_instance and not c.resume
         ]
         self.ledger.record_intents(creates)
         self.ledger.save()  # no intent on disk, no create call: a failure here stops all
@@ -191,7 +191,7 @@ class _Applier:
             run.in_flight[self._submit(workers, step)] = step
 
     def _submit(self, workers: ThreadPoolExecutor, step: Step) -> Future[StepCall | dict[str, str]]:
-        if step.kind == ResourceType.INSTANCE.value:
+        if step.kind is StepKind.INSTANCE:
             (change,) = step.changes
             return workers.submit(run_step, change, self.provider, self.earlier_intents)
         ids = self.ledger.remote_ids(addresses_needed(step))  # made by earlier steps
@@ -223,7 +223,7 @@ class _Applier:
             return
         if isinstance(call, dict):
             for change, part in step.parts:
-                self.ledger.content_done(change, part, call.get(change.address))
+                self.ledger.content_done(change, part, call.get(str(change.address)))
                 self._part_done(change)
             self._step_done(step)
             return
@@ -343,8 +343,8 @@ class _Applier:
 
     def _drop_intents(self, step: Step) -> None:
         for change in step.changes:
-            if change.resource_type is ResourceType.INSTANCE and change.action is Action.CREATE:
-                self.ledger.drop_intent(change.address)
+            if change.address.is_instance and change.action is Action.CREATE:
+                self.ledger.drop_intent(str(change.address))
 
     def _step_done(self, step: Step) -> None:
         self._unblock(step.key)
@@ -408,5 +408,5 @@ class _Applier:
         return ApplyResult(
             outcomes=ordered,
             interrupted=self.cancel.is_set(),
-            forgotten=[f.address for f in self.plan.forget],
+            forgotten=[str(f.address) for f in self.plan.forget],
         )

@@ -49,7 +49,7 @@ def _create(change: Change, provider: Provider, earlier_intents: frozenset[str])
         phone_numbers=tuple(after["phone_numbers"]),
         admins=tuple(after["admins"]),
     )
-    ours = change.address in earlier_intents
+    ours = str(change.address) in earlier_intents
     for attempt in range(ATTEMPTS):
         try:
             provider.create_instance(spec)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from cccform.apply.schedule import Part
+from cccform.addresses import Address, children_of
 from cccform.errors import StateError
-from cccform.plan.models import Action, Change, Forget, is_instance_address
-from cccform.providers.base import LiveInstance
+from cccform.kinds.base import Part
+from cccform.live import LiveInstance
+from cccform.plan.models import Action, Change, Forget
 from cccform.state.errored import write_errored_state
 from cccform.state.models import PendingCreate, ResourceState, State
 from cccform.state.store import StateStore
@@ -49,19 +50,22 @@ class Ledger:
 
     def forget(self, entries: list[Forget]) -> None:
         for entry in entries:
-            if is_instance_address(entry.address):  # and everything that lived in it
-                prefix = f"{entry.address}."
-                for address in [a for a in self.state.resources if a.startswith(prefix)]:
-                    del self.state.resources[address]
-            self.state.resources.pop(entry.address, None)
-            self.state.pending.pop(entry.address, None)
-            self.dirty = True
+            self._drop(entry.address)
+
+    def _drop(self, address: Address) -> None:
+        """No longer managed: the object, and for an instance everything that lived in it."""
+        if address.is_instance:
+            for child in children_of(address, self.state.resources):
+                del self.state.resources[child]
+        self.state.resources.pop(str(address), None)
+        self.state.pending.pop(str(address), None)
+        self.dirty = True
 
     def record_intents(self, creates: list[Change]) -> None:
         """Before any create call: CreateInstance has no idempotency token."""
         for change in creates:
             after = change.after or {}
-            self.state.pending[change.address] = PendingCreate(
+            self.state.pending[str(change.address)] = PendingCreate(
                 access_path=str(after["access_path"]), name=str(after["name"])
             )
             self.dirty = True
@@ -76,16 +80,16 @@ class Ledger:
             "admins": list(after.get("admins", [])),
             "conversation_analysis": bool(live.conversation_analysis),
         }
-        self.state.resources[change.address] = ResourceState(
+        self.state.resources[str(change.address)] = ResourceState(
             remote_id=live.instance_id,
             attributes=attributes,
             deletion_protection=bool(after.get("deletion_protection", True)),
         )
-        self.state.pending.pop(change.address, None)
+        self.state.pending.pop(str(change.address), None)
         self.dirty = True
 
     def updated(self, change: Change) -> None:
-        resource = self.state.resources[change.address]
+        resource = self.state.resources[str(change.address)]
         after = change.after or {}
         if "description" in change.changed_fields:
             resource.attributes["description"] = after["description"]
@@ -94,40 +98,35 @@ class Ledger:
         self.dirty = True
 
     def qa_enabled(self, change: Change) -> None:
-        resource = self.state.resources.get(change.address)
+        resource = self.state.resources.get(str(change.address))
         if resource is not None:
             resource.attributes["conversation_analysis"] = True
             self.dirty = True
 
     def deleted(self, change: Change) -> None:
         """An instance is gone, and everything that lived in it."""
-        prefix = f"{change.address}."
-        for address in [a for a in self.state.resources if a.startswith(prefix)]:
-            del self.state.resources[address]
-        self.state.resources.pop(change.address, None)
-        self.state.pending.pop(change.address, None)
-        self.dirty = True
+        self._drop(change.address)
 
     def content_done(self, change: Change, part: Part, remote_id: str | None) -> None:
         """One step's share of a change to what lives in an instance has been made."""
         after: dict[str, Any] = dict(change.after or {})
         if change.action is Action.DELETE:
-            self.state.resources.pop(change.address, None)
+            self.state.resources.pop(str(change.address), None)
         elif change.action is Action.CREATE:
-            self.state.resources[change.address] = ResourceState(
+            self.state.resources[str(change.address)] = ResourceState(
                 remote_id=str(remote_id or change.remote_id),
                 attributes=after,
                 deletion_protection=False,
             )
         else:
-            resource = self.state.resources.get(change.address)
+            resource = self.state.resources.get(str(change.address))
             if resource is None:  # adopted: start from what exists
                 resource = ResourceState(
                     remote_id=str(change.remote_id),
                     attributes=dict(change.before or {}),
                     deletion_protection=False,
                 )
-                self.state.resources[change.address] = resource
+                self.state.resources[str(change.address)] = resource
             for field in _fields(part, after):
                 resource.attributes[field] = after[field]
         self.dirty = True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from cccform.plan.models import Plan, ResourceType
+from cccform.plan.models import Plan
 
 
 def _ask(err: TextIO, question: str) -> str | None:
@@ -27,7 +27,7 @@ def confirm_plan(plan: Plan, err: TextIO) -> bool:
     if _ask(err, "  Enter a value: ") != "yes":
         return False
     for change in plan.deletions:
-        if change.resource_type is not ResourceType.INSTANCE:
+        if not change.address.is_instance:
             continue  # contents: the plan listed them, and `yes` approved it
         access_path = str((change.before or {}).get("access_path", change.remote_id))
         err.write(f"\n{change.address} will be deleted, with everything in it.\n")

@@ -27,7 +27,7 @@ from cccform.emulation.lookups import (
 )
 from cccform.emulation.params import Params
 from cccform.emulation.store import Store
-from cccform.providers.base import CREATING
+from cccform.live import CREATING
 
 Operation = Callable[[Params], Any]
 

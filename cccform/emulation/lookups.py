@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 
 from cccform.emulation import codes
-from cccform.providers.base import CREATING, RUNNING
+from cccform.live import CREATING, RUNNING
 
 # An instance is visible (exists) until its deletion time has passed.
 VISIBLE = "(gone_at IS NULL OR gone_at > :now)"

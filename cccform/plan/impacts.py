@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from cccform.addresses import ResourceType
 from cccform.config.models import InstanceConfig
-from cccform.plan.models import Change, Impact, ResourceType
-from cccform.providers.base import LiveContents
+from cccform.live import LiveContents
+from cccform.plan.models import Change, Impact
 
 
 def instance_impacts(

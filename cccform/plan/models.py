@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cccform.addresses import Address, ResourceType, step_key
+
 PLAN_FORMAT_VERSION = "1.0"
 
 
@@ -23,16 +25,6 @@ class RejectionKind(StrEnum):
     PROTECTED = "protected"
     DELETE_NOT_ALLOWED = "delete_not_allowed"
     IN_USE = "in_use"
-
-
-class ResourceType(StrEnum):
-    """What an address names. The order is the order of the plan output within an instance."""
-
-    INSTANCE = "instance"
-    SKILL_GROUP = "skill_group"
-    FLOW = "flow"
-    AGENT = "agent"
-    NUMBER = "number"
 
 
 class Drift(StrEnum):
@@ -53,14 +45,11 @@ class Location(_Frozen):
 
 
 class Change(_Frozen):
-    """One step of the plan."""
+    """One step of the plan. What it names (instance, kind, name) is in its address."""
 
-    address: str
+    address: Address
     action: Action
-    resource_type: ResourceType = ResourceType.INSTANCE
-    name: str | None = None  # the object's name inside its instance (may contain dots)
-    instance: str | None = None
-    instance_id: str | None = None
+    instance_id: str | None = None  # contents: the cloud id of the instance they live in
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
     changed_fields: list[str] = Field(default_factory=list)
@@ -69,13 +58,32 @@ class Change(_Frozen):
     drift: Drift | None = None
     drift_fields: list[str] = Field(default_factory=list)
     reason: str | None = None
+    # An instance create that finishes what an earlier apply started: no create call.
     resume: bool = False
+    # A content object that exists but is not managed yet: state starts from `before`.
+    adopt: bool = False
     depends_on: list[str] = Field(default_factory=list)
 
     @property
     def key(self) -> str:
         """A step's identity: the address and the action."""
         return step_key(self.address, self.action)
+
+    @property
+    def resource_type(self) -> ResourceType:
+        return self.address.kind
+
+    @property
+    def instance(self) -> str:
+        """The key of the instance this change is, or lives in."""
+        return self.address.instance
+
+    @property
+    def object_name(self) -> str:
+        """The name of a content object (login, skill group, flow, number)."""
+        if self.address.is_instance:
+            raise ValueError(f"{self.address} names no object inside an instance")
+        return self.address.name
 
     def required_after(self) -> dict[str, Any]:
         """`after`, which every create and update carries."""
@@ -93,27 +101,11 @@ class Change(_Frozen):
             raise ValueError(f"{self.address}: the plan holds no instance id")
         return self.instance_id
 
-    @property
-    def object_name(self) -> str:
-        """The name of a content object (login, skill group, flow, number)."""
-        if self.name is None:
-            raise ValueError(f"{self.address} names no object inside an instance")
-        return self.name
-
-
-def is_instance_address(address: str) -> bool:
-    """`instance.support`, not `instance.support.agent.alice`."""
-    return address.startswith("instance.") and "." not in address[len("instance.") :]
-
-
-def step_key(address: str, action: Action) -> str:
-    return f"{address}:{action.value}"
-
 
 class Rejection(_Frozen):
     """A change the plan refuses to make, and what to do instead."""
 
-    address: str
+    address: Address
     field: str
     kind: RejectionKind
     message: str
@@ -126,7 +118,7 @@ class Rejection(_Frozen):
 class Forget(_Frozen):
     """An object apply only drops from state: gone from the control plane, or no longer managed."""
 
-    address: str
+    address: Address
     remote_id: str
     reason: str = "deleted outside cccform"
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from cccform.addresses import Address, ResourceType, step_key
 from cccform.config.models import InstanceConfig, LoadedConfig
+from cccform.live import CREATING, LiveInstance, LiveInventory
 from cccform.plan import messages
 from cccform.plan.contents import ContentsPlanner, InstanceContext, index_contents, kinds_to_read
 from cccform.plan.diff import changed_fields
@@ -20,19 +22,12 @@ from cccform.plan.models import (
     PriorState,
     Rejection,
     RejectionKind,
-    ResourceType,
-    is_instance_address,
-    step_key,
 )
-from cccform.plan.refresh import LiveInventory
-from cccform.providers.base import CREATING, LiveInstance
 from cccform.state.models import ResourceState, State
 
-INSTANCE_PREFIX = "instance."
 
-
-def instance_address(key: str) -> str:
-    return f"{INSTANCE_PREFIX}{key}"
+def instance_address(key: str) -> Address:
+    return Address.of_instance(key)
 
 
 def desired_attributes(instance: InstanceConfig) -> dict[str, Any]:
@@ -79,10 +74,10 @@ def _existing_instance(
     key: str, instance: InstanceConfig, state: State, live: LiveInventory
 ) -> LiveInstance | None:
     address = instance_address(key)
-    managed = state.resources.get(address)
+    managed = state.resources.get(str(address))
     if managed is not None:
         return live.get(managed.remote_id)
-    pending = state.pending.get(address)
+    pending = state.pending.get(str(address))
     return live.get(pending.access_path) if pending is not None else None
 
 
@@ -103,10 +98,10 @@ class _PlanBuilder:
         order = {action: index for index, action in enumerate(Action)}
         changes = sorted(
             self.changes,
-            key=lambda c: (c.instance or "", kinds[c.resource_type], c.address, order[c.action]),
+            key=lambda c: (c.instance, kinds[c.resource_type], str(c.address), order[c.action]),
         )
-        errors = sorted(self.errors, key=lambda e: (e.address, e.field))
-        forget = sorted(self.forget, key=lambda f: f.address)
+        errors = sorted(self.errors, key=lambda e: (str(e.address), e.field))
+        forget = sorted(self.forget, key=lambda f: str(f.address))
         return Plan(
             changes=changes,
             errors=errors,
@@ -121,12 +116,12 @@ class _PlanBuilder:
         deleting = {
             c.remote_id: c.key
             for c in self.changes
-            if c.action is Action.DELETE and c.resource_type is ResourceType.INSTANCE
+            if c.action is Action.DELETE and c.address.is_instance
         }
         if not deleting:
             return
         for index, change in enumerate(self.changes):
-            if change.action is Action.CREATE and change.resource_type is ResourceType.INSTANCE:
+            if change.action is Action.CREATE and change.address.is_instance:
                 delete = deleting.get(change.remote_id)
                 if delete is not None:
                     deps = [*change.depends_on, delete]
@@ -138,7 +133,7 @@ class _PlanBuilder:
         managed = index_contents(self.state.resources)
         by_instance: dict[str, list[Change]] = {}
         for change in self.changes:
-            by_instance.setdefault(change.instance or "", []).append(change)
+            by_instance.setdefault(change.instance, []).append(change)
         for key, instance in self.loaded.config.instances.items():
             self._plan_contents(key, instance, managed.get(key, {}), by_instance.get(key, []))
 
@@ -180,7 +175,7 @@ class _PlanBuilder:
 
     def plan_declared(self, key: str, instance: InstanceConfig) -> None:
         address = instance_address(key)
-        managed = self.state.resources.get(address)
+        managed = self.state.resources.get(str(address))
         if managed is not None:
             current = self.live.get(managed.remote_id)
             if current is None:
@@ -188,7 +183,7 @@ class _PlanBuilder:
             else:
                 self._existing(key, instance, current, managed)
             return
-        pending = self.state.pending.get(address)
+        pending = self.state.pending.get(str(address))
         # only an intent for this very access path can be ours to finish
         ours = pending is not None and pending.access_path == instance.access_path
         current = self.live.get(instance.access_path) if ours else None
@@ -218,7 +213,6 @@ class _PlanBuilder:
         create = Change(
             address=address,
             action=Action.CREATE,
-            instance=key,
             after=desired_attributes(instance),
             remote_id=resume_id or instance.access_path,
             drift=drift,
@@ -230,11 +224,10 @@ class _PlanBuilder:
         if instance.conversation_analysis and not already_on:
             self._enable_qa(address, create.remote_id, depends_on=[create.key])
 
-    def _enable_qa(self, address: str, remote_id: str | None, depends_on: list[str]) -> None:
+    def _enable_qa(self, address: Address, remote_id: str | None, depends_on: list[str]) -> None:
         self.changes.append(
             Change(
                 address=address,
-                instance=address.removeprefix(INSTANCE_PREFIX),
                 action=Action.ENABLE_QA,
                 before={"conversation_analysis": False},
                 after={"conversation_analysis": True},
@@ -275,7 +268,6 @@ class _PlanBuilder:
             self.changes.append(
                 Change(
                     address=address,
-                    instance=address.removeprefix(INSTANCE_PREFIX),
                     action=Action.UPDATE,
                     before={f: before[f] for f in fields},
                     after={f: after[f] for f in fields},
@@ -362,15 +354,16 @@ class _PlanBuilder:
     # -- managed, no longer declared ----------------------------------------
 
     def plan_undeclared(self) -> None:
-        declared = {instance_address(key) for key in self.loaded.config.instances}
-        for address, managed in self.state.resources.items():
-            if address in declared or not is_instance_address(address):
+        declared = {str(instance_address(key)) for key in self.loaded.config.instances}
+        for text, managed in self.state.resources.items():
+            address = Address.try_parse(text)
+            if text in declared or address is None or not address.is_instance:
                 continue
             current = self.live.get(managed.remote_id)
             if current is None:
                 self.forget.append(Forget(address=address, remote_id=managed.remote_id))
             elif managed.deletion_protection:
-                message, hint = messages.protected(address)
+                message, hint = messages.protected(str(address))
                 self.errors.append(
                     Rejection(
                         address=address,
@@ -384,26 +377,23 @@ class _PlanBuilder:
                 )
             else:
                 self._delete(address, managed.remote_id, dict(managed.attributes), current)
-        for address, pending in self.state.pending.items():
-            if address in declared or address in self.state.resources:
+        for text, pending in self.state.pending.items():
+            if text in declared or text in self.state.resources:
                 continue
             # An interrupted creation that is no longer declared: never deleted on the word
             # of an intent alone. cccform stops tracking it and says where it is.
             reason = "an interrupted creation, no longer declared"
             if self.live.get(pending.access_path) is not None:
                 reason = messages.abandoned_creation(pending.access_path)
-            self.forget.append(
-                Forget(address=address, remote_id=pending.access_path, reason=reason)
-            )
+            self.forget.append(Forget(address=text, remote_id=pending.access_path, reason=reason))
 
     def _delete(
-        self, address: str, remote_id: str, before: dict[str, Any], current: LiveInstance
+        self, address: Address, remote_id: str, before: dict[str, Any], current: LiveInstance
     ) -> None:
         before.setdefault("access_path", current.access_path)
         self.changes.append(
             Change(
                 address=address,
-                instance=address.removeprefix(INSTANCE_PREFIX),
                 action=Action.DELETE,
                 before=before,
                 remote_id=remote_id,

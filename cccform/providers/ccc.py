@@ -6,27 +6,17 @@ same code drives the embedded emulation and the official SDK: only the transport
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from typing import Any
 
 from cccform.errors import ApiError, ProviderError
-from cccform.providers.base import (
-    ApiCallCounter,
-    ConsoleChannel,
-    InstanceSpec,
-    LiveInstance,
-    Transport,
-)
+from cccform.live import LiveInstance
+from cccform.providers.base import ApiCallCounter, ConsoleChannel, InstanceSpec, Transport
+from cccform.wire import json_list
 
 PAGE_SIZE = 100
 log = logging.getLogger("cccform.api")
-
-
-def json_list(values: list[str] | tuple[str, ...]) -> str:
-    """CCC takes every list parameter as a JSON-encoded array in a string."""
-    return json.dumps(list(values), separators=(",", ":"))
 
 
 class CccProvider:

@@ -28,7 +28,7 @@ class ProgressPrinter:
         self.style = style
 
     def _line(self, change: Change, text: str) -> None:
-        self.out.write(f"{self.style(change.address, 'bold')}: {text}\n")
+        self.out.write(f"{self.style(str(change.address), 'bold')}: {text}\n")
         self.out.flush()
 
     def step_started(self, change: Change) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cccform.apply.result import ApplyResult, StepStatus
-from cccform.plan.models import Plan
+from cccform.plan.models import Change, Plan
 
 
 def plan_document(plan: Plan) -> dict[str, Any]:
@@ -13,7 +13,9 @@ def plan_document(plan: Plan) -> dict[str, Any]:
     body = plan.model_dump(mode="json")
     return {
         "format_version": body["format_version"],
-        "changes": body["changes"],
+        "changes": [
+            _change(change, raw) for change, raw in zip(plan.changes, body["changes"], strict=True)
+        ],
         "errors": body["errors"],
         "forget": body["forget"],
         "impacts": body["impacts"],
@@ -23,11 +25,26 @@ def plan_document(plan: Plan) -> dict[str, Any]:
     }
 
 
+def _change(change: Change, raw: dict[str, Any]) -> dict[str, Any]:
+    """A change with what its address names spelt out."""
+    body = {
+        "address": raw["address"],
+        "action": raw["action"],
+        "resource_type": change.resource_type.value,
+        "name": None if change.address.is_instance else change.object_name,
+        "instance": change.instance,
+    }
+    body.update(raw)
+    body["resume"] = change.resume or change.adopt
+    del body["adopt"]
+    return body
+
+
 def apply_document(plan: Plan, result: ApplyResult) -> dict[str, Any]:
     """`apply --json`: what happened to every step."""
     steps = [
         {
-            "address": outcome.change.address,
+            "address": str(outcome.change.address),
             "action": outcome.change.action.value,
             "status": outcome.status.value,
             "message": outcome.message,

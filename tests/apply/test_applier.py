@@ -14,10 +14,10 @@ from cccform.apply.result import StepStatus
 from cccform.config.models import Config, InstanceConfig, LoadedConfig, LocalProviderConfig
 from cccform.plan.models import Action, Plan
 from cccform.plan.planner import contents_to_read, plan
-from cccform.plan.refresh import refresh, refresh_contents
 from cccform.providers.base import InstanceSpec
 from cccform.providers.ccc import CccProvider
 from cccform.providers.local import make_local_provider
+from cccform.refresh import refresh, refresh_contents
 from cccform.state.local import LocalStateStore
 from cccform.state.models import PendingCreate, State
 
@@ -157,7 +157,7 @@ def test_failed_step_skips_dependents_and_not_independent_steps(
     wanted = {"taken": instance(1, conversation_analysis=True), "free": instance(2)}
     planned, state = make_plan(tmp_path, provider, store, wanted)
     result = apply_plan(planned, store, state, provider, SilentObserver(), options=FAST)
-    status = {(o.change.address, o.change.action): o for o in result.outcomes}
+    status = {(str(o.change.address), o.change.action): o for o in result.outcomes}
     failed = status[("instance.taken", Action.CREATE)]
     assert failed.status is StepStatus.FAILED
     assert failed.message is not None and "not managed by this state" in failed.message
@@ -301,7 +301,7 @@ def test_long_waits_report_progress(tmp_path: Path) -> None:
 
     class Recorder(SilentObserver):
         def step_waiting(self, change: Any, elapsed: float) -> None:
-            waits.append((change.address, elapsed))
+            waits.append((str(change.address), elapsed))
 
     planned, state = make_plan(tmp_path, slow, store, {"a": instance(1)})
     options = ApplyOptions(first_poll=0.05, max_poll_interval=0.2, progress_every=0.5)
@@ -338,7 +338,7 @@ def test_an_agent_made_between_plan_and_apply_is_adopted_with_its_skills(
     )
     result = apply_plan(planned, store, state, provider, SilentObserver(), options=FAST)
     assert result.complete, [o.message for o in result.outcomes]
-    from cccform.providers.agents import skill_levels_of
+    from cccform.kinds.agent import skill_levels_of
 
     assert skill_levels_of(provider, "acme-0001", "alice") == {"billing": 2, "tech": 5}
     again, _ = make_plan(tmp_path, provider, store, wanted)

@@ -13,13 +13,13 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from cccform.apply.applier import ApplyOptions, apply_plan
 from cccform.apply.observer import SilentObserver
 from cccform.config.models import Config, InstanceConfig, LoadedConfig, LocalProviderConfig
+from cccform.kinds.agent import AgentKind
+from cccform.kinds.skill_group import SkillGroupKind
 from cccform.plan.models import Plan
 from cccform.plan.planner import contents_to_read, plan
-from cccform.plan.refresh import refresh, refresh_contents
-from cccform.providers.agents import list_agents
 from cccform.providers.ccc import CccProvider
 from cccform.providers.local import make_local_provider
-from cccform.providers.skill_groups import list_skill_groups
+from cccform.refresh import refresh, refresh_contents
 from cccform.state.local import LocalStateStore
 
 GROUPS = ["billing", "tech", "sales", "vip"]
@@ -65,7 +65,7 @@ class World:
         assert result.complete, [(o.change.address, o.message) for o in result.outcomes]
 
     def live_skills(self) -> dict[str, dict[str, int]]:
-        users = list_agents(self.provider, "acme-prop")
+        users = AgentKind().read(self.provider, "acme-prop")
         return {login: u.skills for login, u in users.items() if login in LOGINS}
 
     def close(self) -> None:
@@ -162,12 +162,12 @@ class ContentsMachine(RuleBasedStateMachine):
         if not self.applied:
             return
         again, state = self.world.plan(self.contents())
-        assert again.changes == [] and again.errors == [], [c.address for c in again.changes]
+        assert again.changes == [] and again.errors == [], [str(c.address) for c in again.changes]
         live = self.world.live_skills()
         assert live == self.members
         for login, levels in live.items():
             assert state.resources[f"instance.p.agent.{login}"].attributes["skills"] == levels
-        groups = list_skill_groups(self.world.provider, "acme-prop")
+        groups = SkillGroupKind().read(self.world.provider, "acme-prop")
         for group in GROUPS:
             recorded = state.resources[f"instance.p.skill_group.{group}"].attributes
             assert recorded["display_name"] == groups[group].display_name

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cccform.apply.memberships import MembershipCall, SkillChange, plan_calls
+from cccform.kinds.memberships import MembershipCall, SkillChange, plan_calls
 
 GROUPS = ["billing", "tech", "sales", "vip", "night"]
 skills = st.dictionaries(st.sampled_from(GROUPS), st.integers(1, 10), max_size=5)

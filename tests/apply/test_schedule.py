@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from cccform.apply.schedule import Part, build_steps
-from cccform.plan.models import Action, Change, ResourceType
+from cccform.plan.models import Action, Change
 
 
 def agent(name: str, action: Action, fields: list[str], deps: list[str] | None = None) -> Change:
     return Change(
         address=f"instance.s.agent.{name}",
         action=action,
-        instance="s",
         instance_id="acme",
-        resource_type=ResourceType.AGENT,
         changed_fields=fields,
         remote_id=f"{name}@acme",
         depends_on=deps or [],
@@ -25,8 +23,6 @@ def test_skill_changes_of_an_instance_are_one_step_and_profiles_their_own() -> N
     group = Change(
         address="instance.s.skill_group.g",
         action=Action.CREATE,
-        instance="s",
-        resource_type=ResourceType.SKILL_GROUP,
     )
     steps = {
         s.key: s
@@ -41,7 +37,7 @@ def test_skill_changes_of_an_instance_are_one_step_and_profiles_their_own() -> N
         )
     }
     memberships = steps["instance.s:memberships"]
-    assert [(c.address, p) for c, p in memberships.parts] == [
+    assert [(str(c.address), p) for c, p in memberships.parts] == [
         ("instance.s.agent.a", Part.SKILLS),
         ("instance.s.agent.b", Part.SKILLS),
     ]

@@ -10,8 +10,9 @@ import pytest
 from cccform.apply.instance_steps import run_step
 from cccform.apply.ledger import Ledger
 from cccform.errors import AmbiguousError, ApiError, ProviderError
+from cccform.live import LiveInstance
 from cccform.plan.models import Action, Change, Forget
-from cccform.providers.base import ApiCallCounter, InstanceSpec, LiveInstance
+from cccform.providers.base import ApiCallCounter, InstanceSpec
 from cccform.state.local import LocalStateStore
 from cccform.state.models import ResourceState, State
 

@@ -55,16 +55,7 @@ def test_first_interrupt_only_sets_the_event() -> None:
 
 
 def test_deleting_contents_asks_no_access_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cccform.plan.models import ResourceType
-
-    agent = Change(
-        address="instance.a.agent.bob",
-        action=Action.DELETE,
-        remote_id="bob@acme-a",
-        resource_type=ResourceType.AGENT,
-        name="bob",
-        instance="a",
-    )
+    agent = Change(address="instance.a.agent.bob", action=Action.DELETE, remote_id="bob@acme-a")
     err = answer(monkeypatch, "yes\n")
     assert confirm_plan(Plan(changes=[agent], prior_state=PRIOR), err) is True
     assert "Type its access path" not in err.getvalue()

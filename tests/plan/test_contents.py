@@ -6,18 +6,19 @@ from pathlib import Path
 from typing import Any
 
 from cccform.config.models import Config, InstanceConfig, LoadedConfig
-from cccform.plan.models import Action, Drift, RejectionKind, ResourceType
-from cccform.plan.planner import plan
-from cccform.plan.refresh import LiveInventory
-from cccform.providers.base import (
+from cccform.live import (
     LiveAgent,
     LiveContents,
     LiveFlow,
     LiveInstance,
+    LiveInventory,
     LiveNumber,
     LiveSkillGroup,
 )
+from cccform.plan.models import Action, Drift, RejectionKind, ResourceType
+from cccform.plan.planner import plan
 from cccform.state.models import ResourceState, State
+from tests.live_contents import live_contents
 
 NUMBER = "057188880001"
 INSTANCE: dict[str, Any] = {
@@ -100,7 +101,7 @@ AGENT_CFG = {
 
 
 def test_new_objects_are_created_in_dependency_order() -> None:
-    state, live = world(LiveContents(skill_groups={}, agents={}, flows={}, numbers={}))
+    state, live = world(live_contents(skill_groups={}, agents={}, flows={}, numbers={}))
     result = plan(
         config(
             skill_groups=GROUP_CFG,
@@ -112,8 +113,8 @@ def test_new_objects_are_created_in_dependency_order() -> None:
         live,
         state_exists=True,
     )
-    by_address = {c.address: c for c in result.changes}
-    assert [c.address for c in result.changes] == [
+    by_address = {str(c.address): c for c in result.changes}
+    assert [str(c.address) for c in result.changes] == [
         "instance.s.skill_group.billing",
         "instance.s.flow.main",
         "instance.s.agent.alice",
@@ -130,7 +131,7 @@ def test_new_objects_are_created_in_dependency_order() -> None:
 
 
 def test_matching_managed_objects_have_no_changes() -> None:
-    contents = LiveContents(
+    contents = live_contents(
         skill_groups={"billing": group()}, agents={"alice": agent(skills={"billing": 1})}
     )
     state, live = world(
@@ -162,16 +163,16 @@ def test_matching_managed_objects_have_no_changes() -> None:
 
 
 def test_existing_undeclared_object_is_adopted_when_declared() -> None:
-    state, live = world(LiveContents(skill_groups={"billing": group(display_name="Old")}))
+    state, live = world(live_contents(skill_groups={"billing": group(display_name="Old")}))
     (change,) = plan(config(skill_groups=GROUP_CFG), state, live, state_exists=True).changes
-    assert change.action is Action.UPDATE and change.resume
+    assert change.action is Action.UPDATE and change.adopt
     assert change.changed_fields == ["display_name"]
     assert change.reason == "it exists already: made outside cccform, or by the platform"
 
 
 def test_skill_change_is_an_agent_update() -> None:
     state, live = world(
-        LiveContents(
+        live_contents(
             skill_groups={"billing": group(), "tech": group("tech")},
             agents={"alice": agent(skills={"tech": 3})},
         )
@@ -189,7 +190,7 @@ def test_skill_change_is_an_agent_update() -> None:
 
 def test_immutable_content_fields_are_rejected() -> None:
     state, live = world(
-        LiveContents(
+        live_contents(
             skill_groups={"billing": group(media_type="CHAT")},
             agents={"alice": agent(email="old@example.com", skills={"billing": 1})},
             flows={"main": flow(type="SUB_FLOW")},
@@ -203,7 +204,7 @@ def test_immutable_content_fields_are_rejected() -> None:
         live,
         state_exists=True,
     )
-    found = {(e.address, e.field, e.kind) for e in result.errors}
+    found = {(str(e.address), e.field, e.kind) for e in result.errors}
     assert found == {
         ("instance.s.skill_group.billing", "media_type", RejectionKind.IMMUTABLE),
         ("instance.s.agent.alice", "email", RejectionKind.IMMUTABLE),
@@ -214,7 +215,7 @@ def test_immutable_content_fields_are_rejected() -> None:
 def test_flow_definition_is_compared_parsed_and_shown_by_path() -> None:
     reordered = {"activities": [{"type": "INCOMING_CALL"}, {"type": "HANGUP"}]}
     state, live = world(
-        LiveContents(flows={"main": flow(definition=reordered, description="main")}),
+        live_contents(flows={"main": flow(definition=reordered, description="main")}),
         managed(
             "flow", "main", "id-main", type="MAIN_FLOW", description="main", definition=reordered
         ),
@@ -230,7 +231,7 @@ def test_flow_definition_is_compared_parsed_and_shown_by_path() -> None:
 
 def test_removed_objects_are_deleted_and_numbers_only_forgotten() -> None:
     state, live = world(
-        LiveContents(skill_groups={"billing": group()}, numbers={NUMBER: number(None)}),
+        live_contents(skill_groups={"billing": group()}, numbers={NUMBER: number(None)}),
         {
             **managed(
                 "skill_group",
@@ -244,15 +245,15 @@ def test_removed_objects_are_deleted_and_numbers_only_forgotten() -> None:
         },
     )
     result = plan(config(), state, live, state_exists=True)
-    assert [(c.address, c.action) for c in result.changes] == [
+    assert [(str(c.address), c.action) for c in result.changes] == [
         ("instance.s.skill_group.billing", Action.DELETE)
     ]
-    assert [f.address for f in result.forget] == [f"instance.s.number.{NUMBER}"]
+    assert [str(f.address) for f in result.forget] == [f"instance.s.number.{NUMBER}"]
 
 
 def test_deleting_a_group_still_used_by_an_undeclared_agent_is_rejected() -> None:
     state, live = world(
-        LiveContents(
+        live_contents(
             skill_groups={"billing": group()}, agents={"bob": agent("bob", skills={"billing": 2})}
         ),
         managed(
@@ -270,7 +271,7 @@ def test_deleting_a_group_still_used_by_an_undeclared_agent_is_rejected() -> Non
 
 def test_deleting_a_flow_an_undeclared_number_routes_to_is_rejected() -> None:
     state, live = world(
-        LiveContents(flows={"main": flow()}, numbers={NUMBER: number("main")}),
+        live_contents(flows={"main": flow()}, numbers={NUMBER: number("main")}),
         managed("flow", "main", "id-main", type="MAIN_FLOW", description="", definition=DEFINITION),
     )
     (error,) = plan(config(), state, live, state_exists=True).errors
@@ -279,7 +280,7 @@ def test_deleting_a_flow_an_undeclared_number_routes_to_is_rejected() -> None:
 
 def test_object_deleted_outside_is_created_again() -> None:
     state, live = world(
-        LiveContents(skill_groups={}),
+        live_contents(skill_groups={}),
         managed(
             "skill_group",
             "billing",
@@ -295,7 +296,7 @@ def test_object_deleted_outside_is_created_again() -> None:
 
 def test_impacts() -> None:
     state, live = world(
-        LiveContents(skill_groups={}, agents={}, flows={}, numbers={NUMBER: number("default-ivr")})
+        live_contents(skill_groups={}, agents={}, flows={}, numbers={NUMBER: number("default-ivr")})
     )
     cfg = config(
         skill_groups={**GROUP_CFG, "tech": {"display_name": "Tech"}},
@@ -325,7 +326,7 @@ def test_new_instance_notes_platform_defaults_and_plans_contents_as_creates() ->
 def test_contents_are_read_only_where_declared_or_managed() -> None:
     from cccform.plan.planner import contents_to_read
 
-    state, live = world(LiveContents())
+    state, live = world(live_contents())
     assert contents_to_read(config(), state, live) == {}
     wanted = contents_to_read(config(skill_groups=GROUP_CFG), state, live)
     # who uses a skill group decides whether it may be deleted: agents and numbers are read too

@@ -19,21 +19,22 @@ from typing import Any
 import pytest
 
 from cccform.config.loader import load_config
-from cccform.plan.planner import plan
-from cccform.plan.refresh import LiveInventory
-from cccform.providers.base import (
+from cccform.live import (
     LiveAgent,
     LiveContents,
     LiveFlow,
     LiveInstance,
+    LiveInventory,
     LiveNumber,
     LiveSkillGroup,
 )
+from cccform.plan.planner import plan
 from cccform.render.json_view import plan_document
 from cccform.render.plan_view import render_plan, render_rejections
 from cccform.render.style import Style
 from cccform.state.fileformat import parse
 from cccform.state.models import State
+from tests.live_contents import live_contents
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "config").is_dir())
@@ -71,7 +72,7 @@ def _contents(raw: dict[str, list[dict[str, Any]]]) -> LiveContents:
         ]
         return {getattr(item, key): item for item in items}
 
-    return LiveContents(
+    return live_contents(
         skill_groups=build("skill_groups", LiveSkillGroup, "name"),
         agents=build("agents", LiveAgent, "login_name"),
         flows=build("flows", LiveFlow, "name"),

@@ -9,7 +9,8 @@ import pytest
 
 from cccform.errors import UsageError
 from cccform.providers.base import InstanceSpec
-from cccform.providers.ccc import CccProvider, json_list
+from cccform.providers.ccc import CccProvider
+from cccform.wire import json_list
 
 
 class RecordingTransport:

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import json
 import threading
+from typing import Any
 
 import pytest
 
 from cccform.errors import ApiError
-from cccform.providers import agents, flows, numbers, skill_groups
-from cccform.providers.base import CREATING, RUNNING, InstanceSpec
+from cccform.kinds.agent import AgentAttributes, AgentKind
+from cccform.kinds.flow import FlowAttributes, FlowKind
+from cccform.kinds.memberships import By, Membership, MembershipCall, run_memberships
+from cccform.kinds.number import NumberKind
+from cccform.kinds.skill_group import SkillGroupAttributes, SkillGroupKind
+from cccform.live import CREATING, RUNNING
+from cccform.providers.base import InstanceSpec
 from cccform.providers.ccc import CccProvider
 
 from .conftest import Harness
@@ -143,105 +149,112 @@ def test_caller_identity(harness: Harness) -> None:
 
 def test_skill_groups(provider: CccProvider) -> None:
     provider.create_instance(spec())
-    attrs = {"display_name": "Sales", "description": "sells", "media_type": "AUDIO"}
-    group_id = skill_groups.create_skill_group(provider, INSTANCE, "sales", attrs)
+    groups = SkillGroupKind()
+    attrs = SkillGroupAttributes(display_name="Sales", description="sells", media_type="AUDIO")
+    group_id = groups.create(provider, INSTANCE, "sales", attrs)
     assert group_id == f"sales@{INSTANCE}"
-    skill_groups.modify_skill_group(
-        provider, INSTANCE, group_id, {"display_name": "Sales team", "description": ""}
-    )
-    found = skill_groups.list_skill_groups(provider, INSTANCE)
+    renamed = SkillGroupAttributes(display_name="Sales team", description="", media_type="AUDIO")
+    groups.modify(provider, INSTANCE, group_id, renamed)
+    found = groups.read(provider, INSTANCE)
     assert set(found) == {"default_skill_group", "sales"}
     sales = found["sales"]
     assert (sales.display_name, sales.description, sales.media_type) == ("Sales team", "", "AUDIO")
     with pytest.raises(ApiError) as exc:
-        skill_groups.create_skill_group(provider, INSTANCE, "sales", attrs)
+        groups.create(provider, INSTANCE, "sales", attrs)
     assert exc.value.code.startswith("AlreadyExists.")
-    skill_groups.delete_skill_group(provider, INSTANCE, group_id)
-    assert set(skill_groups.list_skill_groups(provider, INSTANCE)) == {"default_skill_group"}
+    groups.delete(provider, INSTANCE, group_id)
+    assert set(groups.read(provider, INSTANCE)) == {"default_skill_group"}
 
 
-def agent(display: str, role: str = "Agent", **extra: object) -> dict[str, object]:
-    return {
-        "display_name": display,
-        "email": f"{display.lower()}@example.com",
-        "role": role,
-        "work_mode": "ON_SITE",
-        "mobile": None,
-        **extra,
-    }
+def agent(display: str, role: str = "Agent", **extra: Any) -> AgentAttributes:
+    return AgentAttributes(
+        display_name=display,
+        email=f"{display.lower()}@example.com",
+        role=role,
+        work_mode="ON_SITE",
+        **{"mobile": None, "skills": {}, **extra},
+    )
 
 
 def test_agents_and_memberships(provider: CccProvider) -> None:
     provider.create_instance(spec())
+    groups, agents = SkillGroupKind(), AgentKind()
     for name in ("sales", "support"):
-        skill_groups.create_skill_group(
+        groups.create(
             provider,
             INSTANCE,
             name,
-            {"display_name": name, "description": "", "media_type": "AUDIO"},
+            SkillGroupAttributes(display_name=name, description="", media_type="AUDIO"),
         )
-    alice = agents.create_agent(provider, INSTANCE, "alice", agent("Alice", skills={"sales": 1}))
-    bob = agents.create_agent(provider, INSTANCE, "bobby", agent("Bobby", mobile="13800000000"))
+    alice = agents.create(provider, INSTANCE, "alice", agent("Alice", skills={"sales": 1}))
+    bob = agents.create(provider, INSTANCE, "bobby", agent("Bobby", mobile="13800000000"))
     assert (alice, bob) == (f"alice@{INSTANCE}", f"bobby@{INSTANCE}")
 
     def skills() -> dict[str, dict[str, int]]:
-        found = agents.list_agents(provider, INSTANCE)
+        found = agents.read(provider, INSTANCE)
         return {login: found[login].skills for login in ("alice", "bobby")}
 
+    def batch(kind: Membership, by: By, target: str, **fields: Any) -> None:
+        run_memberships(provider, INSTANCE, [MembershipCall(kind, by, target, **fields)])
+
     assert skills() == {"alice": {"sales": 1}, "bobby": {}}
-    agents.add_users_to_group(provider, INSTANCE, "support", {"alice": 5, "bobby": 3})
+    batch(Membership.ADD, By.GROUP, "support", levels={"alice": 5, "bobby": 3})
     assert skills() == {"alice": {"sales": 1, "support": 5}, "bobby": {"support": 3}}
-    agents.modify_levels_in_group(provider, INSTANCE, "support", {"alice": 2})
-    agents.remove_users_from_group(provider, INSTANCE, "support", ["bobby"])
+    batch(Membership.MODIFY, By.GROUP, "support", levels={"alice": 2})
+    batch(Membership.REMOVE, By.GROUP, "support", members=("bobby",))
     assert skills() == {"alice": {"sales": 1, "support": 2}, "bobby": {}}
-    agents.add_groups_to_user(provider, INSTANCE, "bobby", {"sales": 4, "support": 6})
-    agents.modify_levels_of_user(provider, INSTANCE, "bobby", {"sales": 7})
-    agents.remove_groups_from_user(provider, INSTANCE, "alice", ["support"])
+    batch(Membership.ADD, By.USER, "bobby", levels={"sales": 4, "support": 6})
+    batch(Membership.MODIFY, By.USER, "bobby", levels={"sales": 7})
+    batch(Membership.REMOVE, By.USER, "alice", members=("support",))
     assert skills() == {"alice": {"sales": 1}, "bobby": {"sales": 7, "support": 6}}
 
-    agents.modify_agent(provider, INSTANCE, alice, agent("Alice B", role="Manager"))
-    found = agents.list_agents(provider, INSTANCE)
+    agents.modify(provider, INSTANCE, alice, agent("Alice B", role="Manager"))
+    found = agents.read(provider, INSTANCE)
     assert (found["alice"].display_name, found["alice"].role) == ("Alice B", "Manager")
     assert (found["bobby"].email, found["bobby"].mobile) == ("bobby@example.com", "13800000000")
     assert found["bobby"].work_mode == "ON_SITE"
 
     with pytest.raises(ApiError) as exc:
-        agents.create_agent(provider, INSTANCE, "alice", agent("Alice"))
+        agents.create(provider, INSTANCE, "alice", agent("Alice"))
     assert exc.value.code.startswith("AlreadyExists.")
-    agents.remove_agents(provider, INSTANCE, [bob])
-    assert "bobby" not in agents.list_agents(provider, INSTANCE)
+    agents.remove(provider, INSTANCE, [bob])
+    assert "bobby" not in agents.read(provider, INSTANCE)
 
 
 def test_flows_and_numbers(provider: CccProvider) -> None:
     provider.create_instance(spec(phone_numbers=(N1, N2)))
-    skill_groups.create_skill_group(
-        provider, INSTANCE, "sales", {"display_name": "S", "description": "", "media_type": "AUDIO"}
-    )
-    skill_groups.create_skill_group(
-        provider,
-        INSTANCE,
-        "support",
-        {"display_name": "T", "description": "", "media_type": "AUDIO"},
-    )
+    groups, flows, numbers = SkillGroupKind(), FlowKind(), NumberKind()
+    for name, display in (("sales", "S"), ("support", "T")):
+        groups.create(
+            provider,
+            INSTANCE,
+            name,
+            SkillGroupAttributes(display_name=display, description="", media_type="AUDIO"),
+        )
     first = {"activities": [{"type": "INCOMING_CALL"}, {"type": "HANGUP"}]}
-    flow_id = flows.create_flow(
+    flow_id = flows.create(
         provider,
         INSTANCE,
         "main",
-        {"type": "MAIN_FLOW", "definition": first, "description": "v1"},
+        FlowAttributes(type="MAIN_FLOW", definition=first, description="v1"),
     )
     assert flow_id and flow_id != "None"
     second = {"activities": [{"type": "INCOMING_CALL"}, {"type": "PLAY_SAY", "text": "你好"}]}
-    flows.publish_flow(provider, INSTANCE, flow_id, {"definition": second, "description": "v2"})
-    found = flows.list_flows(provider, INSTANCE)
+    flows.publish(
+        provider,
+        INSTANCE,
+        flow_id,
+        FlowAttributes(type="MAIN_FLOW", definition=second, description="v2"),
+    )
+    found = flows.read(provider, INSTANCE)
     assert found["main"].flow_id == flow_id
     assert (found["main"].definition, found["main"].description) == (second, "v2")
     assert found["main"].type == "MAIN_FLOW"
 
-    numbers.route_number(provider, INSTANCE, N1, "Inbound", flow_id)
-    numbers.add_number_to_groups(provider, INSTANCE, N1, ["sales", "support"])
-    numbers.remove_number_from_groups(provider, INSTANCE, N1, ["support"])
-    routed = numbers.list_numbers(provider, INSTANCE)
+    numbers.route(provider, INSTANCE, N1, "Inbound", flow_id)
+    numbers.join_groups(provider, INSTANCE, N1, {"sales", "support"})
+    numbers.leave_groups(provider, INSTANCE, N1, {"support"})
+    routed = numbers.read(provider, INSTANCE)
     assert set(routed) == {N1, N2}
     assert (routed[N1].usage, routed[N1].flow_id, routed[N1].flow_name) == (
         "Inbound",
@@ -250,16 +263,16 @@ def test_flows_and_numbers(provider: CccProvider) -> None:
     )
     assert routed[N1].skill_groups == ("sales",)
     assert routed[N2].skill_groups == ()
-    assert flows.list_flows(provider, INSTANCE)["main"].numbers == (N1,)
+    assert flows.read(provider, INSTANCE)["main"].numbers == (N1,)
 
-    flows.delete_flow(provider, INSTANCE, flow_id)
-    assert "main" not in flows.list_flows(provider, INSTANCE)
-    assert numbers.list_numbers(provider, INSTANCE)[N1].flow_id is None
+    flows.delete(provider, INSTANCE, flow_id)
+    assert "main" not in flows.read(provider, INSTANCE)
+    assert numbers.read(provider, INSTANCE)[N1].flow_id is None
 
 
 def test_contents_of_an_unknown_instance(provider: CccProvider) -> None:
     with pytest.raises(ApiError) as exc:
-        skill_groups.list_skill_groups(provider, "no-such-instance")
+        SkillGroupKind().read(provider, "no-such-instance")
     assert (exc.value.code, exc.value.http_status) == ("NotExists.InstanceId", 404)
 
 
@@ -274,7 +287,7 @@ def test_pages_of_contents(harness: Harness) -> None:
     items = list(provider.pages("ListSkillGroups", {"InstanceId": INSTANCE}))
     assert len(items) == 121  # and the default group
     assert provider.calls.counts["ListSkillGroups"] == 2
-    assert len(skill_groups.list_skill_groups(provider, INSTANCE)) == 121
+    assert len(SkillGroupKind().read(provider, INSTANCE)) == 121
 
 
 def test_concurrent_calls(provider: CccProvider) -> None:
@@ -285,11 +298,11 @@ def test_concurrent_calls(provider: CccProvider) -> None:
     def work(worker: int) -> None:
         try:
             for n in range(4):
-                skill_groups.create_skill_group(
+                SkillGroupKind().create(
                     provider,
                     INSTANCE,
                     f"w{worker}_g{n}",
-                    {"display_name": "G", "description": "", "media_type": "AUDIO"},
+                    SkillGroupAttributes(display_name="G", description="", media_type="AUDIO"),
                 )
         except BaseException as error:
             errors.append(error)
@@ -300,5 +313,5 @@ def test_concurrent_calls(provider: CccProvider) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
-    assert len(skill_groups.list_skill_groups(provider, INSTANCE)) == 25
+    assert len(SkillGroupKind().read(provider, INSTANCE)) == 25
     assert provider.calls.counts["CreateSkillGroup"] == 24

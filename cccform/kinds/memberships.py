@@ -9,10 +9,26 @@ again at the new level: two calls for any change of one agent.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-from cccform.providers import agents as ops
-from cccform.providers.base import Caller
+from cccform.wire import Caller, json_list, scoped_id
+
+
+class Membership(StrEnum):
+    """The kinds of change of a membership."""
+
+    REMOVE = "remove"
+    ADD = "add"
+    MODIFY = "modify"
+
+
+class By(StrEnum):
+    """Whose batch call it is: one skill group's, or one agent's."""
+
+    GROUP = "group"
+    USER = "user"
 
 
 @dataclass(frozen=True)
@@ -26,8 +42,8 @@ class SkillChange:
 class MembershipCall:
     """One batch call. `by` is "group" or "user"; `target` the group or login name."""
 
-    kind: str  # "remove" | "add" | "modify"
-    by: str
+    kind: Membership
+    by: By
     target: str
     levels: dict[str, int] = field(default_factory=dict)  # login or group -> level
     members: tuple[str, ...] = ()  # logins or groups to remove
@@ -68,15 +84,15 @@ def _by_group(diff: _Diff) -> list[MembershipCall]:
     for login, group in diff.remove:
         removes.setdefault(group, []).append(login)
     calls += [
-        MembershipCall("remove", "group", g, members=tuple(sorted(logins)))
+        MembershipCall(Membership.REMOVE, By.GROUP, g, members=tuple(sorted(logins)))
         for g, logins in sorted(removes.items())
     ]
-    for kind, source in (("add", diff.add), ("modify", diff.modify)):
+    for kind, source in ((Membership.ADD, diff.add), (Membership.MODIFY, diff.modify)):
         grouped: dict[str, dict[str, int]] = {}
         for (login, group), level in source.items():
             grouped.setdefault(group, {})[login] = level
         calls += [
-            MembershipCall(kind, "group", g, levels=dict(sorted(levels.items())))
+            MembershipCall(kind, By.GROUP, g, levels=dict(sorted(levels.items())))
             for g, levels in sorted(grouped.items())
         ]
     return calls
@@ -94,34 +110,62 @@ def _by_user(diff: _Diff) -> list[MembershipCall]:
             add |= modify
             modify = {}
         if remove:
-            calls.append(MembershipCall("remove", "user", login, members=tuple(sorted(remove))))
+            calls.append(
+                MembershipCall(Membership.REMOVE, By.USER, login, members=tuple(sorted(remove)))
+            )
         if add:
-            calls.append(MembershipCall("add", "user", login, levels=dict(sorted(add.items()))))
+            calls.append(
+                MembershipCall(Membership.ADD, By.USER, login, levels=dict(sorted(add.items())))
+            )
         if modify:
             calls.append(
-                MembershipCall("modify", "user", login, levels=dict(sorted(modify.items())))
+                MembershipCall(
+                    Membership.MODIFY, By.USER, login, levels=dict(sorted(modify.items()))
+                )
             )
     return calls
 
 
 def run_memberships(caller: Caller, instance_id: str, calls: list[MembershipCall]) -> None:
     """Removals first, so that a group never holds an agent twice."""
-    order = {"remove": 0, "add": 1, "modify": 2}
+    order = {Membership.REMOVE: 0, Membership.ADD: 1, Membership.MODIFY: 2}
     for call in sorted(calls, key=lambda c: (order[c.kind], c.by, c.target)):
-        _run(caller, instance_id, call)
+        caller.call(*_wire(instance_id, call))
 
 
-def _run(caller: Caller, instance_id: str, call: MembershipCall) -> None:
-    if call.by == "group":
-        if call.kind == "remove":
-            ops.remove_users_from_group(caller, instance_id, call.target, list(call.members))
-        elif call.kind == "add":
-            ops.add_users_to_group(caller, instance_id, call.target, call.levels)
-        else:
-            ops.modify_levels_in_group(caller, instance_id, call.target, call.levels)
-    elif call.kind == "remove":
-        ops.remove_groups_from_user(caller, instance_id, call.target, list(call.members))
-    elif call.kind == "add":
-        ops.add_groups_to_user(caller, instance_id, call.target, call.levels)
+# The CCC operation of each batch call, and the name of its list parameter.
+_OPERATIONS = {
+    (By.GROUP, Membership.REMOVE): ("RemoveUsersFromSkillGroup", "UserIdList"),
+    (By.GROUP, Membership.ADD): ("AddUsersToSkillGroup", "UserSkillLevelList"),
+    (By.GROUP, Membership.MODIFY): ("ModifyUserLevelsOfSkillGroup", "UserLevelList"),
+    (By.USER, Membership.REMOVE): ("RemoveSkillGroupsFromUser", "SkillGroupIdList"),
+    (By.USER, Membership.ADD): ("AddSkillGroupsToUser", "SkillLevelList"),
+    (By.USER, Membership.MODIFY): ("ModifySkillLevelsOfUser", "SkillLevelList"),
+}
+
+
+def _wire(instance_id: str, call: MembershipCall) -> tuple[str, dict[str, str]]:
+    """A batch call as its CCC operation and parameters."""
+    action, list_param = _OPERATIONS[(call.by, call.kind)]
+    params = {"InstanceId": instance_id}
+    if call.by is By.GROUP:
+        params["SkillGroupId"] = scoped_id(call.target, instance_id)
     else:
-        ops.modify_levels_of_user(caller, instance_id, call.target, call.levels)
+        params["UserId"] = scoped_id(call.target, instance_id)
+    if call.kind is Membership.REMOVE:
+        members = [scoped_id(member, instance_id) for member in sorted(call.members)]
+        params[list_param] = json_list(members)
+    else:
+        params[list_param] = skill_levels(instance_id, call.levels, by_group=call.by is By.GROUP)
+    return action, params
+
+
+def skill_levels(instance_id: str, levels: dict[str, int], *, by_group: bool) -> str:
+    """A level list: of agents in a group (`userId`), or of groups of an agent
+    (`skillGroupId`)."""
+    key = "userId" if by_group else "skillGroupId"
+    items = [
+        {key: scoped_id(name, instance_id), "skillLevel": level}
+        for name, level in sorted(levels.items())
+    ]
+    return json.dumps(items, separators=(",", ":"))
