@@ -70,7 +70,7 @@ class _Holder(BaseModel):
 
 
 def test_in_a_model_an_address_is_its_string() -> None:
-    held = _Holder(address="instance.s.agent.alice")  # type: ignore[arg-type]
+    held = _Holder.model_validate({"address": "instance.s.agent.alice"})
     assert held.address == Address("s", ResourceType.AGENT, "alice")
     assert held.model_dump(mode="json") == {"address": "instance.s.agent.alice"}
     assert _Holder.model_validate_json('{"address": "instance.s"}').address == Address("s")
