@@ -10,11 +10,11 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from cccform.apply.content_steps import addresses_needed, run_content_step
-from cccform.apply.instance_steps import StepCall, run_step
+from cccform.apply.instance_steps import run_step
 from cccform.apply.ledger import Ledger
 from cccform.apply.observer import ApplyObserver
 from cccform.apply.result import ApplyResult, StepOutcome, StepStatus
-from cccform.apply.schedule import Step, StepKind, build_steps
+from cccform.apply.schedule import Step, StepKind, StepResult, build_steps
 from cccform.errors import AmbiguousError, CccformError, ManualStepRequired, TransientError
 from cccform.live import CREATING, RELEASED, RUNNING, LiveInstance
 from cccform.plan.models import Action, Change, Plan
@@ -49,7 +49,7 @@ class _Run:
 
     pending: dict[str, Step]
     blocked_by: dict[str, set[str]]
-    in_flight: dict[Future[StepCall | dict[str, str]], Step] = field(default_factory=dict)
+    in_flight: dict[Future[StepResult], Step] = field(default_factory=dict)
     waiting: dict[str, _Waiting] = field(default_factory=dict)
     started: dict[str, float] = field(default_factory=dict)
     outcomes: dict[str, StepOutcome] = field(default_factory=dict)
@@ -190,7 +190,7 @@ class _Applier:
                     self.observer.step_started(change)
             run.in_flight[self._submit(workers, step)] = step
 
-    def _submit(self, workers: ThreadPoolExecutor, step: Step) -> Future[StepCall | dict[str, str]]:
+    def _submit(self, workers: ThreadPoolExecutor, step: Step) -> Future[StepResult]:
         if step.kind is StepKind.INSTANCE:
             (change,) = step.changes
             return workers.submit(run_step, change, self.provider, self.earlier_intents)
@@ -206,7 +206,7 @@ class _Applier:
 
     # -- completion of calls ------------------------------------------------
 
-    def _finish_call(self, future: Future[StepCall | dict[str, str]]) -> None:
+    def _finish_call(self, future: Future[StepResult]) -> None:
         step = self.run_state.in_flight.pop(future)
         try:
             call = future.result()
@@ -221,9 +221,9 @@ class _Applier:
         except Exception as error:  # a bug or an unexpected transport failure: keep going
             self._fail_step(step, f"unexpected error: {error!r}")
             return
-        if isinstance(call, dict):
+        if step.kind is not StepKind.INSTANCE:
             for change, part in step.parts:
-                self.ledger.content_done(change, part, call.get(str(change.address)))
+                self.ledger.content_done(change, part, call.created.get(str(change.address)))
                 self._part_done(change)
             self._step_done(step)
             return

@@ -3,7 +3,7 @@ the kind it belongs to. Run in worker threads."""
 
 from __future__ import annotations
 
-from cccform.apply.schedule import Step
+from cccform.apply.schedule import Step, StepResult
 from cccform.kinds import kind_of
 from cccform.wire import Caller
 
@@ -15,10 +15,11 @@ def addresses_needed(step: Step) -> list[str]:
     return [str(address) for change in step.changes for address in kind.ids_needed(change)]
 
 
-def run_content_step(step: Step, caller: Caller, ids: dict[str, str]) -> dict[str, str]:
-    """Make the calls of `step`. Returns the remote ids of objects it created, by address.
+def run_content_step(step: Step, caller: Caller, ids: dict[str, str]) -> StepResult:
+    """Make the calls of `step`; its result holds the remote ids of what it created.
 
     `ids` holds the remote ids the step needs that earlier steps made (e.g. a new flow's id
     for the numbers that route to it).
     """
-    return kind_of(step.resource_type).run(step.kind, step.parts, caller, ids)
+    created = kind_of(step.resource_type).run(step.kind, step.parts, caller, ids)
+    return StepResult(created=created)

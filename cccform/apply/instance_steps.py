@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from cccform.apply.schedule import StepResult
 from cccform.errors import AmbiguousError, ApiError, CccformError, ProviderError
 from cccform.plan.models import Action, Change
 from cccform.providers.base import InstanceSpec, Provider
@@ -13,15 +12,7 @@ NOT_EXISTS = "NotExists.InstanceId"
 ATTEMPTS = 3  # tries of a call whose outcome was unknown, each after reading back
 
 
-@dataclass(frozen=True)
-class StepCall:
-    """What a step's call left to do: nothing, or wait for the control plane."""
-
-    wait: bool
-    adopted: bool = False
-
-
-def run_step(change: Change, provider: Provider, earlier_intents: frozenset[str]) -> StepCall:
+def run_step(change: Change, provider: Provider, earlier_intents: frozenset[str]) -> StepResult:
     """Make the calls of one step. Raises CccformError subclasses on failure."""
     if change.action is Action.CREATE:
         return _create(change, provider, earlier_intents)
@@ -30,17 +21,17 @@ def run_step(change: Change, provider: Provider, earlier_intents: frozenset[str]
             provider.modify_instance(
                 change.required_remote_id(), str(change.required_after()["description"])
             )
-        return StepCall(wait=False)
+        return StepResult()
     if change.action is Action.DELETE:
         _delete(change, provider)
-        return StepCall(wait=True)
+        return StepResult(wait=True)
     provider.enable_conversation_analysis(change.required_remote_id())
-    return StepCall(wait=False)
+    return StepResult()
 
 
-def _create(change: Change, provider: Provider, earlier_intents: frozenset[str]) -> StepCall:
+def _create(change: Change, provider: Provider, earlier_intents: frozenset[str]) -> StepResult:
     if change.resume:
-        return StepCall(wait=True, adopted=True)
+        return StepResult(wait=True, adopted=True)
     after = change.required_after()
     spec = InstanceSpec(
         name=str(after["name"]),
@@ -53,7 +44,7 @@ def _create(change: Change, provider: Provider, earlier_intents: frozenset[str])
     for attempt in range(ATTEMPTS):
         try:
             provider.create_instance(spec)
-            return StepCall(wait=True)
+            return StepResult(wait=True)
         except AmbiguousError as unknown:
             # CreateInstance has no idempotency token: read back before trying again
             try:
@@ -63,7 +54,7 @@ def _create(change: Change, provider: Provider, earlier_intents: frozenset[str])
                     f"{unknown}; reading {spec.access_path} back failed too: {error}"
                 ) from error
             if found is not None:
-                return StepCall(wait=True, adopted=True)
+                return StepResult(wait=True, adopted=True)
             ours = True  # a later AlreadyExists can only be our own earlier try
             if attempt == ATTEMPTS - 1:
                 raise
@@ -74,7 +65,7 @@ def _create(change: Change, provider: Provider, earlier_intents: frozenset[str])
     raise AssertionError("unreachable")
 
 
-def _already_exists(change: Change, spec: InstanceSpec, ours: bool, error: ApiError) -> StepCall:
+def _already_exists(change: Change, spec: InstanceSpec, ours: bool, error: ApiError) -> StepResult:
     if not ours:
         raise ProviderError(
             f"access path {spec.access_path!r} already exists and is not managed by this "
@@ -82,7 +73,7 @@ def _already_exists(change: Change, spec: InstanceSpec, ours: bool, error: ApiEr
         ) from error
     # An earlier apply (or try) recorded the intent and may have created it: adopt it, but
     # only if it shows up in this account (checked while waiting).
-    return StepCall(wait=True, adopted=True)
+    return StepResult(wait=True, adopted=True)
 
 
 def _delete(change: Change, provider: Provider) -> None:

@@ -28,6 +28,16 @@ class Step:
         return [change for change, _ in self.parts]
 
 
+@dataclass(frozen=True)
+class StepResult:
+    """What a step's calls left: the ids of what they created (by address), and whether the
+    applier must wait for the control plane (an instance's creation or deletion)."""
+
+    created: dict[str, str] = field(default_factory=dict)
+    wait: bool = False
+    adopted: bool = False  # waiting for an instance an earlier apply may have created
+
+
 def shares_of(change: Change) -> list[StepShare]:
     if change.address.is_instance:
         return [StepShare(change.key, StepKind.INSTANCE)]
@@ -51,4 +61,4 @@ def build_steps(changes: list[Change]) -> list[Step]:
     return list(steps.values())
 
 
-__all__ = ["Part", "Step", "StepKind", "build_steps"]
+__all__ = ["Part", "Step", "StepKind", "StepResult", "build_steps"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-IMMUTABLE_INSTANCE_FIELDS = ("name", "access_path", "phone_numbers")
 ADOPTED = "it exists already: made outside cccform, or by the platform"
 PLATFORM_DEFAULTS = (
     "the platform also creates administrators (admins, or you when none are given), a default "
