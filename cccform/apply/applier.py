@@ -99,7 +99,8 @@ class _Applier:
         self.options = options
         self.cancel = cancel
         self.clock = clock
-        self.earlier_intents = frozenset(ledger.state.pending)
+        # Only an intent whose create went out can explain an instance at its access path.
+        self.earlier_intents = frozenset(a for a, i in ledger.state.pending.items() if i.sent)
         steps = build_steps(plan.changes)
         self.run_state = _Run(
             pending={step.key: step for step in steps},
@@ -180,10 +181,19 @@ class _Applier:
 
     def _start_ready(self, workers: ThreadPoolExecutor) -> None:
         run = self.run_state
-        while self.ready and len(run.in_flight) < self.options.parallelism:
+        starting: list[Step] = []
+        while self.ready and len(run.in_flight) + len(starting) < self.options.parallelism:
             step = run.pending.pop(heapq.heappop(self.ready), None)
-            if step is None:
-                continue  # skipped since it became ready
+            if step is not None:  # else skipped since it became ready
+                starting.append(step)
+        creates = [s.changes[0] for s in starting if _creates_instance(s)]
+        for change in creates:
+            self.ledger.sending(change)
+        if creates:
+            self._save()  # "sent" is on disk before the create call goes out
+            if self.save_failed is not None:
+                return
+        for step in starting:
             for change in step.changes:
                 if change.key not in run.started:
                     run.started[change.key] = self.clock()
@@ -273,7 +283,10 @@ class _Applier:
                 del self.run_state.waiting[key]
                 self._fail(change, f"still not deleted after {elapsed:.0f}s", key)
             return
-        if found is not None and found.status == RUNNING:
+        if found is not None and waiting.adopted and not _asked_for(change, found):
+            del self.run_state.waiting[key]
+            self._fail(change, _not_ours(change), key)
+        elif found is not None and found.status == RUNNING:
             del self.run_state.waiting[key]
             self._created(change, found)
         elif found is not None and found.status != CREATING:
@@ -281,12 +294,7 @@ class _Applier:
             self._fail(change, f"the instance is {found.status}, not RUNNING", key)
         elif live is not None and found is None and waiting.adopted:
             del self.run_state.waiting[key]
-            self._fail(
-                change,
-                f"access path {change.remote_id!r} exists but not in this account; "
-                "it is not managed by this state. Choose another access_path.",
-                key,
-            )
+            self._fail(change, _not_ours(change, "but not in this account"), key)
         elif elapsed > self.options.create_timeout:
             del self.run_state.waiting[key]
             self._fail(
@@ -410,3 +418,26 @@ class _Applier:
             interrupted=self.cancel.is_set(),
             forgotten=[str(f.address) for f in self.plan.forget],
         )
+
+
+def _creates_instance(step: Step) -> bool:
+    """A step that will call CreateInstance (not one that finishes an earlier creation)."""
+    if step.kind is not StepKind.INSTANCE:
+        return False
+    (change,) = step.changes
+    return change.action is Action.CREATE and not change.resume
+
+
+def _asked_for(change: Change, found: LiveInstance) -> bool:
+    """An instance found where this state's create went out is its result only when it is
+    what was asked for: the name, and no number that was not asked for."""
+    after = change.after or {}
+    asked = set(after.get("phone_numbers", []))
+    return found.name == after.get("name") and set(found.phone_numbers) <= asked
+
+
+def _not_ours(change: Change, where: str = "and is not what this state asked for") -> str:
+    return (
+        f"access path {change.remote_id!r} exists {where}; it is not managed by this "
+        "state. Choose another access_path."
+    )

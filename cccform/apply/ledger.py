@@ -66,8 +66,17 @@ class Ledger:
         for change in creates:
             after = change.after or {}
             self.state.pending[str(change.address)] = PendingCreate(
-                access_path=str(after["access_path"]), name=str(after["name"])
+                access_path=str(after["access_path"]),
+                name=str(after["name"]),
+                phone_numbers=[str(n) for n in after.get("phone_numbers", [])],
             )
+            self.dirty = True
+
+    def sending(self, change: Change) -> None:
+        """The create call of `change` is about to go out (saved before it does)."""
+        intent = self.state.pending.get(str(change.address))
+        if intent is not None and not intent.sent:
+            intent.sent = True
             self.dirty = True
 
     def created(self, change: Change, live: LiveInstance) -> None:

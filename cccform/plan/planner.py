@@ -184,10 +184,15 @@ class _PlanBuilder:
                 self._existing(key, instance, current, managed)
             return
         pending = self.state.pending.get(str(address))
-        # only an intent for this very access path can be ours to finish
-        ours = pending is not None and pending.access_path == instance.access_path
+        # only a sent intent for this very access path can be ours to finish, and only when
+        # what is there is what it asked for
+        ours = pending is not None and pending.sent and pending.access_path == instance.access_path
         current = self.live.get(instance.access_path) if ours else None
-        if current is not None:
+        if (
+            current is not None
+            and pending is not None
+            and pending.matches(current.name, current.phone_numbers)
+        ):
             # An earlier apply called CreateInstance for this address and stopped before
             # recording the result: finish that creation instead of creating again.
             self._check_immutable(key, instance, current, None)
@@ -383,7 +388,11 @@ class _PlanBuilder:
             # An interrupted creation that is no longer declared: never deleted on the word
             # of an intent alone. cccform stops tracking it and says where it is.
             reason = "an interrupted creation, no longer declared"
-            if self.live.get(pending.access_path) is not None:
+            if not pending.sent:
+                reason = "a creation that never started, no longer declared"
+            elif (found := self.live.get(pending.access_path)) is not None and pending.matches(
+                found.name, found.phone_numbers
+            ):
                 reason = messages.abandoned_creation(pending.access_path)
             self.forget.append(Forget(address=text, remote_id=pending.access_path, reason=reason))
 

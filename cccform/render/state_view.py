@@ -28,10 +28,16 @@ def render_state(state: State) -> str:
         lines.append("")
     for address in sorted(state.pending):
         pending = state.pending[address]
-        lines.append(
-            f"# {address}: creation started {pending.recorded_at} "
-            f"(access path {pending.access_path!r}); the next apply finishes it"
-        )
+        if pending.sent:
+            lines.append(
+                f"# {address}: creation started {pending.recorded_at} "
+                f"(access path {pending.access_path!r}); the next apply finishes it"
+            )
+        else:
+            lines.append(
+                f"# {address}: creation recorded {pending.recorded_at} but never sent "
+                f"(access path {pending.access_path!r}); the next apply starts it"
+            )
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -47,6 +47,16 @@ def upgrader(from_version: int) -> Callable[[Upgrader], Upgrader]:
     return register
 
 
+@upgrader(1)
+def _intents_say_whether_they_were_sent(document: Document) -> Document:
+    """Format 2 records whether an intent's create went out. Format 1 cannot tell: its
+    intents count as sent, as format 1 treated them."""
+    pending = {
+        address: {**intent, "sent": True} for address, intent in document.get("pending", {}).items()
+    }
+    return {**document, "format_version": 2, "pending": pending}
+
+
 def to_document(state: State) -> Document:
     """The JSON-ready form of `state`, keys sorted at every level, sharing nothing with it."""
     return _sorted_dict(state.model_dump(mode="json"))

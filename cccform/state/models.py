@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-STATE_FORMAT_VERSION = 1
+STATE_FORMAT_VERSION = 2
 
 
 def _now() -> str:
@@ -26,13 +26,27 @@ class ResourceState(BaseModel):
 
 
 class PendingCreate(BaseModel):
-    """An intent to create, recorded before the (non-idempotent) create call."""
+    """An intent to create, recorded before the (non-idempotent) create call.
+
+    `sent` is set, and saved, just before CreateInstance goes out: an intent that was never
+    sent proves nothing about an instance at its access path. An instance found there is
+    taken for the result of a sent intent only when it is what was asked for.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
     access_path: str
     name: str
+    phone_numbers: list[str] | None = None  # None: not recorded (an older state)
+    sent: bool = False
     recorded_at: str = Field(default_factory=_now)
+
+    def matches(self, name: str, phone_numbers: tuple[str, ...] | list[str]) -> bool:
+        """Whether a live instance is what this intent asked for: its name, and no number
+        it did not ask for (the platform may bind fewer)."""
+        if name != self.name:
+            return False
+        return self.phone_numbers is None or set(phone_numbers) <= set(self.phone_numbers)
 
 
 class State(BaseModel):

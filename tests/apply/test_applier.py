@@ -174,7 +174,9 @@ def test_already_exists_is_adopted_when_an_earlier_intent_is_ours(
     wanted = {"a": instance(1)}
     planned, state = make_plan(tmp_path, provider, store, wanted)  # plans a plain create
     # an earlier run recorded the intent and its create went through, unseen by the plan
-    state.pending["instance.a"] = PendingCreate(access_path="acme-0001", name="Center 0001")
+    state.pending["instance.a"] = PendingCreate(
+        access_path="acme-0001", name="Center 0001", sent=True
+    )
     state = store.write(state)
     provider.create_instance(
         InstanceSpec(
@@ -274,7 +276,7 @@ def test_a_failed_state_write_keeps_what_was_done_in_an_errored_file(
 
         def write(self, state: State) -> State:
             self.writes += 1
-            if self.writes > 1:  # the intents are saved; later writes hit a full disk
+            if self.writes > 2:  # intents saved, then marked sent; later writes hit a full disk
                 raise OSError(28, "No space left on device")
             return super().write(state)
 

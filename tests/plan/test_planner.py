@@ -216,7 +216,9 @@ def test_managed_instance_gone_and_removed_is_forgotten() -> None:
 def test_interrupted_creation_is_resumed_not_repeated() -> None:
     state = State(
         pending={
-            "instance.support": PendingCreate(access_path="acme-support", name="Support Center")
+            "instance.support": PendingCreate(
+                access_path="acme-support", name="Support Center", sent=True
+            )
         }
     )
     result = plan(loaded(support=BASE), state, inventory(live(status=CREATING)), state_exists=True)
@@ -228,7 +230,9 @@ def test_interrupted_creation_is_resumed_not_repeated() -> None:
 def test_intent_without_instance_is_a_plain_create() -> None:
     state = State(
         pending={
-            "instance.support": PendingCreate(access_path="acme-support", name="Support Center")
+            "instance.support": PendingCreate(
+                access_path="acme-support", name="Support Center", sent=True
+            )
         }
     )
     (change,) = plan(loaded(support=BASE), state, inventory(), state_exists=True).changes
@@ -238,7 +242,9 @@ def test_intent_without_instance_is_a_plain_create() -> None:
 def test_intent_for_a_removed_instance_that_exists_is_forgotten_not_deleted() -> None:
     state = State(
         pending={
-            "instance.support": PendingCreate(access_path="acme-support", name="Support Center")
+            "instance.support": PendingCreate(
+                access_path="acme-support", name="Support Center", sent=True
+            )
         }
     )
     result = plan(loaded(), state, inventory(live()), state_exists=True)
@@ -249,7 +255,11 @@ def test_intent_for_a_removed_instance_that_exists_is_forgotten_not_deleted() ->
 
 def test_intent_for_another_access_path_is_not_resumed() -> None:
     state = State(
-        pending={"instance.support": PendingCreate(access_path="acme-old", name="Support Center")}
+        pending={
+            "instance.support": PendingCreate(
+                access_path="acme-old", name="Support Center", sent=True
+            )
+        }
     )
     (change,) = plan(
         loaded(support=BASE), state, inventory(live(access_path="acme-old")), state_exists=True
@@ -258,7 +268,9 @@ def test_intent_for_another_access_path_is_not_resumed() -> None:
 
 
 def test_stale_intent_is_forgotten() -> None:
-    state = State(pending={"instance.gone": PendingCreate(access_path="acme-gone", name="Gone")})
+    state = State(
+        pending={"instance.gone": PendingCreate(access_path="acme-gone", name="Gone", sent=True)}
+    )
     result = plan(loaded(), state, inventory(), state_exists=True)
     assert [str(f.address) for f in result.forget] == ["instance.gone"]
 

@@ -102,14 +102,21 @@ def test_state_views() -> None:
         },
         pending={
             "instance.c": PendingCreate(
-                access_path="c", name="Center C", recorded_at="2026-01-01T00:00:00Z"
-            )
+                access_path="c", name="Center C", recorded_at="2026-01-01T00:00:00Z", sent=True
+            ),
+            "instance.d": PendingCreate(
+                access_path="d", name="Center D", recorded_at="2026-01-01T00:00:00Z"
+            ),
         },
     )
     assert render_addresses(state) == "instance.a\ninstance.b\n"
     text = render_state(state)
     assert text.index("# instance.a:") < text.index("# instance.b:")
     assert "# instance.c: creation started 2026-01-01T00:00:00Z" in text
+    assert (
+        "# instance.d: creation recorded 2026-01-01T00:00:00Z but never sent (access path 'd'); "
+        "the next apply starts it\n"
+    ) in text
     assert render_state(State()) == "The state is empty: nothing is managed yet.\n"
 
 

@@ -220,3 +220,25 @@ def test_upgrader_registration_refuses_duplicates(monkeypatch: pytest.MonkeyPatc
     assert {7: seven} == fileformat.UPGRADERS
     with pytest.raises(ValueError, match="already exists"):
         fileformat.upgrader(7)(seven)
+
+
+def test_format_1_intents_count_as_sent() -> None:
+    old = {
+        "format_version": 1,
+        "lineage": "L",
+        "serial": 3,
+        "resources": {},
+        "pending": {"instance.a": {"access_path": "acme-a", "name": "A", "recorded_at": "T"}},
+    }
+    state = parse(json.dumps(old).encode(), "old.json")
+    intent = state.pending["instance.a"]
+    assert (intent.sent, intent.phone_numbers, state.format_version) == (True, None, 2)
+
+
+def test_an_intent_matches_only_what_it_asked_for() -> None:
+    from cccform.state.models import PendingCreate
+
+    intent = PendingCreate(access_path="a", name="A", phone_numbers=["1", "2"])
+    assert intent.matches("A", ("1", "2")) and intent.matches("A", ("1",))
+    assert not intent.matches("B", ("1",)) and not intent.matches("A", ("3",))
+    assert PendingCreate(access_path="a", name="A").matches("A", ("9",))

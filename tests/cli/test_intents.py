@@ -1,0 +1,123 @@
+"""An intent is not a create: two states on one emulation, and an apply of the first that
+stopped around its CreateInstance, never take over what the second made."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cccform.apply.ledger import Ledger
+from cccform.providers.ccc import CccProvider
+from tests.cli.harness import Cli, write
+
+SHARED = "../emulation"  # both configurations talk to one local emulation
+
+
+def configuration(directory: Path, name: str, description: str) -> None:
+    write(
+        directory,
+        "cccform.yaml",
+        f"""
+        provider: {{type: local, path: {SHARED}}}
+        instances:
+          support:
+            name: {name}
+            access_path: acme-cs
+            description: {description}
+            phone_numbers: ["057188880001"]
+            admins: ["248613806810701"]
+            deletion_protection: false
+        """,
+    )
+
+
+@pytest.fixture
+def two(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> tuple[Cli, Path, Path]:
+    first, second = tmp_path / "first", tmp_path / "second"
+    configuration(first, "Center A", "first")
+    configuration(second, "Center B", "second")
+    return Cli(first, capsys, monkeypatch), first, second
+
+
+def interrupt(monkeypatch: pytest.MonkeyPatch, target: object, name: str) -> None:
+    def stop(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(target, name, stop)
+
+
+def pending(directory: Path) -> dict[str, dict[str, object]]:
+    document = json.loads((directory / "cccform.state.json").read_text())
+    return dict(document["pending"])
+
+
+def test_an_intent_that_never_went_out_does_not_adopt_what_another_state_made(
+    two: tuple[Cli, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli, first, second = two
+    with monkeypatch.context() as patched:  # stopped after the intents, before any create
+        interrupt(patched, Ledger, "sending")
+        assert cli("apply", "--auto-approve").code == 130
+    assert pending(first)["instance.support"]["sent"] is False
+    assert (cli("state", "list").code, cli("show").out.count("never sent")) == (0, 1)
+
+    monkeypatch.chdir(second)
+    assert cli("apply", "--auto-approve").code == 0  # the other state makes acme-cs
+    monkeypatch.chdir(first)
+    run = cli("apply", "--auto-approve")
+    assert run.code == 5
+    assert (
+        "access path 'acme-cs' already exists and is not managed by this state. Choose another "
+        "access_path, or remove this instance from the configuration."
+    ) in run.err + run.out
+    assert "will be created" in run.out and "finishing a creation" not in run.out
+    shown = cli("show", str(second)).out
+    assert 'description         = "second"' in shown and 'name                = "Center B"' in shown
+    assert cli("state", "list").out == ""
+
+
+def test_a_sent_intent_does_not_adopt_an_instance_it_did_not_ask_for(
+    two: tuple[Cli, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli, first, second = two
+    with monkeypatch.context() as patched:  # marked sent, then stopped before the call
+        interrupt(patched, CccProvider, "create_instance")
+        assert cli("apply", "--auto-approve").code == 130
+    assert pending(first)["instance.support"]["sent"] is True
+
+    monkeypatch.chdir(second)
+    assert cli("apply", "--auto-approve").code == 0
+    monkeypatch.chdir(first)
+    run = cli("apply", "--auto-approve")
+    assert run.code == 5
+    assert (
+        "access path 'acme-cs' exists and is not what this state asked for; it is not managed "
+        "by this state. Choose another access_path."
+    ) in run.out + run.err
+    assert "finishing a creation" not in run.out
+    assert 'description         = "second"' in cli("show", str(second)).out
+    assert cli("state", "list").out == ""
+
+
+def test_a_sent_intent_whose_instance_was_made_is_finished(
+    two: tuple[Cli, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli, first, _ = two
+    real = CccProvider.create_instance
+
+    def create_then_stop(self: CccProvider, spec: object) -> None:
+        real(self, spec)  # type: ignore[arg-type]
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(CccProvider, "create_instance", create_then_stop)
+        assert cli("apply", "--auto-approve").code == 130
+    run = cli("apply", "--auto-approve")
+    assert run.code == 0, run.err
+    assert "finishing a creation that an earlier apply started" in run.out
+    assert cli("state", "list").out == "instance.support\n"
+    assert pending(first) == {}
