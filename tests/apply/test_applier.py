@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,9 +55,9 @@ class RecordingStore(LocalStateStore):
 
 
 @pytest.fixture
-def provider(tmp_path: Path) -> CccProvider:
+def provider(tmp_path: Path) -> Iterator[CccProvider]:
     made = make_local_provider(LocalProviderConfig(create_seconds=0.3), tmp_path)
-    yield made  # type: ignore[misc]
+    yield made
     made.close()
 
 

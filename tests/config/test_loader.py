@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cccform.config.loader import load_config
-from cccform.config.models import LoadedConfig
+from cccform.config.models import LoadedConfig, LocalProviderConfig
 from cccform.diagnostics import SourceLocation
 from cccform.errors import ConfigError
 from tests.config.helpers import BASE, VALID, diagnostics, instance, problems, write
@@ -43,6 +43,7 @@ def test_directory_merges_yaml_and_yml_files_sorted_by_name() -> None:
     assert loaded.directory == Path("conf")
     assert loaded.files == [Path("conf/a.yaml"), Path("conf/b.yml"), Path("conf/c.yaml")]
     assert list(loaded.config.instances) == ["b", "c"]
+    assert isinstance(loaded.config.provider, LocalProviderConfig)
     assert loaded.config.provider.create_seconds == 0.5
     assert loaded.locations[("instances", "c")] == SourceLocation("conf/c.yaml", 2, 3)
     assert loaded.locations[("instances",)] == SourceLocation("conf/b.yml", 1, 1)
