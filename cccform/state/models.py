@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cccform.timestamps import utc_now
+
 STATE_FORMAT_VERSION = 1
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class ResourceState(BaseModel):
@@ -32,7 +29,7 @@ class PendingCreate(BaseModel):
 
     access_path: str
     name: str
-    recorded_at: str = Field(default_factory=_now)
+    recorded_at: str = Field(default_factory=utc_now)
 
 
 class State(BaseModel):
