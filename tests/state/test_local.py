@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import stat
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -510,18 +509,13 @@ def big_state(count: int, lineage: str) -> State:
     )
 
 
-def test_ten_thousand_resources_write_quickly(store: LocalStateStore, path: Path) -> None:
-    state = big_state(10_000, store.read().lineage)
+def test_ten_thousand_resources_are_written_and_rewritten(
+    store: LocalStateStore, path: Path
+) -> None:
+    state = store.write(big_state(10_000, store.read().lineage))
+    state.resources["ccc_skill_group.group_00000"].attributes["priority"] = 100
     state = store.write(state)
-    timings = []
-    for round_ in range(5):
-        state.resources["ccc_skill_group.group_00000"].attributes["priority"] = 100 + round_
-        started = time.perf_counter()
-        state = store.write(state)
-        timings.append(time.perf_counter() - started)
-    size = path.stat().st_size
-    assert 2_500_000 < size < 4_000_000
-    assert state.serial == 6
-    # The target is well under 0.1 s (about 0.04 s measured); the bound leaves room for
-    # a loaded CI machine.
-    assert min(timings) < 0.5, timings
+    assert 2_500_000 < path.stat().st_size < 4_000_000
+    assert state.serial == 2
+    assert LocalStateStore(path).read() == state
+    assert on_disk(store.backup_path).serial == 1
