@@ -114,7 +114,7 @@ def desired(kind: ResourceType, value: Any, name: str) -> dict[str, Any]:
     return routing
 
 
-def live_attributes(kind: ResourceType, live: Any) -> dict[str, Any]:
+def live_attributes(live: Any) -> dict[str, Any]:
     if isinstance(live, LiveSkillGroup):
         return {
             "display_name": live.display_name,
@@ -257,7 +257,7 @@ class ContentsPlanner:
                 )
             )
             return
-        current = live_attributes(kind, live)
+        current = live_attributes(live)
         for field_name in IMMUTABLE[kind]:
             if current[field_name] != want[field_name]:
                 self._reject(kind, name, field_name, current[field_name], want[field_name])
@@ -307,7 +307,7 @@ class ContentsPlanner:
                     kind,
                     name,
                     Action.DELETE,
-                    before=live_attributes(kind, live),
+                    before=live_attributes(live),
                     remote_id=live_remote_id(live),
                     reason=f"because {address} is not in the configuration",
                 )
@@ -342,7 +342,9 @@ class ContentsPlanner:
             by_kind.setdefault((change.resource_type, change.action), []).append(change)
 
         def keys(
-            kind: ResourceType, *actions: Action, only: Callable[[Change], bool] = lambda c: True
+            kind: ResourceType,
+            *actions: Action,
+            only: Callable[[Change], bool] = lambda _change: True,
         ) -> list[str]:
             return [c.key for a in actions for c in by_kind.get((kind, a), []) if only(c)]
 
@@ -415,7 +417,7 @@ class ContentsPlanner:
                     if n.flow_id == change.remote_id and n.number not in rerouted
                 ]
             if users:
-                message, hint = messages.in_use(change.address, users)
+                message, hint = messages.in_use(users)
                 self.out.errors.append(
                     Rejection(
                         address=change.address,

@@ -213,7 +213,7 @@ def test_interrupted_wait_is_finished_by_the_next_apply(tmp_path: Path) -> None:
     cancel = threading.Event()
 
     class CancelAfterCreate(SilentObserver):
-        def step_started(self, change: Any) -> None:
+        def step_started(self, _change: Any) -> None:
             threading.Timer(0.3, cancel.set).start()
 
     planned, state = make_plan(tmp_path, slow, store, {"a": instance(1)})
