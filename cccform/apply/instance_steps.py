@@ -61,11 +61,11 @@ def _create(change: Change, provider: Provider, earlier_intents: frozenset[str])
         except ApiError as error:
             if error.code != ALREADY_EXISTS:
                 raise
-            return _already_exists(change, spec, ours, error)
+            return _already_exists(spec, ours, error)
     raise AssertionError("unreachable")
 
 
-def _already_exists(change: Change, spec: InstanceSpec, ours: bool, error: ApiError) -> StepResult:
+def _already_exists(spec: InstanceSpec, ours: bool, error: ApiError) -> StepResult:
     if not ours:
         raise ProviderError(
             f"access path {spec.access_path!r} already exists and is not managed by this "

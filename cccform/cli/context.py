@@ -26,13 +26,17 @@ class Context:
         return sys.stderr
 
     def style(self, stream: TextIO | None = None) -> Style:
-        stream = stream or self.out
-        is_tty = getattr(stream, "isatty", lambda: False)()
-        return Style(color=is_tty and not self.no_color and "NO_COLOR" not in os.environ)
+        return stream_style(stream or self.out, no_color=self.no_color)
 
     @staticmethod
     def interactive() -> bool:
         return sys.stdin.isatty()
+
+
+def stream_style(stream: object, *, no_color: bool) -> Style:
+    """Colour for `stream`: on for a terminal, unless `no_color` or NO_COLOR says otherwise."""
+    is_tty = bool(getattr(stream, "isatty", lambda: False)())
+    return Style(color=is_tty and not no_color and "NO_COLOR" not in os.environ)
 
 
 pass_context = click.make_pass_decorator(Context, ensure=True)

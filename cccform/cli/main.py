@@ -20,7 +20,7 @@ from cccform.cli.commands.plan import plan
 from cccform.cli.commands.schema import schema
 from cccform.cli.commands.show import show, state
 from cccform.cli.commands.validate import validate
-from cccform.cli.context import Context
+from cccform.cli.context import Context, stream_style
 from cccform.errors import (
     CccformError,
     ConfigError,
@@ -126,8 +126,8 @@ def _exit_code(error: CccformError) -> int:
 
 
 def _style(stream: object) -> Style:
-    is_tty = bool(getattr(stream, "isatty", lambda: False)())
-    return Style(color=is_tty and "NO_COLOR" not in os.environ and "--no-color" not in sys.argv)
+    # Errors can come before click has parsed --no-color: look for it on the command line.
+    return stream_style(stream, no_color="--no-color" in sys.argv)
 
 
 def _configure_logging() -> None:

@@ -233,7 +233,7 @@ class ContentsPlanner:
                 continue
             users = _kind(change).users(change, usage)
             if users:
-                message, hint = messages.in_use(str(change.address), users)
+                message, hint = messages.in_use(users)
                 self.out.errors.append(
                     Rejection(
                         address=change.address,

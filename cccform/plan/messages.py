@@ -59,7 +59,7 @@ def one_way_qa() -> tuple[str, str]:
     return message, hint
 
 
-def protected(address: str) -> tuple[str, str]:
+def protected() -> tuple[str, str]:
     message = "is protected against deletion (deletion_protection, as last applied)"
     hint = (
         "to delete it, first set deletion_protection: false on it and apply; then remove it. "
@@ -68,7 +68,7 @@ def protected(address: str) -> tuple[str, str]:
     return message, hint
 
 
-def delete_not_allowed(address: str, access_path: str) -> tuple[str, str]:
+def delete_not_allowed(access_path: str) -> tuple[str, str]:
     message = f"would be deleted (access path {access_path}), and deletion was not allowed"
     hint = "review the plan, then run again with --allow-delete to allow deletions."
     return message, hint
@@ -87,7 +87,7 @@ def content_immutable(kind: str, name: str, field: str, before: Any, after: Any)
     return message, hint
 
 
-def in_use(address: str, users: list[str]) -> tuple[str, str]:
+def in_use(users: list[str]) -> tuple[str, str]:
     shown = ", ".join(users[:5]) + (f" and {len(users) - 5} more" if len(users) > 5 else "")
     verb = "uses" if len(users) == 1 else "use"
     message = f"would be deleted, but {shown} still {verb} it, and the plan keeps them"

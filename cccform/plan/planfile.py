@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from cccform import __version__
+from cccform import __version__, files
 from cccform.config.models import LocalStateConfig, ProviderConfig
 from cccform.errors import CccformError
 from cccform.plan.models import Plan
+from cccform.timestamps import utc_now
 
 PLANFILE_KIND = "cccform-plan"
 PLANFILE_VERSION = 2  # 2: changes name what they change by their address alone
@@ -27,9 +25,7 @@ class SavedPlan(BaseModel):
     kind: str = PLANFILE_KIND
     version: int = PLANFILE_VERSION
     cccform_version: str = __version__
-    created_at: str = Field(
-        default_factory=lambda: datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    )
+    created_at: str = Field(default_factory=utc_now)
     config_dir: str
     provider: ProviderConfig
     state: LocalStateConfig
@@ -48,18 +44,7 @@ def is_plan_file(path: Path) -> bool:
 def write_plan_file(path: Path, saved: SavedPlan) -> None:
     """Atomic, mode 0600."""
     text = json.dumps(saved.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
-    directory = path.resolve().parent
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o600)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    files.write_private_file(path, text.encode("utf-8"))
 
 
 def read_plan_file(path: Path) -> SavedPlan:

@@ -61,7 +61,7 @@ def contents_to_read(
     wanted: dict[str, frozenset[ResourceType]] = {}
     managed = index_contents(state.resources)
     for key, instance in loaded.config.instances.items():
-        current = _existing_instance(key, instance, state, live)
+        current = _existing_instance(key, state, live)
         if current is None or current.status == CREATING:
             continue
         kinds = kinds_to_read(instance, managed.get(key, {}))
@@ -70,9 +70,7 @@ def contents_to_read(
     return wanted
 
 
-def _existing_instance(
-    key: str, instance: InstanceConfig, state: State, live: LiveInventory
-) -> LiveInstance | None:
+def _existing_instance(key: str, state: State, live: LiveInventory) -> LiveInstance | None:
     address = instance_address(key)
     managed = state.resources.get(str(address))
     if managed is not None:
@@ -145,7 +143,7 @@ class _PlanBuilder:
         instance_changes: list[Change],
     ) -> None:
         create = next((c for c in instance_changes if c.action is Action.CREATE), None)
-        current = _existing_instance(key, instance, self.state, self.live)
+        current = _existing_instance(key, self.state, self.live)
         if create is not None:
             instance_id = str(create.remote_id)
         elif current is not None:
@@ -368,7 +366,7 @@ class _PlanBuilder:
             if current is None:
                 self.forget.append(Forget(address=address, remote_id=managed.remote_id))
             elif managed.deletion_protection:
-                message, hint = messages.protected(str(address))
+                message, hint = messages.protected()
                 self.errors.append(
                     Rejection(
                         address=address,

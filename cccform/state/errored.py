@@ -8,10 +8,10 @@ restore it.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
+from cccform import files
 from cccform.state import fileformat
 from cccform.state.models import State
 
@@ -25,13 +25,9 @@ def write_errored_state(state: State, state_path: Path) -> Path | None:
     for directory in (state_path.parent, Path.cwd(), Path(tempfile.gettempdir())):
         target = directory / name
         try:
-            descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            try:
-                os.write(descriptor, data)
-                os.fsync(descriptor)
-            finally:
-                os.close(descriptor)
-            os.chmod(target, 0o600)
+            files.write_private_file(target, data)
+        except files.DirectoryNotSyncedError:
+            return target  # in place, if not yet safe from a power loss
         except OSError:
             continue
         return target

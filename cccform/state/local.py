@@ -20,11 +20,11 @@ import errno
 import gc
 import logging
 import os
-import secrets
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 
+from cccform import files
 from cccform.errors import StateError
 from cccform.state import fileformat
 from cccform.state.lock import LockInfo, StateLock
@@ -149,36 +149,25 @@ class LocalStateStore:
             )
 
     def _persist(self, data: bytes) -> None:
-        directory = self.path.parent
-        temp = self._temp_path("")
+        backup = self._save_backup if self._identity is not None else None
         try:
-            directory.mkdir(parents=True, exist_ok=True)
-            _create_private_file(temp, data)
-            if self._identity is not None:
-                self._save_backup()
-            os.replace(temp, self.path)
-        except OSError as exc:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-            raise StateError(
-                f"could not write the state to {self.path}: {exc.strerror or exc}. The file "
-                "was not changed."
-            ) from exc
-        except BaseException:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-            raise
-        self._identity = _identity(os.stat(self.path))
-        try:
-            _fsync_directory(directory)
-        except OSError as exc:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            files.write_private_file(self.path, data, before_replace=backup)
+        except files.DirectoryNotSyncedError as exc:
+            self._identity = _identity(os.stat(self.path))
             raise StateError(
                 f"wrote {self.path}, but could not flush its directory to disk: "
                 f"{exc.strerror}. A power loss now could undo the write."
             ) from exc
+        except OSError as exc:
+            raise StateError(
+                f"could not write the state to {self.path}: {exc.strerror or exc}. The file "
+                "was not changed."
+            ) from exc
+        self._identity = _identity(os.stat(self.path))
 
     def _save_backup(self) -> None:
-        temp = self._temp_path(".backup")
+        temp = files.temp_path_beside(self.path, ".backup")
         try:
             _link_or_copy(self.path, temp)
             os.replace(temp, self.backup_path)
@@ -186,9 +175,6 @@ class LocalStateStore:
             with contextlib.suppress(OSError):
                 temp.unlink()
             raise
-
-    def _temp_path(self, suffix: str) -> Path:
-        return self.path.with_name(f".{self.path.name}{suffix}.{secrets.token_hex(6)}.tmp")
 
 
 @contextlib.contextmanager
@@ -212,16 +198,6 @@ def _identity(stat: os.stat_result) -> _FileIdentity:
     return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
-def _create_private_file(path: Path, data: bytes) -> None:
-    """Create `path`, which must not exist, mode 0600 whatever the umask, with `data` on disk."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
-    with open(fd, "wb") as file:
-        os.fchmod(fd, 0o600)
-        file.write(data)
-        file.flush()
-        os.fsync(fd)
-
-
 def _link_or_copy(source: Path, target: Path) -> None:
     """Make `target` a 0600 copy of `source`: a hard link where the file system allows one."""
     try:
@@ -229,18 +205,7 @@ def _link_or_copy(source: Path, target: Path) -> None:
     except OSError as exc:
         if exc.errno not in _NO_HARD_LINKS:
             raise
-        _create_private_file(target, source.read_bytes())
+        files.create_private_file(target, source.read_bytes())
         return
     # The link shares the old state's inode, which is about to become only the backup.
     os.chmod(target, 0o600)
-
-
-def _fsync_directory(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    try:
-        os.fsync(fd)
-    except OSError as exc:
-        if exc.errno != errno.EINVAL:  # some file systems cannot sync a directory
-            raise
-    finally:
-        os.close(fd)

@@ -21,13 +21,13 @@ import socket
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from cccform import __version__
 from cccform.errors import StateError, StateLockedError
+from cccform.timestamps import utc_now
 
 FIRST_RETRY_DELAY = 0.05
 MAX_RETRY_DELAY = 1.0
@@ -149,7 +149,7 @@ class StateLock:
             host=socket.gethostname(),
             pid=os.getpid(),
             operation=operation,
-            since=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            since=utc_now(),
             version=__version__,
         )
         try:

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cccform.timestamps import utc_now
+
 STATE_FORMAT_VERSION = 2
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class ResourceState(BaseModel):
@@ -39,7 +36,7 @@ class PendingCreate(BaseModel):
     name: str
     phone_numbers: list[str] | None = None  # None: not recorded (an older state)
     sent: bool = False
-    recorded_at: str = Field(default_factory=_now)
+    recorded_at: str = Field(default_factory=utc_now)
 
     def matches(self, name: str, phone_numbers: tuple[str, ...] | list[str]) -> bool:
         """Whether a live instance is what this intent asked for: its name, and no number

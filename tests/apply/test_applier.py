@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,9 +55,9 @@ class RecordingStore(LocalStateStore):
 
 
 @pytest.fixture
-def provider(tmp_path: Path) -> CccProvider:
+def provider(tmp_path: Path) -> Iterator[CccProvider]:
     made = make_local_provider(LocalProviderConfig(create_seconds=0.3), tmp_path)
-    yield made  # type: ignore[misc]
+    yield made
     made.close()
 
 
@@ -214,7 +215,7 @@ def test_interrupted_wait_is_finished_by_the_next_apply(tmp_path: Path) -> None:
     cancel = threading.Event()
 
     class CancelAfterCreate(SilentObserver):
-        def step_started(self, change: Any) -> None:
+        def step_started(self, _change: Any) -> None:
             threading.Timer(0.3, cancel.set).start()
 
     planned, state = make_plan(tmp_path, slow, store, {"a": instance(1)})

@@ -210,7 +210,7 @@ def test_forgetting_an_agent_keeps_agents_whose_login_extends_it(tmp_path: Path)
 
 def test_a_failed_read_back_after_an_unknown_create_stays_unknown() -> None:
     class NoReadBack(FakeProvider):
-        def get_instance(self, instance_id: str) -> LiveInstance | None:
+        def get_instance(self, _instance_id: str) -> LiveInstance | None:
             raise ApiError("Forbidden.RAM", "not allowed", 403)
 
     with pytest.raises(AmbiguousError, match="reading acme-a back failed too"):

@@ -24,7 +24,7 @@ def server(tmp_path: Path) -> Iterator[EmulatorServer]:
 
 
 @pytest.fixture
-def cloud(cli: Cli, server: EmulatorServer) -> Cli:
+def cloud(cli: Cli) -> Cli:
     cli.monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", AK)
     cli.monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SK)
     return cli

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from tests.cli.harness import Cli, write
@@ -55,6 +56,19 @@ def calls(cli: Cli, *args: str) -> dict[str, int]:
     return counts
 
 
+def lines(text: str) -> list[str]:
+    """Output lines, with the elapsed seconds of progress lines (which vary) replaced by N."""
+    return re.sub(r" after \d+s$", " after Ns", text, flags=re.MULTILINE).splitlines()
+
+
+def live_names(cli: Cli, action: str) -> list[str]:
+    with cli.emulation() as emulation:
+        data = emulation.handle(
+            action, {"InstanceId": "acme-cs", "PageNumber": "1", "PageSize": "100"}
+        )
+    return sorted(item.get("SkillGroupName") or item["Name"] for item in data["List"])
+
+
 def live_users(cli: Cli) -> dict[str, Any]:
     with cli.emulation() as emulation:
         data = emulation.handle(
@@ -70,7 +84,9 @@ def test_everything_is_created_then_converges(cli: Cli) -> None:
     configure(cli, **BASE)
     run = cli("apply", "--auto-approve")
     assert run.code == 0, run.out + run.err
-    assert "Apply complete! Resources: 6 created, 1 updated, 0 deleted, 0 QA enabled." in run.out
+    assert "Apply complete! Resources: 6 created, 1 updated, 0 deleted, 0 QA enabled." in lines(
+        run.out
+    )
     assert live_users(cli)["alice"] == {"billing": 1, "tech": 4}
     assert cli("plan", "--detailed-exitcode").code == 0
     listed = cli("state", "list").out.splitlines()
@@ -129,9 +145,18 @@ def test_deleting_contents_needs_allow_delete(cli: Cli) -> None:
     configure(cli, **reduced)
     refused = cli("apply", "--auto-approve")
     assert refused.code == 3
-    assert "Error: instance.support.agent.bobby: would be deleted" in refused.err
+    assert lines(refused.err) == [
+        "Error: instance.support.agent.bobby: would be deleted (access path bobby@acme-cs), "
+        "and deletion was not allowed",
+        "  To fix: review the plan, then run again with --allow-delete to allow deletions.",
+        "",
+        "Plan rejected: 1 error. Nothing was changed.",
+    ]
     run = cli("apply", "--auto-approve", "--allow-delete")
-    assert run.code == 0 and "1 deleted" in run.out
+    assert run.code == 0
+    assert lines(run.out)[-1] == (
+        "Apply complete! Resources: 0 created, 0 updated, 1 deleted, 0 QA enabled."
+    )
     assert "bobby" not in live_users(cli)
 
 
@@ -174,7 +199,7 @@ def test_deleting_a_group_an_undeclared_agent_uses_is_rejected(cli: Cli) -> None
     assert run.code == 3
     assert (
         "Error: instance.support.skill_group.tech: would be deleted, but agent carol still "
-        "uses it" in run.err
+        "uses it, and the plan keeps them" in lines(run.err)
     )
 
 
@@ -194,9 +219,10 @@ def test_changes_outside_cccform_are_planned_back(cli: Cli) -> None:
             "RemoveUsers", {"InstanceId": "acme-cs", "UserIdList": '["bobby@acme-cs"]'}
         )
     plan = cli("plan")
-    assert "# (changed outside cccform: skills)" in plan.out
-    assert "# instance.support.agent.bobby will be created" in plan.out
-    assert "# (deleted outside cccform; it will be created again)" in plan.out
+    shown = lines(plan.out)
+    assert "  # (changed outside cccform: skills)" in shown
+    assert "  # instance.support.agent.bobby will be created" in shown
+    assert "  # (deleted outside cccform; it will be created again)" in shown
     assert cli("apply", "--auto-approve").code == 0
     assert live_users(cli)["alice"] == {"billing": 1, "tech": 4}
     assert cli("plan", "--detailed-exitcode").code == 0
@@ -256,11 +282,11 @@ def test_in_use_is_checked_even_when_agents_and_numbers_are_not_declared(cli: Cl
     assert run.code == 3
     assert (
         "Error: instance.support.skill_group.sales: would be deleted, but agent "
-        "carol.console still uses it" in run.err
+        "carol.console still uses it, and the plan keeps them" in lines(run.err)
     )
     assert (
         f"Error: instance.support.flow.sales-ivr: would be deleted, but number {NUMBER} "
-        "still uses it" in run.err
+        "still uses it, and the plan keeps them" in lines(run.err)
     )
 
 
@@ -324,4 +350,87 @@ def test_adopting_an_object_that_already_matches_makes_no_write_call(cli: Cli) -
     assert "# instance.support.flow.main will be managed by cccform" in cli("plan").out
     counts = calls(cli, "apply", "--auto-approve")
     assert not [a for a in counts if not a.startswith("List")], counts
+    assert cli("plan", "--detailed-exitcode").code == 0
+
+
+def test_apply_deletes_a_skill_group(cli: Cli) -> None:
+    groups = {"billing": {"display_name": "Billing"}, "tech": {"display_name": "Tech"}}
+    configure(cli, skill_groups=groups)
+    assert cli("apply", "--auto-approve").code == 0
+    assert "tech" in live_names(cli, "ListSkillGroups")
+    configure(cli, skill_groups={"billing": groups["billing"]})
+    run = cli("apply", "--auto-approve", "--allow-delete")
+    assert run.code == 0, run.err
+    assert lines(run.out) == [
+        "Resource actions are indicated with the following symbols:",
+        "  - delete",
+        "",
+        "cccform will perform the following actions:",
+        "",
+        "## instance.support",
+        "",
+        "  # instance.support.skill_group.tech will be deleted",
+        "  # (because instance.support.skill_group.tech is not in the configuration)",
+        "  - instance.support.skill_group.tech {",
+        '      - description  = ""',
+        '      - display_name = "Tech"',
+        '      - media_type   = "AUDIO"',
+        "    }",
+        "",
+        "  Impact on instance.support:",
+        "    - skill group billing will have no agents",
+        "",
+        "Plan: 0 to create, 0 to update, 1 to delete, 0 to enable QA.",
+        "",
+        "instance.support.skill_group.tech: Deleting...",
+        "instance.support.skill_group.tech: Deletion complete after Ns",
+        "",
+        "Apply complete! Resources: 0 created, 0 updated, 1 deleted, 0 QA enabled.",
+    ]
+    assert "tech" not in live_names(cli, "ListSkillGroups")
+    assert "instance.support.skill_group.tech" not in lines(cli("state", "list").out)
+    assert cli("plan", "--detailed-exitcode").code == 0
+
+
+def test_apply_deletes_a_flow(cli: Cli) -> None:
+    flows = {
+        "main": {"description": "Main", "definition": DEFINITION},
+        "after-hours": {"description": "After hours", "definition": DEFINITION},
+    }
+    numbers = {NUMBER: {"usage": "Inbound", "flow": "main"}}
+    configure(cli, flows=flows, numbers=numbers)
+    assert cli("apply", "--auto-approve").code == 0
+    assert "after-hours" in live_names(cli, "ListContactFlows")
+    configure(cli, flows={"main": flows["main"]}, numbers=numbers)
+    run = cli("apply", "--auto-approve", "--allow-delete")
+    assert run.code == 0, run.err
+    assert lines(run.out) == [
+        "Resource actions are indicated with the following symbols:",
+        "  - delete",
+        "",
+        "cccform will perform the following actions:",
+        "",
+        "## instance.support",
+        "",
+        "  # instance.support.flow.after-hours will be deleted",
+        "  # (because instance.support.flow.after-hours is not in the configuration)",
+        "  - instance.support.flow.after-hours {",
+        '      - definition  = {"activities": [{"type": "INCOMING_CALL"}, {"type": "HANGUP"}]}',
+        '      - description = "After hours"',
+        '      - type        = "MAIN_FLOW"',
+        "    }",
+        "",
+        "Plan: 0 to create, 0 to update, 1 to delete, 0 to enable QA.",
+        "",
+        "instance.support.flow.after-hours: Deleting...",
+        "instance.support.flow.after-hours: Deletion complete after Ns",
+        "",
+        "Apply complete! Resources: 0 created, 0 updated, 1 deleted, 0 QA enabled.",
+    ]
+    assert "after-hours" not in live_names(cli, "ListContactFlows")
+    assert lines(cli("state", "list").out) == [
+        "instance.support",
+        "instance.support.flow.main",
+        f"instance.support.number.{NUMBER}",
+    ]
     assert cli("plan", "--detailed-exitcode").code == 0

@@ -185,10 +185,8 @@ def test_lock_is_released_after_sigkill(tmp_path: Path) -> None:
     wait_for(lambda: live_access_paths(tmp_path) == ["acme-0001"])
     holder.send_signal(signal.SIGKILL)
     holder.wait(timeout=10)
-    started = time.monotonic()
     run = run_process(tmp_path, "state", "list")
     assert run.code == 0
     plan = run_process(tmp_path, "plan")
     assert plan.code == 0, plan.err
-    assert time.monotonic() - started < 10
     assert "finishing a creation that an earlier apply started" in plan.out

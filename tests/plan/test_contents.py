@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from cccform.addresses import ResourceType
 from cccform.config.models import Config, InstanceConfig, LoadedConfig
 from cccform.live import (
     LiveAgent,
@@ -15,7 +16,7 @@ from cccform.live import (
     LiveNumber,
     LiveSkillGroup,
 )
-from cccform.plan.models import Action, Drift, RejectionKind, ResourceType
+from cccform.plan.models import Action, Drift, RejectionKind
 from cccform.plan.planner import plan
 from cccform.state.models import ResourceState, State
 from tests.live_contents import live_contents

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from cccform.config.models import Config, InstanceConfig, LoadedConfig
-from cccform.diagnostics import SourceLocation
+from cccform.diagnostics import FieldPath, SourceLocation
 from cccform.live import CREATING, RELEASED, RUNNING, LiveInstance, LiveInventory
 from cccform.plan.models import Action, Drift, RejectionKind
 from cccform.plan.planner import desired_attributes, plan
@@ -25,7 +25,7 @@ BASE: dict[str, Any] = {
 
 def loaded(**instances: dict[str, Any]) -> LoadedConfig:
     config = Config(instances={k: InstanceConfig(**v) for k, v in instances.items()})
-    locations = {
+    locations: dict[FieldPath, SourceLocation] = {
         ("instances", key, field): SourceLocation("c.yaml", 3 + i, 5)
         for key in instances
         for i, field in enumerate(InstanceConfig.model_fields)

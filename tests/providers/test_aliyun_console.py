@@ -85,7 +85,7 @@ class FakeSts:
     def __init__(self, body: dict[str, Any]) -> None:
         self.body = body
 
-    def get_caller_identity_with_options(self, runtime: Any) -> FakeResponse:
+    def get_caller_identity_with_options(self, _runtime: Any) -> FakeResponse:
         return FakeResponse(self.body)
 
 
@@ -96,11 +96,11 @@ class FakeBss:
         self.described: list[str] = []
         self.ordered: list[Any] = []
 
-    def describe_pricing_module_with_options(self, request: Any, runtime: Any) -> FakeResponse:
+    def describe_pricing_module_with_options(self, request: Any, _runtime: Any) -> FakeResponse:
         self.described.append(request.subscription_type)
         return FakeResponse({"Success": True, "Data": {"ModuleList": {"Module": self.modules}}})
 
-    def modify_instance_with_options(self, request: Any, runtime: Any) -> FakeResponse:
+    def modify_instance_with_options(self, request: Any, _runtime: Any) -> FakeResponse:
         self.ordered.append(request)
         return FakeResponse(self.order)
 
@@ -195,7 +195,7 @@ def test_discovery_failing_is_a_manual_step(server: EmulatorServer, provider: Cc
     assert server.engine.conversation_analysis_status() == {INSTANCE: True}
 
 
-def test_state_errors_pass_through(server: EmulatorServer, provider: CccProvider) -> None:
+def test_state_errors_pass_through(provider: CccProvider) -> None:
     with pytest.raises(ApiError) as exc:
         provider.enable_conversation_analysis("missing-instance")
     assert exc.value.code == "NotExists.InstanceId"

@@ -30,14 +30,15 @@ INSTANCE = "acme-support"
 SPEC = InstanceSpec("Support Center", INSTANCE, "", (), ("248613806810701",))
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def env(tmp_path: Path) -> Iterator[None]:
+    """Only the credentials the emulator accepts, for every test here."""
     with credential_env(tmp_path / "home"):
         yield
 
 
 @pytest.fixture
-def server(env: None, tmp_path: Path) -> Iterator[EmulatorServer]:
+def server(tmp_path: Path) -> Iterator[EmulatorServer]:
     with start_emulator(tmp_path / "emulator") as running:
         yield running
 
@@ -147,7 +148,7 @@ def test_transient_error_after_max_attempts(
     assert sleep.calls == [0.25, 0.5, 1.0]
 
 
-def test_validation_errors_are_not_retried(server: EmulatorServer, provider: CccProvider) -> None:
+def test_validation_errors_are_not_retried(provider: CccProvider) -> None:
     counter = CountingSender(provider)
     with pytest.raises(ApiError) as exc:
         provider.create_instance(InstanceSpec("x", "bad domain!", "", (), ("1",)))
@@ -168,7 +169,7 @@ def test_validation_errors_are_not_retried(server: EmulatorServer, provider: Ccc
     assert policy_of(provider).history == []
 
 
-def test_seeded_random_faults(env: None, tmp_path: Path) -> None:
+def test_seeded_random_faults(tmp_path: Path) -> None:
     faults = FaultInjector(FaultConfig(seed=11, throttle_rate=0.3, error_rate=0.2))
     with start_emulator(tmp_path / "emulator", faults) as server:
         provider = aliyun_provider(server, fast_policy(max_attempts=10))
@@ -185,7 +186,7 @@ def test_seeded_random_faults(env: None, tmp_path: Path) -> None:
         assert {r.kind for r in policy_of(provider).history} == {"throttled", "server"}
 
 
-def test_connection_refused_is_retried_then_transient(env: None, tmp_path: Path) -> None:
+def test_connection_refused_is_retried_then_transient(tmp_path: Path) -> None:
     with start_emulator(tmp_path / "emulator") as server:
         sleep = RecordingSleep()
         provider = aliyun_provider(server, fast_policy(max_attempts=3, sleep=sleep))
@@ -197,7 +198,7 @@ def test_connection_refused_is_retried_then_transient(env: None, tmp_path: Path)
     assert {r.kind for r in policy_of(provider).history} == {"unsent"}
 
 
-def test_read_timeout(env: None) -> None:
+def test_read_timeout() -> None:
     with SilentServer() as silent:
         sleep = RecordingSleep()
         provider = aliyun_provider(

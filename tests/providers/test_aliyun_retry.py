@@ -308,7 +308,7 @@ def test_other_exceptions_pass_through() -> None:
         pass
 
     def sender(action: str, params: dict[str, str]) -> Any:
-        raise Boom(action)
+        raise Boom(action, params)
 
     tr = AliyunTransport(sender, RetryPolicy(3), RateLimiter())
     with pytest.raises(Boom):
@@ -319,7 +319,7 @@ def test_other_exceptions_pass_through() -> None:
 
 
 class NullConsole:
-    def enable_conversation_analysis(self, instance_id: str) -> None:
+    def enable_conversation_analysis(self, _instance_id: str) -> None:
         raise AssertionError("not expected")
 
     def conversation_analysis_status(self) -> dict[str, bool] | None:

@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import stat
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -241,13 +240,13 @@ def test_the_backup_holds_the_previous_version(store: LocalStateStore, path: Pat
 
 
 def test_backup_copies_when_hard_links_are_unsupported(
-    store: LocalStateStore, path: Path, monkeypatch: pytest.MonkeyPatch
+    store: LocalStateStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     state = store.read()
     state.resources["ccc_user.a"] = resource("a")
     first = store.write(state)
 
-    def no_links(source: object, target: object) -> None:
+    def no_links(_source: object, _target: object) -> None:
         raise OSError(1, "Operation not permitted")
 
     monkeypatch.setattr(os, "link", no_links)
@@ -275,7 +274,8 @@ def test_files_are_private_whatever_the_umask(tmp_path: Path, umask: int) -> Non
     assert mode(store.backup_path) == 0o600
 
 
-def test_a_loose_existing_file_becomes_private(path: Path, umask_022: None) -> None:
+@pytest.mark.usefixtures("umask_022")
+def test_a_loose_existing_file_becomes_private(path: Path) -> None:
     state = State(resources={"ccc_user.a": resource("a")}, serial=3)
     path.write_bytes(fileformat.serialise(state))
     path.chmod(0o644)
@@ -322,7 +322,7 @@ def test_a_failed_temp_write_leaves_no_debris(
     state.resources["ccc_user.a"] = resource("a")
     store.write(state)
 
-    def disk_full(fd: int) -> None:
+    def disk_full(_fd: int) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", disk_full)
@@ -357,6 +357,7 @@ store.write(state)
 """
 
 
+@pytest.mark.usefixtures("umask_022")
 @pytest.mark.parametrize(
     ("kill_at", "outcome"),
     [
@@ -369,7 +370,7 @@ store.write(state)
     ],
 )
 def test_sigkill_during_a_write_leaves_a_whole_state(
-    path: Path, umask_022: None, kill_at: str, outcome: str
+    path: Path, kill_at: str, outcome: str
 ) -> None:
     store = LocalStateStore(path)
     state = store.read()
@@ -510,18 +511,13 @@ def big_state(count: int, lineage: str) -> State:
     )
 
 
-def test_ten_thousand_resources_write_quickly(store: LocalStateStore, path: Path) -> None:
-    state = big_state(10_000, store.read().lineage)
+def test_ten_thousand_resources_are_written_and_rewritten(
+    store: LocalStateStore, path: Path
+) -> None:
+    state = store.write(big_state(10_000, store.read().lineage))
+    state.resources["ccc_skill_group.group_00000"].attributes["priority"] = 100
     state = store.write(state)
-    timings = []
-    for round_ in range(5):
-        state.resources["ccc_skill_group.group_00000"].attributes["priority"] = 100 + round_
-        started = time.perf_counter()
-        state = store.write(state)
-        timings.append(time.perf_counter() - started)
-    size = path.stat().st_size
-    assert 2_500_000 < size < 4_000_000
-    assert state.serial == 6
-    # The target is well under 0.1 s (about 0.04 s measured); the bound leaves room for
-    # a loaded CI machine.
-    assert min(timings) < 0.5, timings
+    assert 2_500_000 < path.stat().st_size < 4_000_000
+    assert state.serial == 2
+    assert LocalStateStore(path).read() == state
+    assert on_disk(store.backup_path).serial == 1

@@ -149,7 +149,7 @@ def _write_json(ctx: Context, plan: Plan, result: ApplyResult | None) -> None:
 
 def _not_allowed(change: Change) -> Rejection:
     access_path = str((change.before or {}).get("access_path", change.remote_id))
-    message, hint = messages.delete_not_allowed(str(change.address), access_path)
+    message, hint = messages.delete_not_allowed(access_path)
     return Rejection(
         address=change.address,
         field="instance",

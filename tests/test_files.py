@@ -1,0 +1,146 @@
+"""cccform.files (private atomic writes) and cccform.timestamps."""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import stat
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from cccform import files
+from cccform.timestamps import utc_now
+
+
+@pytest.fixture(autouse=True)
+def umask_022() -> Iterator[None]:
+    previous = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+@pytest.fixture
+def target(tmp_path: Path) -> Path:
+    path = tmp_path / "plan.out"
+    path.write_bytes(b"old")
+    path.chmod(0o644)
+    return path
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def temp_files(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir() if p.name.endswith(".tmp"))
+
+
+def test_a_new_file_is_written_private(tmp_path: Path) -> None:
+    path = tmp_path / "new.json"
+    files.write_private_file(path, b"{}")
+    assert path.read_bytes() == b"{}"
+    assert mode(path) == 0o600
+    assert temp_files(tmp_path) == []
+
+
+def test_an_existing_file_is_replaced_and_becomes_private(target: Path) -> None:
+    inode = target.stat().st_ino
+    files.write_private_file(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert mode(target) == 0o600
+    assert target.stat().st_ino != inode  # renamed over, not rewritten in place
+    assert temp_files(target.parent) == []
+
+
+def test_before_replace_sees_the_complete_temp_file_and_the_old_target(target: Path) -> None:
+    seen: list[tuple[bytes, list[bytes], list[int]]] = []
+
+    def check() -> None:
+        temps = [target.parent / name for name in temp_files(target.parent)]
+        seen.append(
+            (target.read_bytes(), [t.read_bytes() for t in temps], [mode(t) for t in temps])
+        )
+
+    files.write_private_file(target, b"new", before_replace=check)
+    assert seen == [(b"old", [b"new"], [0o600])]
+    assert target.read_bytes() == b"new"
+
+
+@pytest.mark.parametrize("failing", ["fsync", "replace"])
+def test_a_failure_before_the_rename_leaves_the_target_and_no_debris(
+    target: Path, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    def fail(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, failing, fail)
+    with pytest.raises(OSError, match="No space left on device") as raised:
+        files.write_private_file(target, b"new")
+    assert not isinstance(raised.value, files.DirectoryNotSyncedError)
+    monkeypatch.undo()
+    assert target.read_bytes() == b"old"
+    assert temp_files(target.parent) == []
+
+
+def test_a_failing_before_replace_leaves_the_target_and_no_debris(target: Path) -> None:
+    def refuse() -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        files.write_private_file(target, b"new", before_replace=refuse)
+    assert target.read_bytes() == b"old"
+    assert temp_files(target.parent) == []
+
+
+def test_an_unsynced_directory_is_reported_after_the_replace(
+    target: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail_on_directories(fd: int) -> None:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", fail_on_directories)
+    with pytest.raises(files.DirectoryNotSyncedError) as raised:
+        files.write_private_file(target, b"new")
+    assert raised.value.strerror == "Input/output error"
+    assert raised.value.filename == str(target.parent)
+    assert target.read_bytes() == b"new"
+
+
+def test_a_directory_that_cannot_be_synced_at_all_is_not_an_error(
+    target: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unsupported_on_directories(fd: int) -> None:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "Invalid argument")
+
+    monkeypatch.setattr(os, "fsync", unsupported_on_directories)
+    files.write_private_file(target, b"new")
+    assert target.read_bytes() == b"new"
+
+
+def test_create_private_file_never_overwrites(target: Path) -> None:
+    with pytest.raises(FileExistsError):
+        files.create_private_file(target, b"new")
+    assert target.read_bytes() == b"old"
+
+
+def test_temp_names_are_hidden_fresh_and_beside_the_target(tmp_path: Path) -> None:
+    path = tmp_path / "cccform.state.json"
+    first, second = files.temp_path_beside(path, ".backup"), files.temp_path_beside(path)
+    assert first.parent == tmp_path
+    assert re.fullmatch(r"\.cccform\.state\.json\.backup\.[0-9a-f]{12}\.tmp", first.name)
+    assert re.fullmatch(r"\.cccform\.state\.json\.[0-9a-f]{12}\.tmp", second.name)
+
+
+def test_utc_now_is_iso_8601_in_utc_to_the_second() -> None:
+    text = utc_now()
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", text)
+    parsed = datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    assert abs(datetime.now(UTC) - parsed) < timedelta(hours=1)  # and not local time
