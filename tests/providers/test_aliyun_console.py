@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from cccform.emulation.server import EmulatorServer, serve_in_thread
+from ccc_emulator.http.server import EmulatorServer, serve_in_thread
 from cccform.errors import ApiError, CredentialsError, ManualStepRequired, ProviderError
 from cccform.providers.aliyun.console import (
     AliyunConsole,
