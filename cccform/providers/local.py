@@ -67,10 +67,6 @@ class LocalConsole:
         with _translated("EnableConversationAnalysis"):
             self.emulation.enable_conversation_analysis(instance_id)
 
-    def conversation_analysis_status(self) -> dict[str, bool] | None:
-        with _translated("ConversationAnalysisStatus"):
-            return self.emulation.conversation_analysis_status()
-
     def caller_identity(self) -> str:
         with _translated("CallerIdentity"):
             return self.emulation.caller_identity()
