@@ -1,13 +1,12 @@
-"""Scale inside one instance: 2,000 agents in 50 skill groups (3 each), 20 flows, 100 numbers.
+"""Many contents in one instance: agents created from many threads at once, then listed.
 
-Targets: the 2,000 CreateUser calls from 10 threads well within 10 s; ListUsers over all 20
-pages of 100 (with every agent's skill levels) well under 0.3 s.
+50 skill groups, 20 flows, 100 numbers, and 500 agents in 3 skill groups each. How fast this goes
+is measured by `benchmarks/emulator.py`; here only what it does.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -18,7 +17,7 @@ from ccc_emulator import CccEmulation
 
 INSTANCE = "perf-center"
 THREADS = 10
-PER_THREAD = 200
+PER_THREAD = 50
 GROUPS = 50
 FLOWS = 20
 NUMBERS = 100
@@ -62,7 +61,7 @@ def _furnish(emu: CccEmulation) -> None:
 
 
 @pytest.fixture(scope="module")
-def populated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[CccEmulation, float]]:
+def populated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CccEmulation]:
     emu = CccEmulation(Path(tmp_path_factory.mktemp("perf-contents")), create_seconds=0)
     _furnish(emu)
 
@@ -86,46 +85,38 @@ def populated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[CccEmu
                 SkillLevelList=levels,
             )
 
-    started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
         list(pool.map(create, range(THREADS)))
-    yield emu, time.perf_counter() - started
+    yield emu
     emu.close()
 
 
 @pytest.mark.slow
-def test_two_thousand_users_from_ten_threads(populated: tuple[CccEmulation, float]) -> None:
-    emu, elapsed = populated
-    print(f"\n2,000 CreateUser (3 skill levels each) from {THREADS} threads: {elapsed:.2f} s")
+def test_every_user_created_from_many_threads_lands(populated: CccEmulation) -> None:
+    emu = populated
     data = _handle(emu, "ListUsers", PageNumber="1", PageSize="1")
     assert isinstance(data, dict)
     assert data["TotalCount"] == THREADS * PER_THREAD + 1  # and the administrator
-    assert elapsed < 10
 
 
 @pytest.mark.slow
-def test_listing_two_thousand_users(populated: tuple[CccEmulation, float]) -> None:
-    emu, _ = populated
-    started = time.perf_counter()
+def test_listing_users_page_by_page(populated: CccEmulation) -> None:
+    emu = populated
     users: list[dict[str, object]] = []
-    for number in range(1, 22):
+    for number in range(1, 7):  # 5 full pages, the administrator alone on the 6th
         data = _handle(emu, "ListUsers", PageNumber=str(number), PageSize="100")
         assert isinstance(data, dict)
         users += data["List"]
-    elapsed = time.perf_counter() - started
-    print(f"\nListUsers, 21 pages of 100 over 2,001 users: {elapsed:.3f} s")
     assert len({u["UserId"] for u in users}) == THREADS * PER_THREAD + 1
     extensions = {u["Extension"] for u in users}
     assert len(extensions) == len(users)
     agents = [u for u in users if u["RoleName"] == "Agent"]
     assert all(len(u["SkillLevelList"]) == 3 for u in agents)  # type: ignore[arg-type]
-    assert elapsed < 0.3
 
 
 @pytest.mark.slow
-def test_listing_the_other_contents(populated: tuple[CccEmulation, float]) -> None:
-    emu, _ = populated
-    started = time.perf_counter()
+def test_listing_the_other_contents(populated: CccEmulation) -> None:
+    emu = populated
     groups = _handle(emu, "ListSkillGroups", PageNumber="1", PageSize="100")
     flows = _handle(emu, "ListContactFlows", PageNumber="1", PageSize="100")
     numbers = _handle(emu, "ListPhoneNumbers", PageNumber="1", PageSize="100")
@@ -137,12 +128,9 @@ def test_listing_the_other_contents(populated: tuple[CccEmulation, float]) -> No
         PageNumber="1",
         PageSize="100",
     )
-    elapsed = time.perf_counter() - started
-    print(f"\nListSkillGroups + ListContactFlows + ListPhoneNumbers + members: {elapsed:.3f} s")
     assert isinstance(groups, dict) and isinstance(flows, dict) and isinstance(numbers, dict)
     assert isinstance(members, dict)
     assert sum(g["UserCount"] for g in groups["List"]) == 3 * THREADS * PER_THREAD
     assert flows["TotalCount"] == FLOWS + 1
     assert numbers["TotalCount"] == NUMBERS
     assert members["TotalCount"] == 3 * THREADS * PER_THREAD // GROUPS
-    assert elapsed < 0.1
