@@ -2,7 +2,8 @@
 
 Smart Conversation Analysis (智能对话分析, "QA") is switched on through the console's change
 configuration (变配) order; no CCC 2020-07-01 operation enables it or reports it (ccc-api.md §3).
-The emulation keeps the flag per instance so the local provider can behave like the console.
+The emulation keeps the flag per instance, as the console shows it. Like the cloud, the API
+it emulates has no way to read it back; only the emulator's own callers (tests) do.
 """
 
 from __future__ import annotations
