@@ -112,6 +112,15 @@ def test_unknown_instance(provider: CccProvider) -> None:
     assert (exc.value.code, exc.value.http_status) == ("NotExists.InstanceId", 404)
 
 
+def test_errors_read_alike(provider: CccProvider) -> None:
+    # The local adapter translates the emulator's errors as the SDK transport does the cloud's:
+    # the same code, message and status, so the same error text on both.
+    with pytest.raises(ApiError) as exc:
+        provider.modify_instance("no-such-instance", "x")
+    assert exc.value.api_message == "The specified instance no-such-instance does not exist."
+    assert str(exc.value) == f"NotExists.InstanceId: {exc.value.api_message} (HTTP 404)"
+
+
 def test_invalid_parameters(provider: CccProvider) -> None:
     with pytest.raises(ApiError) as exc:
         provider.create_instance(spec("x"))  # DomainName: 4-48 characters
