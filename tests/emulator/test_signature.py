@@ -259,5 +259,6 @@ def test_v2_action_comes_from_the_signed_parameters_not_a_header(tmp_path: Any) 
             {"Name": "Kept Center", "DomainName": "acme-sup", "AdminRamIdList": '["1"]'},
         )
         response = Gateway(engine, credentials={AK: SK})(tampered)
-        assert response.status == 400 and response.body["Code"] == "IncompleteSignature"
+        assert response.status == 400 and response.body is not None
+        assert response.body["Code"] == "IncompleteSignature"
         assert engine.handle("GetInstance", {"InstanceId": "acme-sup"})["Name"] == "Kept Center"
