@@ -43,7 +43,7 @@ class Confined:
     allowed: tuple[str, ...]
 
 
-LOWER_LAYERS = ("config", "state", "plan", "apply", "providers", "emulation", "render")
+LOWER_LAYERS = ("config", "state", "plan", "apply", "providers", "kinds", "render")
 LAYERS = tuple(f"cccform.{layer}" for layer in LOWER_LAYERS)
 
 FORBIDDEN = [
@@ -60,8 +60,8 @@ FORBIDDEN = [
     ),
     Forbidden(
         "cccform.plan.planner",
-        ("cccform.state.local", "cccform.state.lock", "cccform.emulation"),
-        "the planner is pure: it never reaches the state files or the emulation",
+        ("cccform.state.local", "cccform.state.lock", "cccform.providers", "cccform.refresh"),
+        "the planner is pure: it never reaches the state files, a provider or the refresh",
     ),
 ]
 
@@ -69,6 +69,7 @@ CONFINED = [
     Confined("click", ("cccform.cli",)),
     Confined("deepdiff", ("cccform.plan.diff",)),
     Confined("ruamel", ("cccform.config.yaml_reader",)),
+    Confined("ccc_emulator", ("cccform.providers.local", "cccform.cli.commands.emulator")),
 ]
 
 # The planner is pure: none of these in its own imports. Direct, not transitive: the
@@ -81,7 +82,7 @@ PLANNER_BANNED = {
     "sqlite3",
     "cccform.providers.ccc",
     "cccform.state.local",
-    "cccform.emulation.engine",
+    "ccc_emulator",
 }
 
 

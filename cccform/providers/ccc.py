@@ -35,8 +35,7 @@ class CccProvider:
     # -- reads --------------------------------------------------------------
 
     def list_instances(self) -> list[LiveInstance]:
-        qa = self._qa_status()
-        return [_live_instance(item, qa) for item in self.pages("ListInstances", {})]
+        return [_live_instance(item) for item in self.pages("ListInstances", {})]
 
     def get_instance(self, instance_id: str) -> LiveInstance | None:
         """One instance, or None when it does not exist (reading back after an unknown outcome)."""
@@ -46,11 +45,7 @@ class CccProvider:
             if error.code.startswith("NotExists"):
                 return None
             raise
-        return _live_instance(data, None)
-
-    def _qa_status(self) -> dict[str, bool] | None:
-        self.calls.add("console:ConversationAnalysisStatus")
-        return self.console.conversation_analysis_status()
+        return _live_instance(data)
 
     def pages(self, action: str, params: dict[str, str]) -> Iterator[dict[str, Any]]:
         """Every item of a paginated List operation, 100 per call."""
@@ -101,7 +96,7 @@ class CccProvider:
             close()
 
 
-def _live_instance(item: dict[str, Any], qa: dict[str, bool] | None) -> LiveInstance:
+def _live_instance(item: dict[str, Any]) -> LiveInstance:
     if not isinstance(item, dict) or not (item.get("Id") or item.get("DomainName")):
         raise ProviderError(f"the CCC API answered an instance without an id: {item!r:.200}")
     instance_id = str(item.get("Id") or item["DomainName"])
@@ -113,7 +108,9 @@ def _live_instance(item: dict[str, Any], qa: dict[str, bool] | None) -> LiveInst
         phone_numbers=tuple(str(n["Number"]) for n in item.get("NumberList") or []),
         admins=tuple(str(a.get("UserId", "")) for a in item.get("AdminList") or []),
         status=str(item.get("Status", "")),
-        conversation_analysis=None if qa is None else qa.get(instance_id, False),
+        # Neither the CCC API nor BSS reports QA, on the cloud or in the emulator: the planner
+        # relies on the state for it, the same way on every transport.
+        conversation_analysis=None,
     )
 
 

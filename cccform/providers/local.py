@@ -1,14 +1,23 @@
-"""The default provider: the CCC mapping over the embedded local emulation."""
+"""The default provider: the CCC mapping over the embedded CCC emulator (`ccc_emulator`).
+
+This module is the adapter between the two: the only place in cccform that calls the emulator.
+The emulator answers in its own error type; each answer is translated into cccform's errors
+exactly as the SDK transport translates the cloud's (`providers.aliyun.failures`), so a local
+run meets the same `ApiError` codes, messages and statuses as a run against the cloud.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ccc_emulator import CccApiError, CccEmulation, StoreError
 from cccform.config.models import LocalProviderConfig
-from cccform.emulation.engine import CccEmulation
-from cccform.errors import ProviderError, UsageError
+from cccform.errors import CccformError, ProviderError, UsageError
+from cccform.providers.aliyun.failures import CallFailure, classify, final_error
 from cccform.providers.ccc import CccProvider
 
 DEFAULT_CREATE_SECONDS = 3.0
@@ -16,33 +25,51 @@ CREATE_SECONDS_ENV = "CCCFORM_LOCAL_CREATE_SECONDS"
 DEFAULT_DATA_DIR = ".cccform"
 
 
+def translate(action: str, error: CccApiError) -> CccformError:
+    """The cccform error for an emulator's error answer, as the SDK transport makes it."""
+    failure = CallFailure(
+        classify(error.code, error.http_status), error.code, error.message, error.http_status
+    )
+    return final_error(action, failure)
+
+
+@contextmanager
+def _translated(action: str) -> Iterator[None]:
+    try:
+        yield
+    except CccApiError as error:
+        raise translate(action, error) from error
+    except StoreError as error:
+        raise ProviderError(str(error)) from error
+
+
 class LocalTransport:
-    """Hands each wire operation to the in-process emulation."""
+    """Hands each wire operation to the in-process emulator."""
 
     def __init__(self, emulation: CccEmulation) -> None:
         self.emulation = emulation
 
     def call(self, action: str, params: dict[str, str]) -> Any:
-        return self.emulation.handle(action, params)
+        with _translated(action):
+            return self.emulation.handle(action, params)
 
     def close(self) -> None:
         self.emulation.close()
 
 
 class LocalConsole:
-    """The emulation's stand-in for console-only actions (the CCC API has none for these)."""
+    """The emulator's stand-in for console-only actions (the CCC API has none for these)."""
 
     def __init__(self, emulation: CccEmulation) -> None:
         self.emulation = emulation
 
     def enable_conversation_analysis(self, instance_id: str) -> None:
-        self.emulation.enable_conversation_analysis(instance_id)
-
-    def conversation_analysis_status(self) -> dict[str, bool] | None:
-        return self.emulation.conversation_analysis_status()
+        with _translated("EnableConversationAnalysis"):
+            self.emulation.enable_conversation_analysis(instance_id)
 
     def caller_identity(self) -> str:
-        return self.emulation.caller_identity()
+        with _translated("CallerIdentity"):
+            return self.emulation.caller_identity()
 
 
 def create_seconds(settings: LocalProviderConfig) -> float:
@@ -62,14 +89,17 @@ def create_seconds(settings: LocalProviderConfig) -> float:
 
 
 def data_dir(settings: LocalProviderConfig, config_dir: Path) -> Path:
+    """Where the emulator keeps its data: provider.path, else .cccform/, next to the config."""
     return config_dir / (settings.path or DEFAULT_DATA_DIR)
 
 
 def make_local_provider(settings: LocalProviderConfig, config_dir: Path) -> CccProvider:
+    """The provider for `type: local` (the default)."""
     seconds = create_seconds(settings)
     directory = data_dir(settings, config_dir)
     try:
-        emulation = CccEmulation(directory, create_seconds=seconds)
+        with _translated("open"):
+            emulation = CccEmulation(directory, create_seconds=seconds)
     except OSError as error:
         raise ProviderError(
             f"cannot keep the local emulation's data in {directory}: {error.strerror or error}. "

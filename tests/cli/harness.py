@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from ccc_emulator.engine import CccEmulation
 from cccform.cli.main import main
-from cccform.emulation.engine import CccEmulation
 
 
 @dataclass

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from cccform.emulation.faults import FaultConfig
-from cccform.emulation.server import EmulatorServer, serve_in_thread
+from ccc_emulator.http.faults import FaultConfig
+from ccc_emulator.http.server import EmulatorServer, serve_in_thread
 from tests.cli.harness import Cli, instance_yaml, write
 
 AK, SK = "LTAI5tCccformTestKey", "cccform-canary-secret-7f3a9b1c"

@@ -324,7 +324,7 @@ def test_dropping_mobile_leaves_the_agents_mobile_alone(cli: Cli) -> None:
 
 
 def test_declaring_the_platform_defaults_in_a_new_instance_manages_them(cli: Cli) -> None:
-    from cccform.emulation import defaults
+    from ccc_emulator import defaults
 
     group, flow = defaults.DEFAULT_SKILL_GROUP_NAME, defaults.DEFAULT_FLOW_NAME
     configure(

@@ -16,7 +16,7 @@ from alibabacloud_ccc20200701.client import Client as CccClient
 from alibabacloud_tea_openapi.exceptions import ClientException, ThrottlingException
 from alibabacloud_tea_openapi.models import Config
 
-from cccform.emulation.engine import CccEmulation
+from ccc_emulator.engine import CccEmulation
 from tests.cli.harness import Cli, spawn
 
 LISTENING = re.compile(r"^cccform emulator listening on http://(127\.0\.0\.1):(\d+)$")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cccform.emulation.engine import CccEmulation
+from ccc_emulator.engine import CccEmulation
 from tests.cli.harness import config, instance_yaml, run_process, spawn
 
 pytestmark = pytest.mark.slow

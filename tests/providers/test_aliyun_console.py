@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from cccform.emulation.server import EmulatorServer, serve_in_thread
+from ccc_emulator.http.server import EmulatorServer, serve_in_thread
 from cccform.errors import ApiError, CredentialsError, ManualStepRequired, ProviderError
 from cccform.providers.aliyun.console import (
     AliyunConsole,
@@ -135,7 +135,8 @@ def test_caller_identity_of_the_account_itself() -> None:
 
 
 def test_status_is_unknown(provider: CccProvider) -> None:
-    assert provider.console.conversation_analysis_status() is None
+    provider.enable_conversation_analysis(INSTANCE)
+    assert {i.conversation_analysis for i in provider.list_instances()} == {None}
 
 
 def test_enable_discovers_the_module_once(server: EmulatorServer, provider: CccProvider) -> None:

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from ccc_emulator.http.server import serve_in_thread
 from cccform.config.models import AliyunProviderConfig
-from cccform.emulation.server import serve_in_thread
 from cccform.errors import (
     AmbiguousError,
     ApiError,

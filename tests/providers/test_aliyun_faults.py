@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from cccform.emulation.faults import FaultConfig, FaultInjector
-from cccform.emulation.server import EmulatorServer
+from ccc_emulator.http.faults import FaultConfig, FaultInjector
+from ccc_emulator.http.server import EmulatorServer
 from cccform.errors import AmbiguousError, ApiError, TransientError
 from cccform.providers.aliyun.retry import RetryPolicy
 from cccform.providers.aliyun.transport import AliyunTransport

@@ -322,9 +322,6 @@ class NullConsole:
     def enable_conversation_analysis(self, _instance_id: str) -> None:
         raise AssertionError("not expected")
 
-    def conversation_analysis_status(self) -> dict[str, bool] | None:
-        return None
-
     def caller_identity(self) -> str:
         return "1"
 

@@ -46,9 +46,6 @@ class FakeConsole:
     def enable_conversation_analysis(self, instance_id: str) -> None:
         self.enabled.append(instance_id)
 
-    def conversation_analysis_status(self) -> dict[str, bool] | None:
-        return {"i1": True}
-
     def caller_identity(self) -> str:
         return "1000000000000001"
 
@@ -72,7 +69,9 @@ def test_live_instance_fields_and_qa() -> None:
     provider = CccProvider(RecordingTransport(2), FakeConsole())
     first, second = provider.list_instances()
     assert first.description == "" and first.phone_numbers == ("0571",)
-    assert (first.conversation_analysis, second.conversation_analysis) == (False, True)
+    # QA cannot be read from the control plane: the planner relies on the state for it.
+    assert (first.conversation_analysis, second.conversation_analysis) == (None, None)
+    assert not any(action.startswith("console:") for action in provider.calls.counts)
 
 
 def test_create_instance_wire_parameters() -> None:

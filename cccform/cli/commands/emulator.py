@@ -9,11 +9,11 @@ from types import FrameType
 
 import click
 
+from ccc_emulator.engine import CccEmulation
+from ccc_emulator.http.faults import FaultConfig, parse_actions
+from ccc_emulator.http.server import DEFAULT_HOST, DEFAULT_PORT, EmulatorServer
 from cccform.cli import exit_codes
 from cccform.cli.context import Context, pass_context
-from cccform.emulation.engine import CccEmulation
-from cccform.emulation.faults import FaultConfig, parse_actions
-from cccform.emulation.server import DEFAULT_HOST, DEFAULT_PORT, EmulatorServer
 from cccform.errors import CccformError, UsageError
 
 DEFAULT_DATA_DIR = ".cccform/emulator"

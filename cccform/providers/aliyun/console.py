@@ -14,8 +14,9 @@ Conversation Analysis (智能对话分析, "QA") as a change-configuration order
   module is found, or BSS refuses the order (NotApplicable, Forbidden, InvalidParameter, no
   permission...), `ManualStepRequired` says how to do it in the console. None of this has been
   tried against the real cloud: CCC's real BSS module list is not published.
-* `conversation_analysis_status()`: None. Neither CCC nor BSS can tell whether QA is on, so the
-  planner relies on the state.
+
+Neither CCC nor BSS can tell whether QA is on, so there is no way to read it: the planner relies on
+the state (the same on every transport).
 """
 
 from __future__ import annotations
@@ -120,9 +121,6 @@ class AliyunConsole:
         return str(identity)
 
     # -- BSS -------------------------------------------------------------------------
-
-    def conversation_analysis_status(self) -> dict[str, bool] | None:
-        return None
 
     def enable_conversation_analysis(self, instance_id: str) -> None:
         module = self.qa_module(instance_id)

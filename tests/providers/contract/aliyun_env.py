@@ -12,9 +12,9 @@ from typing import Any, Protocol
 
 import pytest
 
+from ccc_emulator.http.faults import FaultConfig, FaultInjector
+from ccc_emulator.http.server import EmulatorServer, serve_in_thread
 from cccform.config.models import AliyunProviderConfig
-from cccform.emulation.faults import FaultConfig, FaultInjector
-from cccform.emulation.server import EmulatorServer, serve_in_thread
 from cccform.providers.aliyun import make_aliyun_provider
 from cccform.providers.aliyun.credentials import refresh_environment
 from cccform.providers.aliyun.ratelimit import RateLimiter

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from ccc_emulator.engine import CccEmulation
 from cccform.config.models import LocalProviderConfig
-from cccform.emulation.engine import CccEmulation
 from cccform.providers.aliyun import make_aliyun_provider
 from cccform.providers.ccc import CccProvider
 from cccform.providers.local import LocalTransport, make_local_provider

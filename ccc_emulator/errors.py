@@ -1,0 +1,21 @@
+"""The emulator's errors: what the emulated API answers, and what stops the emulator itself."""
+
+from __future__ import annotations
+
+
+class EmulatorError(Exception):
+    """Base of every error the emulator raises on purpose."""
+
+
+class CccApiError(EmulatorError):
+    """An error answer of the emulated API: the real API's code, message and HTTP status."""
+
+    def __init__(self, code: str, message: str, http_status: int = 400) -> None:
+        self.code = code
+        self.message = message
+        self.http_status = http_status
+        super().__init__(f"{code}: {message} (HTTP {http_status})")
+
+
+class StoreError(EmulatorError):
+    """The emulator's data directory cannot be used (closed, or written by a newer version)."""
