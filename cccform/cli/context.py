@@ -10,6 +10,7 @@ from typing import TextIO
 import click
 
 from cccform.render.style import Style
+from cccform.render.views import Terminal
 from cccform.state.lock import parse_duration
 
 
@@ -29,6 +30,10 @@ class Context:
         stream = stream or self.out
         is_tty = getattr(stream, "isatty", lambda: False)()
         return Style(color=is_tty and not self.no_color and "NO_COLOR" not in os.environ)
+
+    def terminal(self) -> Terminal:
+        """The streams of this invocation, for the command's view."""
+        return Terminal(self.out, self.err, self.style)
 
     @staticmethod
     def interactive() -> bool:

@@ -23,6 +23,14 @@ def plan_document(plan: Plan) -> dict[str, Any]:
     }
 
 
+def apply_output(plan: Plan, result: ApplyResult | None) -> dict[str, Any]:
+    """`apply --json`: the plan as reviewed, and what apply did (None: it did not run)."""
+    return {
+        "plan": plan_document(plan),
+        "apply": None if result is None else apply_document(plan, result),
+    }
+
+
 def apply_document(plan: Plan, result: ApplyResult) -> dict[str, Any]:
     """`apply --json`: what happened to every step."""
     steps = [

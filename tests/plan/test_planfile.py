@@ -11,8 +11,8 @@ from cccform.config.models import LocalProviderConfig, LocalStateConfig
 from cccform.errors import CccformError, StalePlanError
 from cccform.plan.models import Action, Change, Plan, PriorState
 from cccform.plan.planfile import SavedPlan, is_plan_file, read_plan_file, write_plan_file
+from cccform.run import check_not_stale
 from cccform.state.models import State
-from cccform.workspace import check_not_stale
 
 
 def saved(existed: bool = True, serial: int = 3, lineage: str = "L") -> SavedPlan:
