@@ -217,8 +217,14 @@ class ContentsPlanner:
             name=name,
             instance=self.ctx.key,
             instance_id=self.ctx.instance_id,
+            location=None if action is Action.DELETE else self._location(kind, name),
             **fields,
         )
+
+    def _location(self, kind: ResourceType, name: str) -> Location | None:
+        """Where the configuration declares the object (a deletion has no such place)."""
+        found = self.loaded.location("instances", self.ctx.key, CONFIG_FIELD[kind], name)
+        return Location(file=found.file, line=found.line, column=found.column) if found else None
 
     def _plan_declared(
         self,

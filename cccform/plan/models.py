@@ -71,6 +71,7 @@ class Change(_Frozen):
     reason: str | None = None
     resume: bool = False
     depends_on: list[str] = Field(default_factory=list)
+    location: Location | None = None  # where the configuration declares it (None: not declared)
 
     @property
     def key(self) -> str:
@@ -132,11 +133,18 @@ class Forget(_Frozen):
 
 
 class Impact(_Frozen):
-    """What the plan will mean for the call center, beyond the objects it changes."""
+    """What the plan will mean for the call center, beyond the objects it changes.
+
+    `subject` is the address the impact is about; `before` and `after` are the value that
+    changes for it, in the terms of its `kind` (docs/json-plan.md lists them).
+    """
 
     instance: str
     kind: str
+    subject: str
     message: str
+    before: Any = None
+    after: Any = None
 
 
 class PriorState(_Frozen):

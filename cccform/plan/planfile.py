@@ -16,7 +16,7 @@ from cccform.errors import CccformError
 from cccform.plan.models import Plan
 
 PLANFILE_KIND = "cccform-plan"
-PLANFILE_VERSION = 1
+PLANFILE_VERSION = 2  # 2: impacts carry subject, before and after; changes a location
 
 
 class SavedPlan(BaseModel):

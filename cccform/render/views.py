@@ -15,7 +15,7 @@ from cccform.apply.observer import ApplyObserver
 from cccform.plan.models import Plan
 from cccform.plan.review import Verdict
 from cccform.render.apply_view import ProgressPrinter, render_result
-from cccform.render.json_view import apply_output, plan_document
+from cccform.render.json_plan import apply_output, plan_document
 from cccform.render.plan_view import render_plan, render_rejections
 from cccform.render.state_view import render_addresses, render_state, state_document
 from cccform.render.style import Style

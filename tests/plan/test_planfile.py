@@ -55,8 +55,9 @@ def test_yaml_is_not_a_plan_file(tmp_path: Path) -> None:
     [
         ("{not json", "cannot read the saved plan"),
         ('{"kind": "other"}', "is not a cccform plan file"),
-        ('{"kind": "cccform-plan", "version": 99}', "this cccform reads format 1"),
-        ('{"kind": "cccform-plan", "version": 1}', "is damaged"),
+        ('{"kind": "cccform-plan", "version": 99}', "this cccform reads format 2"),
+        ('{"kind": "cccform-plan", "version": 1}', "of format 1; this cccform reads format 2"),
+        ('{"kind": "cccform-plan", "version": 2}', "is damaged"),
     ],
 )
 def test_bad_plan_files_are_refused(tmp_path: Path, content: str, message: str) -> None:
