@@ -20,8 +20,8 @@ import json
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict
-from pydantic.json_schema import models_json_schema
+from pydantic import ConfigDict, TypeAdapter, with_config
+from typing_extensions import TypedDict
 
 from cccform import __version__
 from cccform.apply.result import ApplyResult, StepStatus
@@ -43,6 +43,10 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_ID = "urn:cccform:schema:plan:2"
 
 
+# no field outside the contract: the tests validate every document against the schema
+_CLOSED = ConfigDict(extra="forbid")
+
+
 def cccform_version() -> str:
     """The installed distribution's version (the package's own when it is not installed)."""
     try:
@@ -51,11 +55,8 @@ def cccform_version() -> str:
         return __version__
 
 
-class _Document(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class JsonLocation(_Document):
+@with_config(_CLOSED)
+class JsonLocation(TypedDict):
     """Where the configuration says it: file (relative to the working directory), 1-based."""
 
     file: str
@@ -63,7 +64,8 @@ class JsonLocation(_Document):
     column: int
 
 
-class JsonChange(_Document):
+@with_config(_CLOSED)
+class JsonChange(TypedDict):
     """One change the plan makes."""
 
     address: str
@@ -85,7 +87,8 @@ class JsonChange(_Document):
     location: JsonLocation | None
 
 
-class JsonRejection(_Document):
+@with_config(_CLOSED)
+class JsonRejection(TypedDict):
     """A change the plan refuses to make, and what to do instead."""
 
     address: str
@@ -98,7 +101,8 @@ class JsonRejection(_Document):
     location: JsonLocation | None
 
 
-class JsonForget(_Document):
+@with_config(_CLOSED)
+class JsonForget(TypedDict):
     """An object that apply only drops from the state."""
 
     address: str
@@ -106,7 +110,8 @@ class JsonForget(_Document):
     reason: str
 
 
-class JsonImpact(_Document):
+@with_config(_CLOSED)
+class JsonImpact(TypedDict):
     """What the plan means beyond the objects it changes (impacts), or a note."""
 
     instance: str
@@ -117,7 +122,8 @@ class JsonImpact(_Document):
     message: str
 
 
-class JsonSummary(_Document):
+@with_config(_CLOSED)
+class JsonSummary(TypedDict):
     """How many changes of each action."""
 
     create: int
@@ -126,7 +132,8 @@ class JsonSummary(_Document):
     enable_qa: int
 
 
-class JsonPriorState(_Document):
+@with_config(_CLOSED)
+class JsonPriorState(TypedDict):
     """The state the plan was made from."""
 
     lineage: str
@@ -134,7 +141,8 @@ class JsonPriorState(_Document):
     existed: bool
 
 
-class JsonPlan(_Document):
+@with_config(_CLOSED)
+class JsonPlan(TypedDict):
     """`plan --json` and `show --json PLANFILE`."""
 
     format_version: Literal["2.0"]
@@ -148,7 +156,8 @@ class JsonPlan(_Document):
     prior_state: JsonPriorState
 
 
-class JsonStep(_Document):
+@with_config(_CLOSED)
+class JsonStep(TypedDict):
     """What happened to one change during apply."""
 
     address: str
@@ -158,7 +167,8 @@ class JsonStep(_Document):
     elapsed_seconds: float
 
 
-class JsonStepCounts(_Document):
+@with_config(_CLOSED)
+class JsonStepCounts(TypedDict):
     """How many steps ended in each status."""
 
     done: int
@@ -169,14 +179,16 @@ class JsonStepCounts(_Document):
     not_started: int
 
 
-class JsonApplySummary(_Document):
+@with_config(_CLOSED)
+class JsonApplySummary(TypedDict):
     """Changes done by action, and steps by status."""
 
     done: JsonSummary
     steps: JsonStepCounts
 
 
-class JsonApply(_Document):
+@with_config(_CLOSED)
+class JsonApply(TypedDict):
     """What apply did."""
 
     complete: bool
@@ -186,7 +198,8 @@ class JsonApply(_Document):
     summary: JsonApplySummary
 
 
-class JsonApplyOutput(_Document):
+@with_config(_CLOSED)
+class JsonApplyOutput(TypedDict):
     """`apply --json`: the plan as reviewed, and what apply did (null: apply did not run)."""
 
     format_version: Literal["2.0"]
@@ -196,6 +209,9 @@ class JsonApplyOutput(_Document):
 
 
 # -- the mapping ---------------------------------------------------------------------
+# Plain dictionaries, typed by the TypedDicts above (mypy checks that every field is set):
+# validating what cccform itself builds would double the cost of a large plan; the tests
+# validate the output against the schema instead.
 
 
 def _location(location: Location | None) -> JsonLocation | None:
@@ -257,6 +273,26 @@ def _impact(impact: Impact) -> JsonImpact:
     )
 
 
+def _summary(counts: dict[str, int]) -> JsonSummary:
+    return JsonSummary(
+        create=counts["create"],
+        update=counts["update"],
+        delete=counts["delete"],
+        enable_qa=counts["enable_qa"],
+    )
+
+
+def _step_counts(counts: dict[str, int]) -> JsonStepCounts:
+    return JsonStepCounts(
+        done=counts["done"],
+        failed=counts["failed"],
+        manual=counts["manual"],
+        skipped=counts["skipped"],
+        interrupted=counts["interrupted"],
+        not_started=counts["not_started"],
+    )
+
+
 def json_plan(plan: Plan) -> JsonPlan:
     """The public form of `plan`."""
     prior = plan.prior_state
@@ -268,7 +304,7 @@ def json_plan(plan: Plan) -> JsonPlan:
         forget=[_forget(f) for f in plan.forget],
         impacts=[_impact(i) for i in plan.impacts],
         notes=[_impact(n) for n in plan.notes],
-        summary=JsonSummary(**plan.summary()),
+        summary=_summary(plan.summary()),
         prior_state=JsonPriorState(
             lineage=prior.lineage, serial=prior.serial, existed=prior.existed
         ),
@@ -294,13 +330,13 @@ def json_apply(result: ApplyResult) -> JsonApply:
         interrupted=result.interrupted,
         steps=steps,
         forgotten=result.forgotten,
-        summary=JsonApplySummary(done=JsonSummary(**done), steps=JsonStepCounts(**counts)),
+        summary=JsonApplySummary(done=_summary(done), steps=_step_counts(counts)),
     )
 
 
 def plan_document(plan: Plan) -> dict[str, Any]:
     """`plan --json` and `show --json PLANFILE`, as JSON data."""
-    return json_plan(plan).model_dump(mode="json")
+    return dict(json_plan(plan))
 
 
 def apply_output(plan: Plan, result: ApplyResult | None) -> dict[str, Any]:
@@ -311,7 +347,7 @@ def apply_output(plan: Plan, result: ApplyResult | None) -> dict[str, Any]:
         plan=json_plan(plan),
         apply=None if result is None else json_apply(result),
     )
-    return output.model_dump(mode="json")
+    return dict(output)
 
 
 # -- the schema ---------------------------------------------------------------------
@@ -322,8 +358,11 @@ def build_schema() -> dict[str, Any]:
 
     Validate `apply --json` output against `#/$defs/JsonApplyOutput`.
     """
-    _, schema = models_json_schema(
-        [(JsonPlan, "serialization"), (JsonApplyOutput, "serialization")],
+    _, schema = TypeAdapter.json_schemas(
+        [
+            ("plan", "serialization", TypeAdapter(JsonPlan)),
+            ("apply", "serialization", TypeAdapter(JsonApplyOutput)),
+        ],
         ref_template="#/$defs/{model}",
     )
     return {

@@ -78,7 +78,7 @@ def test_apply_document_counts() -> None:
     result = ApplyResult(
         [StepOutcome(CREATE, StepStatus.DONE), StepOutcome(QA, StepStatus.FAILED, "x")]
     )
-    doc = json_apply(result).model_dump(mode="json")
+    doc = json_apply(result)
     assert doc["complete"] is False
     assert doc["summary"]["done"]["create"] == 1 and doc["summary"]["steps"]["failed"] == 1
 
