@@ -58,3 +58,23 @@ def test_the_planner_does_no_io() -> None:
         "cccform.emulation.engine",
     }
     assert imports(PACKAGE / "plan" / "planner.py") & banned == set()
+
+
+def test_commands_make_one_call_into_the_run() -> None:
+    """Click commands reach the planner, refresh, applier and state only through run.py."""
+    banned = {
+        "cccform.apply.applier",
+        "cccform.plan.planner",
+        "cccform.plan.refresh",
+        "cccform.state.local",
+        "cccform.providers.registry",
+    }
+    for path in (PACKAGE / "cli" / "commands").rglob("*.py"):
+        assert imports(path) & banned == set(), path
+
+
+def test_the_run_never_prints() -> None:
+    assert not any(
+        name.startswith(("cccform.render", "cccform.cli", "click"))
+        for name in imports(PACKAGE / "run.py")
+    )
