@@ -65,6 +65,20 @@ FORBIDDEN = [
     ),
 ]
 
+FORBIDDEN += [
+    Forbidden("cccform.run", ("cccform.render", "cccform.cli"), "the run never prints"),
+    Forbidden(
+        "cccform.plan",
+        ("cccform.providers", "cccform.refresh", "cccform.apply", "cccform.run", "cccform.render"),
+        "planning depends on data, never on what reads or changes it",
+    ),
+    Forbidden(
+        "cccform.kinds",
+        ("cccform.providers", "cccform.refresh", "cccform.apply", "cccform.run", "cccform.render"),
+        "a kind knows the wire conventions, not the provider",
+    ),
+]
+
 CONFINED = [
     Confined("click", ("cccform.cli",)),
     Confined("deepdiff", ("cccform.plan.diff",)),

@@ -10,6 +10,7 @@ from typing import TextIO
 import click
 
 from cccform.render.style import Style
+from cccform.render.views import Terminal
 from cccform.state.lock import parse_duration
 
 
@@ -27,6 +28,10 @@ class Context:
 
     def style(self, stream: TextIO | None = None) -> Style:
         return stream_style(stream or self.out, no_color=self.no_color)
+
+    def terminal(self) -> Terminal:
+        """The streams of this invocation, for the command's view."""
+        return Terminal(self.out, self.err, self.style)
 
     @staticmethod
     def interactive() -> bool:

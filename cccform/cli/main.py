@@ -30,6 +30,7 @@ from cccform.errors import (
     UsageError,
 )
 from cccform.render.diagnostics_view import render_diagnostics
+from cccform.render.json_plan import FORMAT_VERSION
 from cccform.render.style import Style
 
 LOG_LEVEL_ENV = "CCCFORM_LOG"
@@ -110,7 +111,8 @@ def write_error_document(code: int, error: CccformError) -> None:
             }
             for d in error.diagnostics
         ]
-    sys.stdout.write(json.dumps({"format_version": "1.0", "error": body}, indent=2) + "\n")
+    doc = {"format_version": FORMAT_VERSION, "error": body}
+    sys.stdout.write(json.dumps(doc, indent=2) + "\n")
 
 
 def _exit_code(error: CccformError) -> int:

@@ -99,8 +99,14 @@ class ContentsPlanner:
             address=kind.address(self.ctx.key, name),
             action=action,
             instance_id=self.ctx.instance_id,
+            location=None if action is Action.DELETE else self._location(kind, name),
             **fields,
         )
+
+    def _location(self, kind: AnyKind, name: str) -> Location | None:
+        """Where the configuration declares the object (a deletion has no such place)."""
+        found = self.loaded.location("instances", self.ctx.key, kind.config_field, name)
+        return Location(file=found.file, line=found.line, column=found.column) if found else None
 
     def _plan_declared(
         self,

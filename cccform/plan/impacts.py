@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cccform.addresses import ResourceType
+from cccform.addresses import Address, ResourceType
 from cccform.config.models import InstanceConfig
 from cccform.live import LiveContents
 from cccform.plan.models import Change, Impact
@@ -22,7 +22,9 @@ def instance_impacts(
         Impact(
             instance=key,
             kind="agent_without_skill_group",
+            subject=str(Address.of_content(key, ResourceType.AGENT, login)),
             message=f"agent {login} will be in no skill group",
+            after=[],
         )
         for login, agent in sorted(instance.agents.items())
         if not agent.skills
@@ -49,7 +51,12 @@ def _routing(key: str, changes: list[Change], live: LiveContents) -> list[Impact
         target = f"flow {wanted}" if wanted else "no flow"
         found.append(
             Impact(
-                instance=key, kind="routing", message=f"number {number} will route to {target}{was}"
+                instance=key,
+                kind="routing",
+                subject=str(change.address),
+                message=f"number {number} will route to {target}{was}",
+                before=(current.flow_name or None) if current is not None else None,
+                after=wanted,
             )
         )
     return found
@@ -71,7 +78,9 @@ def _empty_groups(key: str, instance: InstanceConfig, live: LiveContents) -> lis
         Impact(
             instance=key,
             kind="skill_group_without_agents",
+            subject=str(Address.of_content(key, ResourceType.SKILL_GROUP, name)),
             message=f"skill group {name} will have no agents",
+            after=[],
         )
         for name, count in sorted(members.items())
         if count == 0
@@ -84,7 +93,13 @@ def _unreached_flows(key: str, instance: InstanceConfig, live: LiveContents) -> 
         if number not in instance.numbers and current.flow_name:
             reached.add(current.flow_name)
     return [
-        Impact(instance=key, kind="unreached_flow", message=f"flow {name} is reached by no number")
+        Impact(
+            instance=key,
+            kind="unreached_flow",
+            subject=str(Address.of_content(key, ResourceType.FLOW, name)),
+            message=f"flow {name} is reached by no number",
+            after=[],
+        )
         for name, flow in sorted(instance.flows.items())
         if flow.type == "MAIN_FLOW" and name not in reached
     ]

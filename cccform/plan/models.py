@@ -63,6 +63,7 @@ class Change(_Frozen):
     # A content object that exists but is not managed yet: state starts from `before`.
     adopt: bool = False
     depends_on: list[str] = Field(default_factory=list)
+    location: Location | None = None  # where the configuration declares it (None: not declared)
 
     @property
     def key(self) -> str:
@@ -124,11 +125,18 @@ class Forget(_Frozen):
 
 
 class Impact(_Frozen):
-    """What the plan will mean for the call center, beyond the objects it changes."""
+    """What the plan will mean for the call center, beyond the objects it changes.
+
+    `subject` is the address the impact is about; `before` and `after` are the value that
+    changes for it, in the terms of its `kind` (docs/json-plan.md lists them).
+    """
 
     instance: str
     kind: str
+    subject: str
     message: str
+    before: Any = None
+    after: Any = None
 
 
 class PriorState(_Frozen):

@@ -14,7 +14,7 @@ from cccform.plan.models import Plan
 from cccform.timestamps import utc_now
 
 PLANFILE_KIND = "cccform-plan"
-PLANFILE_VERSION = 2  # 2: changes name what they change by their address alone
+PLANFILE_VERSION = 2  # 2: changes name what they change by their address; impacts a subject
 
 
 class SavedPlan(BaseModel):

@@ -166,7 +166,12 @@ class _PlanBuilder:
         self.impacts += instance_impacts(key, instance, context.live, touched)
         if create is not None and not create.resume:
             self.notes.append(
-                Impact(instance=key, kind="platform_defaults", message=messages.PLATFORM_DEFAULTS)
+                Impact(
+                    instance=key,
+                    kind="platform_defaults",
+                    subject=str(instance_address(key)),
+                    message=messages.PLATFORM_DEFAULTS,
+                )
             )
 
     # -- declared instances -------------------------------------------------
@@ -221,13 +226,19 @@ class _PlanBuilder:
             drift=drift,
             reason=reason,
             resume=resume_id is not None,
+            location=self._location(key),
         )
         self.changes.append(create)
         already_on = current is not None and current.conversation_analysis is True
         if instance.conversation_analysis and not already_on:
             self._enable_qa(address, create.remote_id, depends_on=[create.key])
 
+    def _location(self, key: str, *field: str) -> Location | None:
+        found = self.loaded.location("instances", key, *field)
+        return Location(file=found.file, line=found.line, column=found.column) if found else None
+
     def _enable_qa(self, address: Address, remote_id: str | None, depends_on: list[str]) -> None:
+        key = address.instance
         self.changes.append(
             Change(
                 address=address,
@@ -237,6 +248,7 @@ class _PlanBuilder:
                 changed_fields=["conversation_analysis"],
                 remote_id=remote_id,
                 depends_on=depends_on,
+                location=self._location(key, "conversation_analysis"),
             )
         )
 
@@ -278,6 +290,7 @@ class _PlanBuilder:
                     remote_id=managed.remote_id,
                     drift=Drift.CHANGED if set(drift_fields) & set(fields) else None,
                     drift_fields=[f for f in drift_fields if f in fields],
+                    location=self._location(key),
                 )
             )
         if instance.conversation_analysis and not qa_now:

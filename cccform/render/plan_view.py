@@ -119,7 +119,7 @@ def _change(change: dict[str, Any], style: Style) -> list[str]:
     action = change["action"]
     symbol = style(SYMBOLS[action], COLORS[action])
     header = HEADERS[action]
-    if action == "update" and change["resume"] and change["resource_type"] != "instance":
+    if action == "update" and change["adopt"]:
         header = "will be managed by cccform"
     lines = [style(f"  # {change['address']} {header}", "bold")]
     if change["reason"]:
@@ -150,7 +150,7 @@ def _attributes(change: dict[str, Any], style: Style) -> list[str]:
 
 
 def _update_row(change: dict[str, Any], key: str) -> tuple[str, str, str]:
-    paths = change.get("details", {}).get(key)
+    paths = change["changed_paths"].get(key)
     if paths:
         return "~", key, f"(changed at {', '.join(paths)})"
     return "~", key, f"{value(change['before'][key])} -> {value(change['after'][key])}"

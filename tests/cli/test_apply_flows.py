@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.cli.harness import Cli, config, instance_yaml
+from tests.jsonplan_schema import assert_valid_apply, assert_valid_plan
 
 
 def test_create_update_qa_delete_round_trip(cli: Cli) -> None:
@@ -66,6 +67,7 @@ def test_every_immutable_field_and_one_way_qa_in_json(cli: Cli) -> None:
     )
     run = cli("plan", "--json")
     assert run.code == 3
+    assert_valid_plan(run.json())
     errors = {(e["field"], e["kind"]) for e in run.json()["errors"]}
     assert errors == {
         ("name", "immutable"),
@@ -226,7 +228,9 @@ def test_show_saved_plan(cli: Cli) -> None:
     config(cli.directory, instance_yaml("a", 1))
     cli("plan", "--out", "p1")
     assert "Plan: 1 to create" in cli("show", "p1").out
-    assert cli("show", "p1", "--json").json()["summary"]["create"] == 1
+    shown = cli("show", "p1", "--json").json()
+    assert_valid_plan(shown)
+    assert shown["summary"]["create"] == 1
 
 
 def test_rejected_plan_is_not_saved(cli: Cli) -> None:
@@ -242,6 +246,7 @@ def test_apply_json_output(cli: Cli) -> None:
     run = cli("apply", "--auto-approve", "--json")
     assert run.code == 0
     doc = run.json()
+    assert_valid_apply(doc)
     assert doc["apply"]["complete"] is True
     assert doc["apply"]["steps"][0]["status"] == "done"
     assert "instance.a: Creating..." in run.err
@@ -262,10 +267,12 @@ def test_apply_json_is_printed_for_every_outcome(cli: Cli) -> None:
     cli("apply", "--auto-approve")
     unchanged = cli("apply", "--auto-approve", "--json")
     assert unchanged.code == 0
+    assert_valid_apply(unchanged.json())
     assert unchanged.json()["apply"] is None and unchanged.json()["plan"]["changes"] == []
     config(cli.directory)
     refused = cli("apply", "--auto-approve", "--json")
     assert refused.code == 3
+    assert_valid_apply(refused.json())
     assert refused.json()["plan"]["errors"][0]["kind"] == "delete_not_allowed"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.cli.harness import Cli, config, instance_yaml, write
+from tests.jsonplan_schema import assert_valid_plan
 
 
 def test_validate_success(cli: Cli) -> None:
@@ -55,7 +56,8 @@ def test_plan_shows_creation_and_summary(cli: Cli) -> None:
 def test_plan_json_follows_the_contract(cli: Cli) -> None:
     config(cli.directory, instance_yaml("support", 1))
     doc = cli("plan", "--json").json()
-    assert doc["format_version"] == "1.0"
+    assert_valid_plan(doc)
+    assert doc["format_version"] == "2.0"
     assert doc["summary"] == {"create": 1, "update": 0, "delete": 0, "enable_qa": 0}
     (change,) = doc["changes"]
     assert change["address"] == "instance.support" and change["action"] == "create"

@@ -29,11 +29,12 @@ from cccform.live import (
     LiveSkillGroup,
 )
 from cccform.plan.planner import plan
-from cccform.render.json_view import plan_document
+from cccform.render.json_plan import plan_document
 from cccform.render.plan_view import render_plan, render_rejections
 from cccform.render.style import Style
 from cccform.state.fileformat import parse
 from cccform.state.models import State
+from tests.jsonplan_schema import assert_valid_plan
 from tests.live_contents import live_contents
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
@@ -102,6 +103,7 @@ def test_golden_plan(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
         parse(state_file.read_bytes(), str(state_file)) if exists else State(lineage=FIXED_LINEAGE)
     )
     doc = plan_document(plan(loaded, state, _live(case), state_exists=exists))
+    assert_valid_plan(doc)
     _check(case / "plan.json", json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     _check(case / "plan.txt", render_plan(doc, Style(color=False)))
     _check(case / "errors.txt", render_rejections(doc, Style(color=False)))

@@ -11,8 +11,8 @@ from cccform.config.models import LocalProviderConfig, LocalStateConfig
 from cccform.errors import CccformError, StalePlanError
 from cccform.plan.models import Action, Change, Plan, PriorState
 from cccform.plan.planfile import SavedPlan, is_plan_file, read_plan_file, write_plan_file
+from cccform.run import check_not_stale
 from cccform.state.models import State
-from cccform.workspace import check_not_stale
 
 
 def saved(existed: bool = True, serial: int = 3, lineage: str = "L") -> SavedPlan:
@@ -56,8 +56,8 @@ def test_yaml_is_not_a_plan_file(tmp_path: Path) -> None:
         ("{not json", "cannot read the saved plan"),
         ('{"kind": "other"}', "is not a cccform plan file"),
         ('{"kind": "cccform-plan", "version": 99}', "this cccform reads format 2"),
+        ('{"kind": "cccform-plan", "version": 1}', "of format 1; this cccform reads format 2"),
         ('{"kind": "cccform-plan", "version": 2}', "is damaged"),
-        ('{"kind": "cccform-plan", "version": 1}', "this cccform reads format 2. Make a new"),
     ],
 )
 def test_bad_plan_files_are_refused(tmp_path: Path, content: str, message: str) -> None:

@@ -9,7 +9,7 @@ from cccform.diagnostics import Diagnostic, SourceLocation
 from cccform.plan.models import Action, Change, Plan, PriorState
 from cccform.render.apply_view import ProgressPrinter, render_result
 from cccform.render.diagnostics_view import render_diagnostics
-from cccform.render.json_view import apply_document, plan_document
+from cccform.render.json_plan import json_apply, plan_document
 from cccform.render.plan_view import render_plan, summary_line
 from cccform.render.state_view import render_addresses, render_state
 from cccform.render.style import Style
@@ -78,7 +78,7 @@ def test_apply_document_counts() -> None:
     result = ApplyResult(
         [StepOutcome(CREATE, StepStatus.DONE), StepOutcome(QA, StepStatus.FAILED, "x")]
     )
-    doc = apply_document(PLAN, result)
+    doc = json_apply(result)
     assert doc["complete"] is False
     assert doc["summary"]["done"]["create"] == 1 and doc["summary"]["steps"]["failed"] == 1
 

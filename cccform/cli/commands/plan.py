@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
+from cccform import run
 from cccform.cli.context import Context, lock_timeout_option, pass_context, path_argument
 from cccform.cli.exit_codes import CHANGES_PRESENT, OK, PLAN_REJECTED
-from cccform.plan.models import Plan
-from cccform.plan.planfile import write_plan_file
-from cccform.render.json_view import plan_document
-from cccform.render.plan_view import render_plan, render_rejections
-from cccform.workspace import Workspace, open_config, plan_workspace
+from cccform.plan.review import Verdict
+from cccform.render.views import plan_view
 
 
 @click.command()
@@ -39,45 +36,11 @@ def plan(
     lock_timeout: float,
 ) -> int:
     """Show what apply would change."""
-    workspace = open_config(Path(path))
-    result = make_locked_plan(workspace, "plan", lock_timeout)
-    show_plan(ctx, result, as_json)
-    if result.errors:
+    view = plan_view(as_json, ctx.terminal())
+    outcome = run.plan(Path(path), view, out_file=out_file, lock_timeout=lock_timeout)
+    view.finished(outcome)
+    if outcome.verdict is Verdict.REJECTED:
         return PLAN_REJECTED
-    if out_file is not None:
-        write_plan_file(out_file, workspace.saved(result))
-        if not as_json:
-            ctx.out.write(
-                f"\nSaved the plan to: {out_file}\n\nTo perform exactly these actions, "
-                f"run:\n    cccform apply {out_file}\n"
-            )
-    elif result.has_changes and not as_json:
-        ctx.out.write(
-            "\nNote: you didn't use --out to save this plan, so cccform can't guarantee "
-            "to take exactly these actions if you run cccform apply now.\n"
-        )
-    if detailed_exitcode and result.has_changes:
+    if detailed_exitcode and outcome.verdict is Verdict.CHANGES:
         return CHANGES_PRESENT
     return OK
-
-
-def make_locked_plan(workspace: Workspace, operation: str, lock_timeout: float) -> Plan:
-    store = workspace.store()
-    with store.lock(operation, lock_timeout):
-        exists = workspace.state_path.exists()
-        state = store.read()
-        provider = workspace.provider()
-        try:
-            return plan_workspace(workspace, provider, state, state_exists=exists)
-        finally:
-            provider.close()
-
-
-def show_plan(ctx: Context, result: Plan, as_json: bool) -> None:
-    doc = plan_document(result)
-    if as_json:
-        ctx.out.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
-        return
-    ctx.out.write(render_plan(doc, ctx.style()))
-    ctx.out.flush()
-    ctx.err.write(render_rejections(doc, ctx.style(ctx.err)))

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
-from cccform.cli.commands.plan import show_plan
+from cccform import run
 from cccform.cli.context import Context, pass_context
-from cccform.config.loader import load_config
-from cccform.config.models import LocalStateConfig
-from cccform.plan.planfile import is_plan_file, read_plan_file
-from cccform.render.state_view import render_addresses, render_state, state_document
-from cccform.state.local import LocalStateStore
+from cccform.cli.exit_codes import OK
+from cccform.render.views import show_addresses, show_view
 
 
 @click.command()
@@ -22,15 +18,8 @@ from cccform.state.local import LocalStateStore
 @pass_context
 def show(ctx: Context, target: Path, as_json: bool) -> int:
     """Show the current state (of the configuration at TARGET), or a saved plan file."""
-    if is_plan_file(target):
-        show_plan(ctx, read_plan_file(target).plan, as_json)
-        return 0
-    state = _store(target).read()
-    if as_json:
-        ctx.out.write(json.dumps(state_document(state), indent=2, ensure_ascii=False) + "\n")
-    else:
-        ctx.out.write(render_state(state))
-    return 0
+    show_view(as_json, ctx.terminal()).finished(run.show_target(target))
+    return OK
 
 
 @click.group()
@@ -43,12 +32,5 @@ def state() -> None:
 @pass_context
 def state_list(ctx: Context, path: Path) -> int:
     """Managed addresses, one per line."""
-    ctx.out.write(render_addresses(_store(path).read()))
-    return 0
-
-
-def _store(path: Path) -> LocalStateStore:
-    """The state store of the configuration at `path` (its `state:` block, else the default)."""
-    loaded = load_config(path)
-    settings: LocalStateConfig = loaded.config.state
-    return LocalStateStore(loaded.directory / settings.path)
+    show_addresses(ctx.terminal(), run.read_state(path))
+    return OK

@@ -1,0 +1,376 @@
+"""The public JSON documents: `plan --json`, `show --json PLANFILE` and `apply --json`.
+
+This is a contract with scripts and review bots, documented field by field in
+docs/json-plan.md and described by `schemas/plan.schema.json` (generated from the models
+below by `cccform schema --plan --write`). It is built from the internal plan by an explicit
+mapping, so the internal models (and the saved plan file, which has its own format) can change
+without changing it. Any change of these models needs a new `FORMAT_VERSION`: the minor number
+for added fields, the major number for anything else.
+
+History of `FORMAT_VERSION`:
+- 2.0: `cccform_version`; `location` on changes; impacts and notes with `subject`, `before`
+  and `after`; `details` renamed `changed_paths`; `resume` replaced by `adopt` and
+  `resumes_creation`; `depends_on` dropped; `apply --json` carries the versions at its top.
+- 1.0: the first version (the internal plan as it was).
+"""
+
+from __future__ import annotations
+
+import json
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any, Final, Literal
+
+from pydantic import ConfigDict, TypeAdapter, with_config
+from typing_extensions import TypedDict
+
+from cccform import __version__
+from cccform.addresses import ResourceType
+from cccform.apply.result import ApplyResult, StepStatus
+from cccform.plan.models import (
+    Action,
+    Change,
+    Drift,
+    Forget,
+    Impact,
+    Location,
+    Plan,
+    Rejection,
+    RejectionKind,
+)
+
+FORMAT_VERSION: Final = "2.0"
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+SCHEMA_ID = "urn:cccform:schema:plan:2"
+
+
+# no field outside the contract: the tests validate every document against the schema
+_CLOSED = ConfigDict(extra="forbid")
+
+
+def cccform_version() -> str:
+    """The installed distribution's version (the package's own when it is not installed)."""
+    try:
+        return version("cccform")
+    except PackageNotFoundError:
+        return __version__
+
+
+@with_config(_CLOSED)
+class JsonLocation(TypedDict):
+    """Where the configuration says it: file (relative to the working directory), 1-based."""
+
+    file: str
+    line: int
+    column: int
+
+
+@with_config(_CLOSED)
+class JsonChange(TypedDict):
+    """One change the plan makes."""
+
+    address: str
+    action: Action
+    resource_type: ResourceType
+    instance: str | None
+    name: str | None
+    instance_id: str | None
+    remote_id: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    changed_fields: list[str]
+    changed_paths: dict[str, list[str]]
+    drift: Drift | None
+    drift_fields: list[str]
+    reason: str | None
+    adopt: bool
+    resumes_creation: bool
+    location: JsonLocation | None
+
+
+@with_config(_CLOSED)
+class JsonRejection(TypedDict):
+    """A change the plan refuses to make, and what to do instead."""
+
+    address: str
+    field: str
+    kind: RejectionKind
+    message: str
+    hint: str
+    before: Any
+    after: Any
+    location: JsonLocation | None
+
+
+@with_config(_CLOSED)
+class JsonForget(TypedDict):
+    """An object that apply only drops from the state."""
+
+    address: str
+    remote_id: str
+    reason: str
+
+
+@with_config(_CLOSED)
+class JsonImpact(TypedDict):
+    """What the plan means beyond the objects it changes (impacts), or a note."""
+
+    instance: str
+    kind: str
+    subject: str
+    before: Any
+    after: Any
+    message: str
+
+
+@with_config(_CLOSED)
+class JsonSummary(TypedDict):
+    """How many changes of each action."""
+
+    create: int
+    update: int
+    delete: int
+    enable_qa: int
+
+
+@with_config(_CLOSED)
+class JsonPriorState(TypedDict):
+    """The state the plan was made from."""
+
+    lineage: str
+    serial: int
+    existed: bool
+
+
+@with_config(_CLOSED)
+class JsonPlan(TypedDict):
+    """`plan --json` and `show --json PLANFILE`."""
+
+    format_version: Literal["2.0"]
+    cccform_version: str
+    changes: list[JsonChange]
+    errors: list[JsonRejection]
+    forget: list[JsonForget]
+    impacts: list[JsonImpact]
+    notes: list[JsonImpact]
+    summary: JsonSummary
+    prior_state: JsonPriorState
+
+
+@with_config(_CLOSED)
+class JsonStep(TypedDict):
+    """What happened to one change during apply."""
+
+    address: str
+    action: Action
+    status: StepStatus
+    message: str | None
+    elapsed_seconds: float
+
+
+@with_config(_CLOSED)
+class JsonStepCounts(TypedDict):
+    """How many steps ended in each status."""
+
+    done: int
+    failed: int
+    manual: int
+    skipped: int
+    interrupted: int
+    not_started: int
+
+
+@with_config(_CLOSED)
+class JsonApplySummary(TypedDict):
+    """Changes done by action, and steps by status."""
+
+    done: JsonSummary
+    steps: JsonStepCounts
+
+
+@with_config(_CLOSED)
+class JsonApply(TypedDict):
+    """What apply did."""
+
+    complete: bool
+    interrupted: bool
+    steps: list[JsonStep]
+    forgotten: list[str]
+    summary: JsonApplySummary
+
+
+@with_config(_CLOSED)
+class JsonApplyOutput(TypedDict):
+    """`apply --json`: the plan as reviewed, and what apply did (null: apply did not run)."""
+
+    format_version: Literal["2.0"]
+    cccform_version: str
+    plan: JsonPlan
+    apply: JsonApply | None
+
+
+# -- the mapping ---------------------------------------------------------------------
+# Plain dictionaries, typed by the TypedDicts above (mypy checks that every field is set):
+# validating what cccform itself builds would double the cost of a large plan; the tests
+# validate the output against the schema instead.
+
+
+def _location(location: Location | None) -> JsonLocation | None:
+    if location is None:
+        return None
+    return JsonLocation(file=location.file, line=location.line, column=location.column)
+
+
+def _change(change: Change) -> JsonChange:
+    return JsonChange(
+        address=str(change.address),
+        action=change.action,
+        resource_type=change.resource_type,
+        instance=change.instance,
+        name=None if change.address.is_instance else change.object_name,
+        instance_id=change.instance_id,
+        remote_id=change.remote_id,
+        before=change.before,
+        after=change.after,
+        changed_fields=change.changed_fields,
+        changed_paths=change.details,
+        drift=change.drift,
+        drift_fields=change.drift_fields,
+        reason=change.reason,
+        adopt=change.adopt,
+        resumes_creation=change.resume,
+        location=_location(change.location),
+    )
+
+
+def _rejection(error: Rejection) -> JsonRejection:
+    return JsonRejection(
+        address=str(error.address),
+        field=error.field,
+        kind=error.kind,
+        message=error.message,
+        hint=error.hint,
+        before=error.before,
+        after=error.after,
+        location=_location(error.location),
+    )
+
+
+def _forget(entry: Forget) -> JsonForget:
+    return JsonForget(address=str(entry.address), remote_id=entry.remote_id, reason=entry.reason)
+
+
+def _impact(impact: Impact) -> JsonImpact:
+    return JsonImpact(
+        instance=impact.instance,
+        kind=impact.kind,
+        subject=impact.subject,
+        before=impact.before,
+        after=impact.after,
+        message=impact.message,
+    )
+
+
+def _summary(counts: dict[str, int]) -> JsonSummary:
+    return JsonSummary(
+        create=counts["create"],
+        update=counts["update"],
+        delete=counts["delete"],
+        enable_qa=counts["enable_qa"],
+    )
+
+
+def _step_counts(counts: dict[str, int]) -> JsonStepCounts:
+    return JsonStepCounts(
+        done=counts["done"],
+        failed=counts["failed"],
+        manual=counts["manual"],
+        skipped=counts["skipped"],
+        interrupted=counts["interrupted"],
+        not_started=counts["not_started"],
+    )
+
+
+def json_plan(plan: Plan) -> JsonPlan:
+    """The public form of `plan`."""
+    prior = plan.prior_state
+    return JsonPlan(
+        format_version=FORMAT_VERSION,
+        cccform_version=cccform_version(),
+        changes=[_change(c) for c in plan.changes],
+        errors=[_rejection(e) for e in plan.errors],
+        forget=[_forget(f) for f in plan.forget],
+        impacts=[_impact(i) for i in plan.impacts],
+        notes=[_impact(n) for n in plan.notes],
+        summary=_summary(plan.summary()),
+        prior_state=JsonPriorState(
+            lineage=prior.lineage, serial=prior.serial, existed=prior.existed
+        ),
+    )
+
+
+def json_apply(result: ApplyResult) -> JsonApply:
+    """The public form of what apply did."""
+    steps = [
+        JsonStep(
+            address=str(outcome.change.address),
+            action=outcome.change.action,
+            status=outcome.status,
+            message=outcome.message,
+            elapsed_seconds=round(outcome.elapsed, 3),
+        )
+        for outcome in result.outcomes
+    ]
+    counts = {status.value: len(result.with_status(status)) for status in StepStatus}
+    done = {action.value: n for action, n in result.done_counts().items()}
+    return JsonApply(
+        complete=result.complete,
+        interrupted=result.interrupted,
+        steps=steps,
+        forgotten=result.forgotten,
+        summary=JsonApplySummary(done=_summary(done), steps=_step_counts(counts)),
+    )
+
+
+def plan_document(plan: Plan) -> dict[str, Any]:
+    """`plan --json` and `show --json PLANFILE`, as JSON data."""
+    return dict(json_plan(plan))
+
+
+def apply_output(plan: Plan, result: ApplyResult | None) -> dict[str, Any]:
+    """`apply --json`, as JSON data: the plan as reviewed, and what apply did (if it ran)."""
+    output = JsonApplyOutput(
+        format_version=FORMAT_VERSION,
+        cccform_version=cccform_version(),
+        plan=json_plan(plan),
+        apply=None if result is None else json_apply(result),
+    )
+    return dict(output)
+
+
+# -- the schema ---------------------------------------------------------------------
+
+
+def build_schema() -> dict[str, Any]:
+    """The JSON schema (draft 2020-12) of a plan document; `$defs` also holds `apply --json`'s.
+
+    Validate `apply --json` output against `#/$defs/JsonApplyOutput`.
+    """
+    _, schema = TypeAdapter.json_schemas(
+        [
+            ("plan", "serialization", TypeAdapter(JsonPlan)),
+            ("apply", "serialization", TypeAdapter(JsonApplyOutput)),
+        ],
+        ref_template="#/$defs/{model}",
+    )
+    return {
+        "$schema": SCHEMA_DIALECT,
+        "$id": SCHEMA_ID,
+        "title": f"cccform JSON plan, format {FORMAT_VERSION}",
+        "$ref": "#/$defs/JsonPlan",
+        **schema,
+    }
+
+
+def render_schema() -> str:
+    """The schema file's exact text: stable key order, two-space indent, final newline."""
+    return json.dumps(build_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

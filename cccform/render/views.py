@@ -1,0 +1,192 @@
+"""One view per command, human or JSON, chosen once by the command (`plan_view(as_json, ...)`).
+
+A command hands its run a view (which the run tells of the plan as soon as it exists and asks
+for the observer of apply's progress) and then hands the run's outcome to the same view.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, TextIO
+
+from cccform.apply.observer import ApplyObserver
+from cccform.plan.models import Plan
+from cccform.plan.review import Verdict
+from cccform.render.apply_view import ProgressPrinter, render_result
+from cccform.render.json_plan import apply_output, plan_document
+from cccform.render.plan_view import render_plan, render_rejections
+from cccform.render.state_view import render_addresses, render_state, state_document
+from cccform.render.style import Style
+from cccform.run import ApplyOutcome, PlanOutcome, ShowOutcome
+from cccform.state.models import State
+
+
+@dataclass(frozen=True)
+class Terminal:
+    """Where views write, and how each stream is styled (colour only on a terminal)."""
+
+    out: TextIO
+    err: TextIO
+    style: Callable[[TextIO], Style]
+
+    def write_json(self, doc: dict[str, Any]) -> None:
+        self.out.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+
+    def show_plan(self, plan: Plan) -> None:
+        """The plan on stdout, its rejections on stderr."""
+        doc = plan_document(plan)
+        self.out.write(render_plan(doc, self.style(self.out)))
+        self.out.flush()
+        self.show_rejections(doc)
+
+    def show_rejections(self, doc: dict[str, Any]) -> None:
+        self.err.write(render_rejections(doc, self.style(self.err)))
+
+
+# -- plan ----------------------------------------------------------------------
+
+
+class PlanView(Protocol):
+    """`cccform plan`."""
+
+    def planned(self, plan: Plan) -> None: ...
+
+    def finished(self, outcome: PlanOutcome) -> None: ...
+
+
+class HumanPlanView:
+    def __init__(self, terminal: Terminal) -> None:
+        self.terminal = terminal
+
+    def planned(self, plan: Plan) -> None:
+        self.terminal.show_plan(plan)
+
+    def finished(self, outcome: PlanOutcome) -> None:
+        out = self.terminal.out
+        if outcome.saved_to is not None:
+            out.write(
+                f"\nSaved the plan to: {outcome.saved_to}\n\nTo perform exactly these actions, "
+                f"run:\n    cccform apply {outcome.saved_to}\n"
+            )
+        elif outcome.verdict is Verdict.CHANGES:
+            out.write(
+                "\nNote: you didn't use --out to save this plan, so cccform can't guarantee "
+                "to take exactly these actions if you run cccform apply now.\n"
+            )
+
+
+class JsonPlanView:
+    def __init__(self, terminal: Terminal) -> None:
+        self.terminal = terminal
+
+    def planned(self, plan: Plan) -> None:
+        self.terminal.write_json(plan_document(plan))
+
+    def finished(self, outcome: PlanOutcome) -> None:
+        pass  # the document said it all
+
+
+def plan_view(as_json: bool, terminal: Terminal) -> PlanView:
+    return JsonPlanView(terminal) if as_json else HumanPlanView(terminal)
+
+
+# -- apply ---------------------------------------------------------------------
+
+
+class ApplyView(Protocol):
+    """`cccform apply`."""
+
+    def planned(self, plan: Plan) -> None: ...
+
+    def applying(self) -> ApplyObserver: ...
+
+    def finished(self, outcome: ApplyOutcome) -> None: ...
+
+
+class HumanApplyView:
+    def __init__(self, terminal: Terminal) -> None:
+        self.terminal = terminal
+
+    def planned(self, plan: Plan) -> None:
+        self.terminal.show_plan(plan)
+
+    def applying(self) -> ApplyObserver:
+        out = self.terminal.out
+        out.write("\n")
+        return ProgressPrinter(out, self.terminal.style(out))
+
+    def finished(self, outcome: ApplyOutcome) -> None:
+        terminal = self.terminal
+        verdict = outcome.verdict
+        # a planned configuration's rejections were shown with the plan; a saved plan's were not
+        if verdict is Verdict.DELETE_NOT_ALLOWED or (verdict.rejected and outcome.from_file):
+            terminal.show_rejections(plan_document(outcome.plan))
+        elif verdict is Verdict.CANCELLED:
+            terminal.err.write("\nApply cancelled.\n")
+        elif outcome.result is not None:
+            terminal.out.write(render_result(outcome.result, terminal.style(terminal.out)))
+
+
+class JsonApplyView:
+    """One JSON document on stdout; progress and rejections go to stderr."""
+
+    def __init__(self, terminal: Terminal) -> None:
+        self.terminal = terminal
+
+    def planned(self, plan: Plan) -> None:
+        pass  # the plan is part of the document written at the end
+
+    def applying(self) -> ApplyObserver:
+        err = self.terminal.err
+        return ProgressPrinter(err, self.terminal.style(err))
+
+    def finished(self, outcome: ApplyOutcome) -> None:
+        if outcome.verdict.rejected:
+            self.terminal.show_rejections(plan_document(outcome.plan))
+        self.terminal.write_json(apply_output(outcome.plan, outcome.result))
+
+
+def apply_view(as_json: bool, terminal: Terminal) -> ApplyView:
+    return JsonApplyView(terminal) if as_json else HumanApplyView(terminal)
+
+
+# -- show and state list ---------------------------------------------------------
+
+
+class ShowView(Protocol):
+    """`cccform show`: a saved plan or the state."""
+
+    def finished(self, outcome: ShowOutcome) -> None: ...
+
+
+class HumanShowView:
+    def __init__(self, terminal: Terminal) -> None:
+        self.terminal = terminal
+
+    def finished(self, outcome: ShowOutcome) -> None:
+        if outcome.plan is not None:
+            self.terminal.show_plan(outcome.plan)
+        elif outcome.state is not None:
+            self.terminal.out.write(render_state(outcome.state))
+
+
+class JsonShowView:
+    def __init__(self, terminal: Terminal) -> None:
+        self.terminal = terminal
+
+    def finished(self, outcome: ShowOutcome) -> None:
+        if outcome.plan is not None:
+            self.terminal.write_json(plan_document(outcome.plan))
+        elif outcome.state is not None:
+            self.terminal.write_json(state_document(outcome.state))
+
+
+def show_view(as_json: bool, terminal: Terminal) -> ShowView:
+    return JsonShowView(terminal) if as_json else HumanShowView(terminal)
+
+
+def show_addresses(terminal: Terminal, state: State) -> None:
+    """`cccform state list`: managed addresses, one per line (there is no JSON form)."""
+    terminal.out.write(render_addresses(state))
