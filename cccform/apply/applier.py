@@ -119,6 +119,7 @@ class _Applier:
         self.save_failed: Exception | None = None
         self.next_poll = 0.0
         self.poll: Future[list[LiveInstance]] | None = None
+        self.poll_started = 0.0
 
     def run(self) -> ApplyResult:
         self.ledger.forget(self.plan.forget)
@@ -253,6 +254,7 @@ class _Applier:
 
     def _start_poll(self, poller: ThreadPoolExecutor) -> None:
         if self.poll is None and self.run_state.waiting and self.clock() >= self.next_poll:
+            self.poll_started = self.clock()
             self.poll = poller.submit(self.provider.list_instances)
 
     def _finish_poll(self) -> None:
@@ -272,6 +274,8 @@ class _Applier:
     ) -> None:
         change = waiting.change
         elapsed = self.clock() - waiting.since
+        if live is not None and waiting.since > self.poll_started:
+            live = None  # this poll began before the wait: it cannot say the instance is absent
         found = None if live is None else live.get(change.remote_id or "")
         if change.action is Action.DELETE:
             if live is not None and (found is None or found.status == RELEASED):
