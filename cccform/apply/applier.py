@@ -23,6 +23,9 @@ from cccform.state.models import State
 from cccform.state.store import StateStore
 from cccform.wire import Caller
 
+# Creates marked "sent" ahead in one state write: this many rounds of --parallelism.
+MARK_AHEAD_ROUNDS = 4
+
 
 @dataclass(frozen=True)
 class ApplyOptions:
@@ -120,6 +123,7 @@ class _Applier:
         self.next_poll = 0.0
         self.poll: Future[list[LiveInstance]] | None = None
         self.poll_started = 0.0
+        self.marked_ahead: dict[str, Change] = {}  # marked sent in advance, not yet sent
 
     def run(self) -> ApplyResult:
         self.ledger.forget(self.plan.forget)
@@ -137,6 +141,8 @@ class _Applier:
         finally:
             workers.shutdown(wait=True)
             poller.shutdown(wait=True)
+            for change in self.marked_ahead.values():  # marked, but never went out
+                self.ledger.not_sent(change)
             self._save()
         if self.save_failed is not None:
             raise self.ledger.rescue(self.save_failed)
@@ -155,11 +161,15 @@ class _Applier:
     def _loop(self, workers: ThreadPoolExecutor, poller: ThreadPoolExecutor) -> None:
         run = self.run_state
         while True:
+            # What the last round finished is saved here, together with the "sent" marks of
+            # the creates about to start: one state write per round, not two.
             if not self.cancel.is_set():
                 self._start_ready(workers)
                 self._start_poll(poller)
-            elif not run.in_flight and self.poll is None:
-                return
+            else:
+                self._save()
+                if not run.in_flight and self.poll is None:
+                    return
             if not run.in_flight and not run.waiting and self.poll is None:
                 if not self.ready:
                     return
@@ -178,7 +188,6 @@ class _Applier:
                 else:
                     self._finish_call(future)  # type: ignore[arg-type]
             self._report_waits()
-            self._save()
 
     def _start_ready(self, workers: ThreadPoolExecutor) -> None:
         run = self.run_state
@@ -188,18 +197,34 @@ class _Applier:
             if step is not None:  # else skipped since it became ready
                 starting.append(step)
         creates = [s.changes[0] for s in starting if _creates_instance(s)]
+        news = [change for change in creates if change.key not in self.marked_ahead]
         for change in creates:
-            self.ledger.sending(change)
-        if creates:
-            self._save()  # "sent" is on disk before the create call goes out
-            if self.save_failed is not None:
-                return
+            self.marked_ahead.pop(change.key, None)  # marked in an earlier round: now it goes
+        if any([self.ledger.sending(change) for change in news]):
+            self._mark_ahead()
+        self._save()  # the last round's results, and "sent" before the create call goes out
+        if creates and self.save_failed is not None:
+            return
         for step in starting:
             for change in step.changes:
                 if change.key not in run.started:
                     run.started[change.key] = self.clock()
                     self.observer.step_started(change)
             run.in_flight[self._submit(workers, step)] = step
+
+    def _mark_ahead(self) -> None:
+        """Mark the next few creates sent in the same save, so that a large apply costs a
+        state write per batch of creates, not one per create. Those not sent in the end
+        are unmarked before the last save (`run`); only a crash leaves them marked, and a
+        marked intent is taken for its instance only when that instance is what it asked for.
+        """
+        lookahead = max(1, self.options.parallelism) * MARK_AHEAD_ROUNDS
+        for key in heapq.nsmallest(lookahead, self.ready):
+            step = self.run_state.pending.get(key)
+            if step is not None and _creates_instance(step):
+                change = step.changes[0]
+                if self.ledger.sending(change):
+                    self.marked_ahead[change.key] = change
 
     def _submit(self, workers: ThreadPoolExecutor, step: Step) -> Future[StepResult]:
         if step.kind is StepKind.INSTANCE:

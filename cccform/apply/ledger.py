@@ -72,11 +72,22 @@ class Ledger:
             )
             self.dirty = True
 
-    def sending(self, change: Change) -> None:
-        """The create call of `change` is about to go out (saved before it does)."""
+    def sending(self, change: Change) -> bool:
+        """The create call of `change` is about to go out (saved before it does).
+
+        True when that is news, i.e. a save is needed before the call."""
         intent = self.state.pending.get(str(change.address))
         if intent is not None and not intent.sent:
             intent.sent = True
+            self.dirty = True
+            return True
+        return False
+
+    def not_sent(self, change: Change) -> None:
+        """Undo `sending` for a create that was marked but, in the end, never went out."""
+        intent = self.state.pending.get(str(change.address))
+        if intent is not None and intent.sent:
+            intent.sent = False
             self.dirty = True
 
     def created(self, change: Change, live: LiveInstance) -> None:

@@ -346,3 +346,47 @@ def test_an_agent_made_between_plan_and_apply_is_adopted_with_its_skills(
     assert skill_levels_of(provider, "acme-0001", "alice") == {"billing": 2, "tech": 5}
     again, _ = make_plan(tmp_path, provider, store, wanted)
     assert again.changes == []
+
+
+def test_sent_is_on_disk_before_each_create_and_costs_a_write_per_batch(tmp_path: Path) -> None:
+    store = RecordingStore(tmp_path / "state.json")
+    inner = make_local_provider(LocalProviderConfig(create_seconds=0), tmp_path)
+    unsent_at_call: list[str] = []
+    original = inner.create_instance
+
+    def checking_create(spec: InstanceSpec) -> None:
+        pending = LocalStateStore(store.path).read().pending
+        unsent_at_call.extend(
+            a for a, i in pending.items() if i.access_path == spec.access_path and not i.sent
+        )
+        original(spec)
+
+    inner.create_instance = checking_create  # type: ignore[method-assign]
+    options = ApplyOptions(parallelism=2, first_poll=0.05, max_poll_interval=0.2)
+    result = run(tmp_path, inner, store, {f"c{n}": instance(n) for n in range(40)}, options=options)
+    assert result.complete and unsent_at_call == []
+    # marked ahead in batches: far fewer state writes than one per create
+    assert len(store.snapshots) < 40
+    inner.close()
+
+
+def test_creates_marked_ahead_but_never_sent_are_unmarked(tmp_path: Path) -> None:
+    store = LocalStateStore(tmp_path / "state.json")
+    inner = make_local_provider(LocalProviderConfig(create_seconds=0), tmp_path)
+    cancel = threading.Event()
+    original = inner.create_instance
+
+    def create_then_cancel(spec: InstanceSpec) -> None:
+        original(spec)
+        cancel.set()  # Ctrl-C after the first create call
+
+    inner.create_instance = create_then_cancel  # type: ignore[method-assign]
+    options = ApplyOptions(parallelism=1, first_poll=0.05, max_poll_interval=0.2)
+    wanted = {f"c{n}": instance(n) for n in range(10)}
+    result = run(tmp_path, inner, store, wanted, options=options, cancel=cancel)
+    assert result.interrupted
+    sent = {a for a, i in store.read().pending.items() if i.sent}
+    assert sent <= {"instance.c0"}  # only the create that went out may count as sent
+    assert len(store.read().pending) + len(store.read().resources) == 10
+    assert inner.calls.counts["CreateInstance"] == 1
+    inner.close()
