@@ -31,6 +31,12 @@ child's number is really max(runner's peak, child's peak). The runner therefore 
 small (it streams files and never holds a command's output in memory), reports its own peak, and
 flags any child whose number does not exceed it.
 
+With ``--baseline DIR`` (a checkout of another cccform revision, for example made with
+``git worktree add /tmp/cccform-base <commit>``) every scenario also runs with that tree's
+``cccform`` first on ``PYTHONPATH``, in the same run and interleaved with the current tree's
+runs (apply, apply, then plan, plan, ... alternately), so that both see the same machine load;
+the report then ends with a side-by-side table and the ratio current / baseline.
+
 The results are printed as Markdown (and also written to ``--output FILE`` when given). The exit
 status is 0 when every target is met, 1 when one is missed, 2 when a command failed.
 """
@@ -149,6 +155,18 @@ class Run:
         return "stdout: ...{}\nstderr: ...{}".format(*parts)
 
 
+@dataclass(frozen=True)
+class Tree:
+    """A cccform source tree to measure: the installed one (`source` None) or a checkout."""
+
+    label: str
+    source: Path | None
+    revision: str
+
+    def env(self) -> dict[str, str]:
+        return {} if self.source is None else {"PYTHONPATH": str(self.source)}
+
+
 @dataclass
 class Runner:
     """Spawns `python -m cccform`, one at a time, and measures each child on its own."""
@@ -158,8 +176,8 @@ class Runner:
     runs: int = 0
     children: list[Run] = field(default_factory=list)
 
-    def cccform(self, *args: str, cwd: Path, env_extra: dict[str, str] | None = None) -> Run:
-        return self.spawn([sys.executable, "-m", "cccform", *args], cwd, env_extra)
+    def cccform(self, *args: str, cwd: Path, tree: Tree) -> Run:
+        return self.spawn([sys.executable, "-m", "cccform", *args], cwd, tree.env())
 
     def spawn(self, argv: list[str], cwd: Path, env_extra: dict[str, str] | None = None) -> Run:
         self.runs += 1
@@ -247,29 +265,44 @@ class SizeResult:
         return math.ceil(self.size / 100)
 
 
-def bench_size(runner: Runner, size: int, per_file: int, repeat: int) -> SizeResult:
-    directory = runner.workdir / f"n{size}"
-    files = write_config(directory, size, 0, per_file)
-    print(f"  N={size}: apply ...", file=sys.stderr, flush=True)
-    apply = runner.cccform("apply", "--auto-approve", ".", cwd=directory)
-    expect(apply, code=0, text="Apply complete!", what=f"apply of {size}")
-    print(f"  N={size}: apply took {apply.wall:.2f} s; no-op plan ...", file=sys.stderr)
-    plans = []
+def bench_size(
+    runner: Runner, trees: list[Tree], size: int, per_file: int, repeat: int
+) -> list[SizeResult]:
+    """One size for every tree, each in its own directory; plan runs interleaved."""
+    directories = [runner.workdir / f"n{size}-{tree.label}" for tree in trees]
+    files = [write_config(directory, size, 0, per_file) for directory in directories]
+    applies = []
+    for tree, directory in zip(trees, directories, strict=True):
+        print(f"  N={size} ({tree.label}): apply ...", file=sys.stderr, flush=True)
+        apply = runner.cccform("apply", "--auto-approve", ".", cwd=directory, tree=tree)
+        expect(apply, code=0, text="Apply complete!", what=f"apply of {size} ({tree.label})")
+        applies.append(apply)
+    plans: list[list[Run]] = [[] for _ in trees]
     for _ in range(repeat):
-        plan = runner.cccform("plan", ".", cwd=directory)
-        expect(plan, code=0, text="No changes", what=f"no-op plan of {size}")
-        plans.append(plan)
-    print(f"  N={size}: no-op plan took {plans[0].wall:.2f} s", file=sys.stderr)
-    return SizeResult(size, files, apply, plans)
+        for runs, tree, directory in zip(plans, trees, directories, strict=True):
+            plan = runner.cccform("plan", ".", cwd=directory, tree=tree)
+            expect(plan, code=0, text="No changes", what=f"no-op plan of {size} ({tree.label})")
+            runs.append(plan)
+    print(f"  N={size}: no-op plans done", file=sys.stderr)
+    return [
+        SizeResult(size, n, apply, runs)
+        for n, apply, runs in zip(files, applies, plans, strict=True)
+    ]
 
 
-def bench_slow(runner: Runner, per_file: int) -> Run:
-    directory = runner.workdir / "slow"
-    write_config(directory, SLOW_COUNT, SLOW_CREATE_SECONDS, per_file)
-    print(f"  {SLOW_COUNT} creations of {SLOW_CREATE_SECONDS:g} s ...", file=sys.stderr)
-    run = runner.cccform("apply", "--auto-approve", ".", cwd=directory)
-    expect(run, code=0, text="Apply complete!", what="slow apply")
-    return run
+def bench_slow(runner: Runner, trees: list[Tree], per_file: int) -> list[Run]:
+    runs = []
+    for tree in trees:
+        directory = runner.workdir / f"slow-{tree.label}"
+        write_config(directory, SLOW_COUNT, SLOW_CREATE_SECONDS, per_file)
+        print(
+            f"  {SLOW_COUNT} creations of {SLOW_CREATE_SECONDS:g} s ({tree.label}) ...",
+            file=sys.stderr,
+        )
+        run = runner.cccform("apply", "--auto-approve", ".", cwd=directory, tree=tree)
+        expect(run, code=0, text="Apply complete!", what=f"slow apply ({tree.label})")
+        runs.append(run)
+    return runs
 
 
 # --- report ---------------------------------------------------------------------------------
@@ -302,9 +335,11 @@ def machine(measured: str) -> list[str]:
     ]
 
 
-def revision() -> str:
-    """The git commit of the cccform tree measured, and whether cccform/ had local edits."""
-    root = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def revision(root: Path = ROOT) -> str:
+    """The git commit of a cccform tree, and whether its cccform/ had local edits."""
     try:
         head = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True
@@ -486,6 +521,50 @@ class Report:
             f"{low:.0f} then {high:.0f} ms per 1,000 (x{high / max(low, 1.0):.2f})",
         )
 
+    def compare(self, baseline: Report, label: str) -> None:
+        """Append the side-by-side table: this report's tree against `baseline`'s."""
+        add = self.lines.append
+        add("")
+        add(f"## Side by side with the baseline ({label}: {baseline.revision})")
+        add("")
+        add("Same run, interleaved. Ratio = current / baseline (below 1 is faster now).")
+        add("")
+        add(
+            "| scenario | current (s) | baseline (s) | ratio | current RSS (MB) "
+            "| baseline RSS (MB) |"
+        )
+        add("|---|---:|---:|---:|---:|---:|")
+
+        def row(name: str, now: float, then: float, now_mb: float, then_mb: float) -> None:
+            add(
+                f"| {name} | {now:.3f} | {then:.3f} | {now / then:.2f} "
+                f"| {now_mb:.0f} | {then_mb:.0f} |"
+            )
+
+        for mine, theirs in zip(self.results, baseline.results, strict=True):
+            row(
+                f"no-op plan, {mine.size:,} (median)",
+                mine.plan_wall,
+                theirs.plan_wall,
+                mine.plan_maxrss_mb,
+                theirs.plan_maxrss_mb,
+            )
+            row(
+                f"apply creating {mine.size:,}",
+                mine.apply.wall,
+                theirs.apply.wall,
+                mine.apply.maxrss_mb,
+                theirs.apply.maxrss_mb,
+            )
+        if self.slow is not None and baseline.slow is not None:
+            row(
+                f"{SLOW_COUNT} creations of {SLOW_CREATE_SECONDS:g} s",
+                self.slow.wall,
+                baseline.slow.wall,
+                self.slow.maxrss_mb,
+                baseline.slow.maxrss_mb,
+            )
+
     def _all_runs(self) -> list[Run]:
         runs = [run for r in self.results for run in (r.apply, *r.plans)]
         return runs + ([self.slow] if self.slow else [])
@@ -544,7 +623,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--workdir", type=Path, help="where to generate configurations (default: a temp dir)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the generated directory")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="DIR",
+        help="also measure the cccform in this checkout, interleaved, and compare side by side",
+    )
     args = parser.parse_args(argv)
+    if args.baseline is not None and not (args.baseline / "cccform" / "__init__.py").is_file():
+        parser.error(f"--baseline {args.baseline}: not a cccform checkout (no cccform/__init__.py)")
     if args.repeat < 1 or args.per_file < 1:
         parser.error("--repeat and --per-file must be at least 1")
     if args.skip_slow:
@@ -560,19 +647,39 @@ def main(argv: list[str] | None = None) -> int:
     else:
         workdir = Path(tempfile.mkdtemp(prefix="cccform-bench-"))
     runner = Runner(workdir, args.timeout)
-    measured = revision()  # before anything runs: others may commit while it runs
+    # Revisions first: others may commit while it runs.
+    trees = [Tree("current", None, revision())]
+    if args.baseline is not None:
+        source = args.baseline.resolve()
+        trees.append(Tree("baseline", source, revision(source)))
     print(f"working in {workdir}", file=sys.stderr)
     try:
-        baseline = runner.spawn([sys.executable, "-c", "pass"], workdir)
-        results = [bench_size(runner, n, args.per_file, args.repeat) for n in args.sizes]
-        slow = None if args.skip_slow else bench_slow(runner, args.per_file)
+        start = runner.spawn([sys.executable, "-c", "pass"], workdir)
+        per_size = [bench_size(runner, trees, n, args.per_file, args.repeat) for n in args.sizes]
+        slow = None if args.skip_slow else bench_slow(runner, trees, args.per_file)
     except BenchmarkError as error:
         print(f"error: {error}", file=sys.stderr)
         print(f"(files kept in {workdir})", file=sys.stderr)
         return 2
     runner_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    report = Report(results, slow, baseline, args.repeat, args.call_slack, runner_peak, measured)
+    reports = [
+        Report(
+            [results[i] for results in per_size],
+            None if slow is None else slow[i],
+            start,
+            args.repeat,
+            args.call_slack,
+            runner_peak,
+            tree.revision,
+        )
+        for i, tree in enumerate(trees)
+    ]
+    report = reports[0]
     text = report.build()
+    if len(reports) > 1:
+        reports[1].build()
+        report.compare(reports[1], str(args.baseline))
+        text = "\n".join(report.lines) + "\n"
     print(text)
     if args.output is not None:
         args.output.write_text(text, encoding="utf-8")
