@@ -23,7 +23,7 @@ from cccform.state.models import State
 from cccform.state.store import StateStore
 from cccform.wire import Caller
 
-# Creates marked "sent" ahead in one state write: this many rounds of --parallelism.
+# Creates marked "sent" ahead in one state write: at first this many rounds of --parallelism.
 MARK_AHEAD_ROUNDS = 4
 
 
@@ -124,6 +124,7 @@ class _Applier:
         self.poll: Future[list[LiveInstance]] | None = None
         self.poll_started = 0.0
         self.marked_ahead: dict[str, Change] = {}  # marked sent in advance, not yet sent
+        self.mark_ahead = 0  # how many creates the last batch marked ahead
 
     def run(self) -> ApplyResult:
         self.ledger.forget(self.plan.forget)
@@ -218,8 +219,10 @@ class _Applier:
         are unmarked before the last save (`run`); only a crash leaves them marked, and a
         marked intent is taken for its instance only when that instance is what it asked for.
         """
-        lookahead = max(1, self.options.parallelism) * MARK_AHEAD_ROUNDS
-        for key in heapq.nsmallest(lookahead, self.ready):
+        # Each batch is twice the last: a handful of writes even for 10,000 creates (a
+        # state write costs time in proportion to the whole state).
+        self.mark_ahead = max(self.mark_ahead * 2, self.options.parallelism * MARK_AHEAD_ROUNDS)
+        for key in heapq.nsmallest(self.mark_ahead, self.ready):
             step = self.run_state.pending.get(key)
             if step is not None and _creates_instance(step):
                 change = step.changes[0]
