@@ -176,8 +176,10 @@ class Runner:
     runs: int = 0
     children: list[Run] = field(default_factory=list)
 
-    def cccform(self, *args: str, cwd: Path, tree: Tree) -> Run:
-        return self.spawn([sys.executable, "-m", "cccform", *args], cwd, tree.env())
+    def cccform(self, *args: str, cwd: Path, tree: Tree | None = None) -> Run:
+        """Run cccform from `tree` (default: the installed one)."""
+        env = {} if tree is None else tree.env()
+        return self.spawn([sys.executable, "-m", "cccform", *args], cwd, env)
 
     def spawn(self, argv: list[str], cwd: Path, env_extra: dict[str, str] | None = None) -> Run:
         self.runs += 1
