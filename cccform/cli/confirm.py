@@ -6,6 +6,7 @@ import sys
 from typing import TextIO
 
 from cccform.plan.models import Plan
+from cccform.plan.qa import qa_cost_notes_of
 
 
 def _ask(err: TextIO, question: str) -> str | None:
@@ -22,8 +23,10 @@ def confirm_plan(plan: Plan, err: TextIO) -> bool:
     err.write(
         "\nDo you want to perform these actions?\n"
         "  cccform will perform the actions described above.\n"
-        "  Only 'yes' will be accepted to approve.\n\n"
     )
+    for note in qa_cost_notes_of(plan.notes):
+        err.write(f"  {note.subject}: {note.message}.\n")
+    err.write("  Only 'yes' will be accepted to approve.\n\n")
     if _ask(err, "  Enter a value: ") != "yes":
         return False
     for change in plan.deletions:

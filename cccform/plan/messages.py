@@ -103,3 +103,28 @@ def abandoned_creation(access_path: str) -> str:
         f"an interrupted creation, no longer declared: instance {access_path} exists; declare "
         "it again to manage it, or delete it in the CCC console"
     )
+
+
+def number_bound(number: str, holder: str, managed_as: str | None) -> tuple[str, str]:
+    who = f"managed here as {managed_as}" if managed_as else "not managed by this state"
+    message = (
+        f"phone number {number} is already bound to another instance, {holder} ({who}): "
+        "the creation would fail"
+    )
+    hint = (
+        f"remove {number} from phone_numbers, or choose another number; a number is free "
+        f"again only once instance {holder} is deleted."
+    )
+    return message, hint
+
+
+def omitted_qa(key: str) -> tuple[str, str]:
+    message = (
+        "conversation_analysis is omitted, and omitted means false; but conversation analysis "
+        "(QA) is on for this instance, and it is one-way: it cannot be turned off"
+    )
+    hint = (
+        f"add conversation_analysis: true to instance.{key}: QA stays on either way, and the "
+        "configuration should say so."
+    )
+    return message, hint

@@ -8,6 +8,7 @@ from cccform.addresses import Address, ResourceType, step_key
 from cccform.config.models import InstanceConfig, LoadedConfig
 from cccform.live import CREATING, LiveInstance, LiveInventory
 from cccform.plan import messages
+from cccform.plan.bound_numbers import check_bound_numbers
 from cccform.plan.contents import ContentsPlanner, InstanceContext, index_contents, kinds_to_read
 from cccform.plan.diff import changed_fields
 from cccform.plan.impacts import instance_impacts
@@ -23,6 +24,7 @@ from cccform.plan.models import (
     Rejection,
     RejectionKind,
 )
+from cccform.plan.qa import qa_cost_notes
 from cccform.state.models import ResourceState, State
 
 
@@ -49,6 +51,7 @@ def plan(loaded: LoadedConfig, state: State, live: LiveInventory, *, state_exist
     for key, instance in loaded.config.instances.items():
         builder.plan_declared(key, instance)
     builder.plan_undeclared()
+    builder.check_bound_numbers()
     builder.plan_all_contents()
     prior = PriorState(lineage=state.lineage, serial=state.serial, existed=state_exists)
     return builder.build(prior)
@@ -92,6 +95,7 @@ class _PlanBuilder:
 
     def build(self, prior: PriorState) -> Plan:
         self._create_after_delete_of_same_access_path()
+        self.notes += qa_cost_notes(self.changes)
         kinds = {kind: index for index, kind in enumerate(ResourceType)}
         order = {action: index for index, action in enumerate(Action)}
         changes = sorted(
@@ -124,6 +128,15 @@ class _PlanBuilder:
                 if delete is not None:
                     deps = [*change.depends_on, delete]
                     self.changes[index] = change.model_copy(update={"depends_on": deps})
+
+    def check_bound_numbers(self) -> None:
+        """Refuse creates whose numbers another instance holds; wait for one being deleted."""
+        found = check_bound_numbers(self.loaded, self.state, self.live, self.changes)
+        self.errors += found.errors
+        for index, change in enumerate(self.changes):
+            if change.key in found.waits:
+                deps = [*change.depends_on, *found.waits[change.key]]
+                self.changes[index] = change.model_copy(update={"depends_on": deps})
 
     # -- what lives inside declared instances ---------------------------------
 
@@ -261,13 +274,14 @@ class _PlanBuilder:
         if qa_now is None:
             qa_now = bool(managed.attributes.get("conversation_analysis", False))
         if qa_now and not instance.conversation_analysis:
+            omitted = "conversation_analysis" not in instance.model_fields_set
             self._reject(
                 key,
                 "conversation_analysis",
                 RejectionKind.ONE_WAY,
                 True,
                 False,
-                *messages.one_way_qa(),
+                *(messages.omitted_qa(key) if omitted else messages.one_way_qa()),
             )
         before = {
             "description": current.description,

@@ -11,6 +11,7 @@ import pytest
 from cccform.cli.confirm import confirm_plan
 from cccform.cli.interrupt import graceful_interrupt
 from cccform.plan.models import Action, Change, Plan, PriorState
+from cccform.plan.qa import QA_COST_MESSAGE, qa_cost_notes
 
 PRIOR = PriorState(lineage="L", serial=1, existed=True)
 DELETE = Change(
@@ -59,3 +60,14 @@ def test_deleting_contents_asks_no_access_path(monkeypatch: pytest.MonkeyPatch) 
     err = answer(monkeypatch, "yes\n")
     assert confirm_plan(Plan(changes=[agent], prior_state=PRIOR), err) is True
     assert "Type its access path" not in err.getvalue()
+
+
+def test_enabling_qa_is_called_one_way_and_paid_before_the_question(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    qa = Change(address="instance.a", action=Action.ENABLE_QA, remote_id="acme-a")
+    plan = Plan(changes=[qa], notes=qa_cost_notes([qa]), prior_state=PRIOR)
+    err = answer(monkeypatch, "no\n")
+    assert confirm_plan(plan, err) is False
+    shown = err.getvalue()
+    assert f"  instance.a: {QA_COST_MESSAGE}.\n  Only 'yes'" in shown
