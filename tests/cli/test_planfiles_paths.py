@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -9,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from ccc_emulator.engine import CccEmulation
-from cccform.plan.planfile import content_checksum
 from tests.cli.harness import Cli, config, instance_yaml, write
 
 
@@ -18,7 +18,8 @@ def resign(path: Path, edit: dict[str, object]) -> None:
     doc = json.loads(path.read_text())
     doc.pop("checksum")
     doc.update(edit)
-    doc["checksum"] = content_checksum(doc)
+    canonical = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    doc["checksum"] = "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
     path.write_text(json.dumps(doc))
 
 
