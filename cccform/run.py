@@ -7,6 +7,7 @@ view the caller passes in (`planned`, `applying`) and through the outcome it ret
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import Protocol
 from cccform.apply.applier import ApplyOptions, apply_plan
 from cccform.apply.observer import ApplyObserver
 from cccform.apply.result import ApplyResult
-from cccform.config.loader import load_config
+from cccform.config.loader import YAML_SUFFIXES, load_config
 from cccform.config.models import (
     AliyunProviderConfig,
     LoadedConfig,
@@ -29,6 +30,7 @@ from cccform.plan.models import Plan
 from cccform.plan.planfile import SavedPlan, is_plan_file, read_plan_file, write_plan_file
 from cccform.plan.planner import contents_to_read
 from cccform.plan.planner import plan as make_plan
+from cccform.plan.recheck import recheck
 from cccform.plan.review import Verdict, review, standing
 from cccform.providers.ccc import CccProvider
 from cccform.providers.registry import make_provider
@@ -86,7 +88,7 @@ class Target:
 
     def saved(self, plan: Plan) -> SavedPlan:
         return SavedPlan(
-            config_dir=str(self.config_dir.resolve()),
+            config_dir=portable_dir(self.config_dir),
             provider=self.provider_settings,
             state=self.state_settings,
             plan=plan,
@@ -100,8 +102,42 @@ def open_config(path: Path) -> Target:
     return Target(loaded.directory.resolve(), config.provider, config.state, loaded)
 
 
-def open_saved(saved: SavedPlan) -> Target:
-    return Target(Path(saved.config_dir), saved.provider, saved.state)
+def portable_dir(directory: Path) -> str:
+    """`directory` relative to the working directory, as a saved plan records it."""
+    return os.path.relpath(directory.resolve(), Path.cwd().resolve())
+
+
+def open_saved(saved: SavedPlan, origin: Path) -> Target:
+    """The target of a saved plan read from `origin`: its directory, relative to here.
+
+    Checked before anything is locked or written: the directory must exist and hold a
+    configuration, and a plan made from a state finds that state there. A saved plan never
+    creates a directory, a state or a lock somewhere the configuration is not.
+    """
+    recorded = Path(saved.config_dir)
+    if recorded.is_absolute():
+        raise StalePlanError(
+            f"the saved plan {origin} names its configuration by an absolute path "
+            f"({recorded}); make the plan again with this version of cccform."
+        )
+    directory = Path.cwd() / recorded
+    made_for = f"the saved plan {origin} was made for the configuration in '{recorded}'"
+    where = "run cccform apply from the directory where cccform plan ran, or make the plan again"
+    if not directory.is_dir() or not any(
+        p.suffix in YAML_SUFFIXES and p.is_file() for p in directory.iterdir()
+    ):
+        raise StalePlanError(
+            f"{made_for} (relative to the directory where cccform plan ran), and there is no "
+            f"such configuration here ({directory}): {where}."
+        )
+    target = Target(directory, saved.provider, saved.state)
+    if saved.plan.prior_state.existed and not target.state_path.exists():
+        raise StalePlanError(
+            f"{made_for}, from the state at '{saved.state.path}' there (lineage "
+            f"{saved.plan.prior_state.lineage}), and there is no state at {target.state_path}: "
+            f"{where}."
+        )
+    return target
 
 
 # -- plan ----------------------------------------------------------------------
@@ -185,7 +221,7 @@ class ApplyOutcome:
 def apply(request: ApplyRequest, watcher: ApplyWatcher) -> ApplyOutcome:
     """Plan (or read the saved plan), review it, and carry it out, all under the state lock."""
     saved = read_plan_file(request.path) if is_plan_file(request.path) else None
-    target = open_saved(saved) if saved else open_config(request.path)
+    target = open_saved(saved, request.path) if saved else open_config(request.path)
     store = target.store()
     with store.lock("apply", request.lock_timeout):
         exists = target.state_path.exists()
@@ -193,7 +229,7 @@ def apply(request: ApplyRequest, watcher: ApplyWatcher) -> ApplyOutcome:
         with _provider(target) as provider:
             if saved is not None:
                 state = check_not_stale(saved.plan, state, exists)
-                made = saved.plan
+                made = recheck(saved.plan, state)
             else:
                 made = refresh_and_plan(target, provider, state, state_exists=exists)
                 watcher.planned(made)

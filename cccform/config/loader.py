@@ -34,7 +34,7 @@ from cccform.config.validation import check_instance_key, validate
 from cccform.config.values import describe
 from cccform.config.yaml_reader import read_document
 from cccform.diagnostics import Diagnostic, FieldPath, SourceLocation
-from cccform.errors import ConfigError
+from cccform.errors import ConfigError, UsageError
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -65,10 +65,33 @@ def _discover(path: Path) -> tuple[Path, list[Path]]:
             )
         return path, files
     if path.is_file():
+        _refuse_part_of_directory(path)
         return path.parent, [path]
     raise _fatal(
         f"configuration path '{path}' does not exist",
         "pass a directory of *.yaml files or a single YAML file",
+    )
+
+
+def _refuse_part_of_directory(path: Path) -> None:
+    """One file of a multi-file configuration is not a configuration by itself.
+
+    Read alone, it would lose the other files' provider, state and instances (and a plan
+    would delete or forget those instances): the directory must be passed instead.
+    """
+    others = sorted(
+        p.name
+        for p in path.parent.iterdir()
+        if p.suffix in YAML_SUFFIXES and p.is_file() and p.name != path.name
+    )
+    if not others:
+        return
+    directory = display_path(path.parent)
+    shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+    raise UsageError(
+        f"'{display_path(path)}' is one file of the configuration in directory "
+        f"'{directory}', which also holds {shown}: pass the directory '{directory}' as PATH, "
+        "so that every file of the configuration is read"
     )
 
 

@@ -1,24 +1,39 @@
-"""Saved plans (`plan --out FILE`): the plan plus what apply needs to carry out exactly it."""
+"""Saved plans (`plan --out FILE`): the plan plus what apply needs to carry out exactly it.
+
+What a PATH is, by a rule that cannot be confused: a directory, or a file named `*.yaml` or
+`*.yml`, is a configuration; any other file is a saved plan, and a file that is not a
+readable saved plan is refused (exit 7), never read as a configuration.
+
+A saved plan carries a checksum of its content (SHA-256 of its canonical JSON, every field
+but the checksum itself), verified before anything else is read from it. Its `config_dir` is
+relative to the working directory of `cccform plan`; apply resolves it against its own.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cccform import __version__, files
+from cccform.config.loader import YAML_SUFFIXES
 from cccform.config.models import LocalStateConfig, ProviderConfig
-from cccform.errors import CccformError
+from cccform.errors import StalePlanError
 from cccform.plan.models import Plan
 from cccform.timestamps import utc_now
 
 PLANFILE_KIND = "cccform-plan"
-PLANFILE_VERSION = 2  # 2: changes name what they change by their address; impacts a subject
+# 2: changes name what they change by their address; impacts a subject
+# 3: a checksum of the content; config_dir relative to where plan ran
+PLANFILE_VERSION = 3
+CHECKSUM_FIELD = "checksum"
 
 
 class SavedPlan(BaseModel):
-    """A plan file. `config_dir` anchors relative provider and state paths."""
+    """A plan file. `config_dir` (relative to the working directory) anchors relative paths."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -32,34 +47,70 @@ class SavedPlan(BaseModel):
     plan: Plan
 
 
+def is_configuration_path(path: Path) -> bool:
+    """True for what a configuration is: a directory, or a `*.yaml`/`*.yml` file."""
+    return path.is_dir() or path.suffix.lower() in YAML_SUFFIXES
+
+
 def is_plan_file(path: Path) -> bool:
-    """True for a file that starts like a saved plan (cheap sniffing, no full parse)."""
-    if not path.is_file():
-        return False
-    with path.open("rb") as handle:
-        head = handle.read(256)
-    return head.lstrip().startswith(b"{") and PLANFILE_KIND.encode() in head
+    """True for an existing file that is not a configuration: it is read as a saved plan.
+
+    Decided by the name alone, never by the content: an empty or damaged plan is refused as
+    a plan, and no content can make a configuration of it.
+    """
+    return path.is_file() and not is_configuration_path(path)
+
+
+def content_checksum(content: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of `content` (sorted keys, no spaces, UTF-8)."""
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def write_plan_file(path: Path, saved: SavedPlan) -> None:
-    """Atomic, mode 0600."""
-    text = json.dumps(saved.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
+    """Atomic, mode 0600, with the checksum of the content."""
+    content = saved.model_dump(mode="json")
+    content[CHECKSUM_FIELD] = content_checksum(content)
+    text = json.dumps(content, indent=2, sort_keys=True) + "\n"
     files.write_private_file(path, text.encode("utf-8"))
 
 
+def _unusable(path: Path, why: str) -> StalePlanError:
+    return StalePlanError(
+        f"{path} is not a usable saved plan: {why}. A file that is not named *.yaml or *.yml "
+        "is read as a saved plan (made with cccform plan --out FILE); a configuration is a "
+        "directory or a .yaml/.yml file. Pass the configuration, or make the plan again."
+    )
+
+
 def read_plan_file(path: Path) -> SavedPlan:
+    """Read and verify a saved plan; `StalePlanError` (exit 7) says why it cannot be used."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise CccformError(f"cannot read the saved plan {path}: {error}") from error
+    except OSError as error:
+        raise _unusable(path, f"cannot read it ({error.strerror or error})") from error
+    except UnicodeDecodeError as error:
+        raise _unusable(path, "it is not UTF-8 text") from error
+    except json.JSONDecodeError as error:
+        raise _unusable(
+            path, f"it is not JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+        ) from error
     if not isinstance(raw, dict) or raw.get("kind") != PLANFILE_KIND:
-        raise CccformError(f"{path} is not a cccform plan file (make one with cccform plan --out)")
+        raise _unusable(path, f'it has no "kind": "{PLANFILE_KIND}"')
     if raw.get("version") != PLANFILE_VERSION:
-        raise CccformError(
+        raise StalePlanError(
             f"{path} is a plan file of format {raw.get('version')!r}; this cccform reads "
-            f"format {PLANFILE_VERSION}. Make a new plan with this version."
+            f"format {PLANFILE_VERSION}. Make a new plan with this version (cccform plan --out)."
+        )
+    claimed = raw.pop(CHECKSUM_FIELD, None)
+    if not isinstance(claimed, str):
+        raise _unusable(path, f'it has no "{CHECKSUM_FIELD}"')
+    if claimed != content_checksum(raw):
+        raise StalePlanError(
+            f"the saved plan {path} has been changed since cccform plan wrote it: its checksum "
+            "does not match its content. Make the plan again with cccform plan --out."
         )
     try:
         return SavedPlan.model_validate(raw)
     except ValidationError as error:
-        raise CccformError(f"the saved plan {path} is damaged: {error}") from error
+        raise _unusable(path, f"its content is damaged ({error.error_count()} problems)") from error

@@ -8,9 +8,15 @@ from pathlib import Path
 import pytest
 
 from cccform.config.models import LocalProviderConfig, LocalStateConfig
-from cccform.errors import CccformError, StalePlanError
+from cccform.errors import StalePlanError
 from cccform.plan.models import Action, Change, Plan, PriorState
-from cccform.plan.planfile import SavedPlan, is_plan_file, read_plan_file, write_plan_file
+from cccform.plan.planfile import (
+    SavedPlan,
+    content_checksum,
+    is_plan_file,
+    read_plan_file,
+    write_plan_file,
+)
 from cccform.run import check_not_stale
 from cccform.state.models import State
 
@@ -53,17 +59,19 @@ def test_yaml_is_not_a_plan_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("{not json", "cannot read the saved plan"),
-        ('{"kind": "other"}', "is not a cccform plan file"),
-        ('{"kind": "cccform-plan", "version": 99}', "this cccform reads format 2"),
-        ('{"kind": "cccform-plan", "version": 1}', "of format 1; this cccform reads format 2"),
-        ('{"kind": "cccform-plan", "version": 2}', "is damaged"),
+        ("", "not a usable saved plan: it is not JSON"),
+        ("{}", "not a usable saved plan: it has no"),
+        ("{not json", "it is not JSON"),
+        ('{"kind": "other"}', "not a usable saved plan"),
+        ('{"kind": "cccform-plan", "version": 99}', "this cccform reads format 3"),
+        ('{"kind": "cccform-plan", "version": 2}', "of format 2; this cccform reads format 3"),
+        ('{"kind": "cccform-plan", "version": 3}', 'has no "checksum"'),
     ],
 )
 def test_bad_plan_files_are_refused(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "p"
     path.write_text(content)
-    with pytest.raises(CccformError, match=message):
+    with pytest.raises(StalePlanError, match=message):
         read_plan_file(path)
 
 
@@ -95,3 +103,33 @@ def test_saved_plan_json_is_stable(tmp_path: Path) -> None:
     write_plan_file(path, saved())
     doc = json.loads(path.read_text())
     assert doc["kind"] == "cccform-plan" and doc["plan"]["format_version"] == "1.0"
+
+
+def test_a_changed_byte_fails_the_checksum(tmp_path: Path) -> None:
+    path = tmp_path / "p"
+    write_plan_file(path, saved())
+    path.write_text(path.read_text().replace('"y"', '"z"'))
+    with pytest.raises(StalePlanError, match="checksum does not match"):
+        read_plan_file(path)
+
+
+def test_checksum_is_of_canonical_content(tmp_path: Path) -> None:
+    path = tmp_path / "p"
+    write_plan_file(path, saved())
+    doc = json.loads(path.read_text())
+    claimed = doc.pop("checksum")
+    assert claimed == content_checksum(doc) and claimed.startswith("sha256:")
+    path.write_text(json.dumps({**doc, "checksum": claimed}))  # other spacing, same content
+    assert read_plan_file(path).plan == saved().plan
+
+
+def test_a_plan_or_a_configuration_by_name(tmp_path: Path) -> None:
+    empty = tmp_path / "plan.json"
+    empty.write_text("")
+    named_yaml = tmp_path / "plan.yml"
+    named_yaml.write_text('{"kind": "cccform-plan"}')
+    assert is_plan_file(empty) and not is_plan_file(named_yaml)
+    assert not is_plan_file(tmp_path / "missing")
+    deep = tmp_path.joinpath(*["d" * 40] * 6)
+    deep.mkdir(parents=True)
+    assert not is_plan_file(deep)

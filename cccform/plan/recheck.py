@@ -1,0 +1,106 @@
+"""The planner's rules, checked again on a saved plan against the state apply holds locked.
+
+A saved plan is data from a file: apply does not trust it. Every change must act on what the
+state manages, by the same remote id; an instance under deletion protection is not deleted;
+immutable fields are not changed; conversation analysis is never turned off. Broken rules
+become the planner's own rejections (`plan.messages`), so the plan is refused (exit 3); a
+change on something the state does not manage means the plan was not made from this state
+(`StalePlanError`, exit 7).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cccform.errors import StalePlanError
+from cccform.kinds import kind_of
+from cccform.plan import messages
+from cccform.plan.models import Action, Change, Plan, Rejection, RejectionKind
+from cccform.state.models import State
+
+INSTANCE_MUTABLE = ("description", "deletion_protection")
+"""What an update of an instance may change; everything else about an instance is immutable."""
+
+
+def recheck(plan: Plan, state: State) -> Plan:
+    """`plan` with a rejection for each rule a change breaks against `state`."""
+    refusals: list[Rejection] = []
+    for change in plan.changes:
+        refusals += _check(change, state)
+    if not refusals:
+        return plan
+    return plan.model_copy(update={"errors": [*plan.errors, *refusals]})
+
+
+def _check(change: Change, state: State) -> list[Rejection]:
+    managed = state.resources.get(str(change.address))
+    if change.action is Action.CREATE:
+        if managed is not None:
+            _not_from_state(change, "creates what the state already manages")
+        return []
+    if change.action is Action.ENABLE_QA:
+        if (change.after or {}).get("conversation_analysis") is not True:
+            return [_one_way(change)]
+        return []
+    if managed is None:
+        _not_from_state(change, f"{change.action.value}s what the state does not manage")
+    elif managed.remote_id != change.remote_id:
+        _not_from_state(
+            change,
+            f"names remote id {change.remote_id!r}, the state {managed.remote_id!r}",
+        )
+    assert managed is not None
+    if change.action is Action.DELETE:
+        if change.address.is_instance and managed.deletion_protection:
+            message, hint = messages.protected()
+            return [_refusal(change, "deletion_protection", RejectionKind.PROTECTED, message, hint)]
+        return []
+    return _check_update(change)
+
+
+def _check_update(change: Change) -> list[Rejection]:
+    after: dict[str, Any] = change.after or {}
+    before: dict[str, Any] = change.before or {}
+    fields = sorted(set(change.changed_fields) | set(after))
+    refusals: list[Rejection] = []
+    for field in fields:
+        if change.address.is_instance:
+            if field == "conversation_analysis" and after.get(field) is not True:
+                refusals.append(_one_way(change))
+            elif field not in INSTANCE_MUTABLE:
+                message, hint = messages.immutable(field, before.get(field), after.get(field))
+                refusals.append(_refusal(change, field, RejectionKind.IMMUTABLE, message, hint))
+        elif field in kind_of(change.resource_type).immutable:
+            message, hint = messages.content_immutable(
+                change.resource_type.value,
+                change.object_name,
+                field,
+                before.get(field),
+                after.get(field),
+            )
+            refusals.append(_refusal(change, field, RejectionKind.IMMUTABLE, message, hint))
+    return refusals
+
+
+def _one_way(change: Change) -> Rejection:
+    message, hint = messages.one_way_qa()
+    return _refusal(change, "conversation_analysis", RejectionKind.ONE_WAY, message, hint)
+
+
+def _refusal(change: Change, field: str, kind: RejectionKind, message: str, hint: str) -> Rejection:
+    return Rejection(
+        address=change.address,
+        field=field,
+        kind=kind,
+        message=message,
+        hint=hint,
+        before=(change.before or {}).get(field),
+        after=(change.after or {}).get(field),
+    )
+
+
+def _not_from_state(change: Change, what: str) -> None:
+    raise StalePlanError(
+        f"Saved plan does not match the state: its change to {change.address} {what}. "
+        "Run cccform plan again."
+    )

@@ -1,0 +1,53 @@
+"""The planner's rules, checked again on a saved plan against the locked state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from cccform.errors import StalePlanError
+from cccform.plan.models import Action, Change, Plan, PriorState
+from cccform.plan.recheck import recheck
+from cccform.state.models import ResourceState, State
+
+
+def state(protected: bool = False) -> State:
+    resource = ResourceState(remote_id="acme", attributes={}, deletion_protection=protected)
+    return State(lineage="L", serial=1, resources={"instance.a": resource})
+
+
+def plan(action: Action, **fields: Any) -> Plan:
+    change = Change(address="instance.a", action=action, remote_id="acme", **fields)
+    return Plan(changes=[change], prior_state=PriorState(lineage="L", serial=1, existed=True))
+
+
+def kinds(checked: Plan) -> list[str]:
+    return [e.kind.value for e in checked.errors]
+
+
+def test_a_plan_that_keeps_the_rules_is_unchanged() -> None:
+    made = plan(Action.UPDATE, after={"description": "y"}, changed_fields=["description"])
+    assert recheck(made, state()) is made
+
+
+def test_protected_instance_is_not_deleted() -> None:
+    assert kinds(recheck(plan(Action.DELETE), state(protected=True))) == ["protected"]
+    assert kinds(recheck(plan(Action.DELETE), state(protected=False))) == []
+
+
+def test_immutable_fields_and_qa_off_are_refused() -> None:
+    made = plan(Action.UPDATE, after={"name": "B", "conversation_analysis": False})
+    assert kinds(recheck(made, state())) == ["one_way", "immutable"]
+    assert kinds(recheck(plan(Action.ENABLE_QA, after={"conversation_analysis": False}), state()))
+
+
+@pytest.mark.parametrize("action", [Action.UPDATE, Action.DELETE])
+def test_changes_to_what_the_state_does_not_manage_are_stale(action: Action) -> None:
+    with pytest.raises(StalePlanError, match="does not manage"):
+        recheck(plan(action, after={}), State(lineage="L", serial=1))
+    other = state().model_copy(
+        update={"resources": {"instance.a": ResourceState(remote_id="other", attributes={})}}
+    )
+    with pytest.raises(StalePlanError, match="names remote id 'acme'"):
+        recheck(plan(action, after={}), other)
