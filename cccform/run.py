@@ -35,6 +35,7 @@ from cccform.providers.registry import make_provider
 from cccform.refresh import refresh, refresh_contents
 from cccform.state.local import LocalStateStore
 from cccform.state.models import State
+from cccform.state.surgery import SurgeryResult
 
 Approver = Callable[[Plan], bool]
 """Asks a person whether to carry out a plan; True to go on."""
@@ -273,3 +274,35 @@ def read_state(path: Path) -> State:
     loaded = load_config(path)
     settings: LocalStateConfig = loaded.config.state
     return LocalStateStore(loaded.directory / settings.path).read()
+
+
+# -- state surgery -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SurgeryOutcome:
+    """What a `state mv` or `state rm` did (or, with dry_run, would do)."""
+
+    result: SurgeryResult
+    serial: int
+    dry_run: bool
+
+
+def state_surgery(
+    path: Path,
+    operation: str,
+    change: Callable[[State], SurgeryResult],
+    *,
+    dry_run: bool = False,
+    lock_timeout: float = 0,
+) -> SurgeryOutcome:
+    """Change the state under its lock (serial +1, previous version kept as the backup)."""
+    loaded = load_config(path)
+    store = LocalStateStore(loaded.directory / loaded.config.state.path)
+    with store.lock(operation, lock_timeout):
+        state = store.read()
+        result = change(state)
+        if dry_run:
+            return SurgeryOutcome(result, state.serial, dry_run=True)
+        written = store.write(result.state)
+    return SurgeryOutcome(result, written.serial, dry_run=False)
