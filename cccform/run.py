@@ -17,6 +17,7 @@ from typing import Protocol
 from cccform.apply.applier import ApplyOptions, apply_plan
 from cccform.apply.observer import ApplyObserver
 from cccform.apply.result import ApplyResult
+from cccform.binding import bound, current_binding
 from cccform.config.loader import load_config
 from cccform.config.models import (
     AliyunProviderConfig,
@@ -34,7 +35,7 @@ from cccform.providers.ccc import CccProvider
 from cccform.providers.registry import make_provider
 from cccform.refresh import refresh, refresh_contents
 from cccform.state.local import LocalStateStore
-from cccform.state.models import State
+from cccform.state.models import ProviderBinding, State
 from cccform.state.surgery import SurgeryResult
 
 Approver = Callable[[Plan], bool]
@@ -74,6 +75,9 @@ class Target:
 
     def provider(self) -> CccProvider:
         return make_provider(self.provider_settings, self.config_dir)
+
+    def binding(self, provider: CccProvider) -> ProviderBinding:
+        return current_binding(self.provider_settings, self.config_dir, provider)
 
     def apply_options(self, parallelism: int) -> ApplyOptions:
         settings = self.provider_settings
@@ -127,6 +131,7 @@ def plan(
         exists = target.state_path.exists()
         state = store.read()
         with _provider(target) as provider:
+            state = bound(state, target.binding(provider))
             made = refresh_and_plan(target, provider, state, state_exists=exists)
     watcher.planned(made)
     verdict = standing(made)
@@ -192,6 +197,7 @@ def apply(request: ApplyRequest, watcher: ApplyWatcher) -> ApplyOutcome:
         exists = target.state_path.exists()
         state = store.read()
         with _provider(target) as provider:
+            state = bound(state, target.binding(provider))
             if saved is not None:
                 state = check_not_stale(saved.plan, state, exists)
                 made = saved.plan
@@ -306,3 +312,24 @@ def state_surgery(
             return SurgeryOutcome(result, state.serial, dry_run=True)
         written = store.write(result.state)
     return SurgeryOutcome(result, written.serial, dry_run=False)
+
+
+@dataclass(frozen=True)
+class RebindOutcome:
+    """The binding the state had (None: none), the one it has now, and its serial."""
+
+    before: ProviderBinding | None
+    after: ProviderBinding
+    serial: int
+
+
+def rebind(path: Path, *, lock_timeout: float = 0) -> RebindOutcome:
+    """Bind the state to the provider of the configuration at `path`, on purpose."""
+    target = open_config(path)
+    store = target.store()
+    with store.lock("state rebind", lock_timeout):
+        state = store.read()
+        with _provider(target) as provider:
+            binding = target.binding(provider)
+        written = store.write(state.model_copy(update={"binding": binding}))
+    return RebindOutcome(state.binding, binding, written.serial)

@@ -112,3 +112,17 @@ def state_show(ctx: Context, address: str, directory: Path, as_json: bool) -> in
     for name, value in rows.items():
         out.write(f"  {name.ljust(width)} = {json.dumps(value, sort_keys=True)}\n")
     return OK
+
+
+@click.command("rebind")
+@_DIR
+@_LOCK_TIMEOUT
+@pass_context
+def state_rebind(ctx: Context, directory: Path, lock_timeout: float) -> int:
+    """Bind the state to the provider and account the configuration now talks to."""
+    outcome = run.rebind(directory, lock_timeout=lock_timeout)
+    before = outcome.before if outcome.before is not None else "no provider"
+    ctx.out.write(
+        f"Rebound the state from {before} to {outcome.after} (serial {outcome.serial}).\n"
+    )
+    return OK
