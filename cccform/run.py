@@ -186,6 +186,7 @@ class ApplyOutcome:
     verdict: Verdict
     from_file: bool
     result: ApplyResult | None = None
+    newly_bound: ProviderBinding | None = None  # an older state, bound by this apply
 
 
 def apply(request: ApplyRequest, watcher: ApplyWatcher) -> ApplyOutcome:
@@ -197,6 +198,7 @@ def apply(request: ApplyRequest, watcher: ApplyWatcher) -> ApplyOutcome:
         exists = target.state_path.exists()
         state = store.read()
         with _provider(target) as provider:
+            unbound = exists and state.binding is None
             state = bound(state, target.binding(provider))
             if saved is not None:
                 state = check_not_stale(saved.plan, state, exists)
@@ -219,7 +221,9 @@ def apply(request: ApplyRequest, watcher: ApplyWatcher) -> ApplyOutcome:
                     options=target.apply_options(request.parallelism),
                     cancel=cancel,
                 )
-    return ApplyOutcome(made, Verdict.APPROVED, saved is not None, result)
+        # Read back only for an older state: did the apply's writes bind it?
+        newly_bound = state.binding if unbound and store.read().binding is not None else None
+    return ApplyOutcome(made, Verdict.APPROVED, saved is not None, result, newly_bound)
 
 
 def check_not_stale(plan: Plan, state: State, state_exists: bool) -> State:

@@ -57,5 +57,7 @@ def test_an_unbound_state_is_bound_on_its_next_write(cli: Cli) -> None:
     path.write_text(json.dumps(old))
     assert cli("plan").code == 0
     config(cli.directory, instance_yaml("a", 1, description="changed"))
-    assert cli("apply", "--auto-approve").code == 0
+    run = cli("apply", "--auto-approve")
+    assert run.code == 0, run.err
+    assert "the state had no provider binding; it is now bound to local" in run.err
     assert _state(cli)["binding"] is not None
