@@ -100,6 +100,10 @@ class CccEmulation:
         with _database_errors_as_api_errors():
             return self._console.conversation_analysis_status()
 
+    def account_id(self) -> str:
+        """The emulation's own account id (16 digits, created with its database)."""
+        return self._store.meta("aliyun_uid")
+
     def caller_identity(self) -> str:
         """The emulated caller's RAM user id (16 digits, fixed when the data dir was created).
 

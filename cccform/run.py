@@ -18,6 +18,7 @@ from typing import Protocol
 from cccform.apply.applier import ApplyOptions, apply_plan
 from cccform.apply.observer import ApplyObserver
 from cccform.apply.result import ApplyResult
+from cccform.binding import bound, current_binding
 from cccform.config.loader import YAML_SUFFIXES, load_config
 from cccform.config.models import (
     AliyunProviderConfig,
@@ -36,7 +37,8 @@ from cccform.providers.ccc import CccProvider
 from cccform.providers.registry import make_provider
 from cccform.refresh import refresh, refresh_contents
 from cccform.state.local import LocalStateStore
-from cccform.state.models import State
+from cccform.state.models import ProviderBinding, State
+from cccform.state.surgery import SurgeryResult
 
 Approver = Callable[[Plan], bool]
 """Asks a person whether to carry out a plan; True to go on."""
@@ -75,6 +77,9 @@ class Target:
 
     def provider(self) -> CccProvider:
         return make_provider(self.provider_settings, self.config_dir)
+
+    def binding(self, provider: CccProvider) -> ProviderBinding:
+        return current_binding(self.provider_settings, self.config_dir, provider)
 
     def apply_options(self, parallelism: int) -> ApplyOptions:
         settings = self.provider_settings
@@ -162,6 +167,7 @@ def plan(
         exists = target.state_path.exists()
         state = store.read()
         with _provider(target) as provider:
+            state = bound(state, target.binding(provider))
             made = refresh_and_plan(target, provider, state, state_exists=exists)
     watcher.planned(made)
     verdict = standing(made)
@@ -216,6 +222,7 @@ class ApplyOutcome:
     verdict: Verdict
     from_file: bool
     result: ApplyResult | None = None
+    newly_bound: ProviderBinding | None = None  # an older state, bound by this apply
 
 
 def apply(request: ApplyRequest, watcher: ApplyWatcher) -> ApplyOutcome:
@@ -227,6 +234,8 @@ def apply(request: ApplyRequest, watcher: ApplyWatcher) -> ApplyOutcome:
         exists = target.state_path.exists()
         state = store.read()
         with _provider(target) as provider:
+            unbound = exists and state.binding is None
+            state = bound(state, target.binding(provider))
             if saved is not None:
                 state = check_not_stale(saved.plan, state, exists)
                 made = recheck(saved.plan, state)
@@ -248,7 +257,9 @@ def apply(request: ApplyRequest, watcher: ApplyWatcher) -> ApplyOutcome:
                     options=target.apply_options(request.parallelism),
                     cancel=cancel,
                 )
-    return ApplyOutcome(made, Verdict.APPROVED, saved is not None, result)
+        # Read back only for an older state: did the apply's writes bind it?
+        newly_bound = state.binding if unbound and store.read().binding is not None else None
+    return ApplyOutcome(made, Verdict.APPROVED, saved is not None, result, newly_bound)
 
 
 def check_not_stale(plan: Plan, state: State, state_exists: bool) -> State:
@@ -309,3 +320,56 @@ def read_state(path: Path) -> State:
     loaded = load_config(path)
     settings: LocalStateConfig = loaded.config.state
     return LocalStateStore(loaded.directory / settings.path).read()
+
+
+# -- state surgery -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SurgeryOutcome:
+    """What a `state mv` or `state rm` did (or, with dry_run, would do)."""
+
+    result: SurgeryResult
+    serial: int
+    dry_run: bool
+
+
+def state_surgery(
+    path: Path,
+    operation: str,
+    change: Callable[[State], SurgeryResult],
+    *,
+    dry_run: bool = False,
+    lock_timeout: float = 0,
+) -> SurgeryOutcome:
+    """Change the state under its lock (serial +1, previous version kept as the backup)."""
+    loaded = load_config(path)
+    store = LocalStateStore(loaded.directory / loaded.config.state.path)
+    with store.lock(operation, lock_timeout):
+        state = store.read()
+        result = change(state)
+        if dry_run:
+            return SurgeryOutcome(result, state.serial, dry_run=True)
+        written = store.write(result.state)
+    return SurgeryOutcome(result, written.serial, dry_run=False)
+
+
+@dataclass(frozen=True)
+class RebindOutcome:
+    """The binding the state had (None: none), the one it has now, and its serial."""
+
+    before: ProviderBinding | None
+    after: ProviderBinding
+    serial: int
+
+
+def rebind(path: Path, *, lock_timeout: float = 0) -> RebindOutcome:
+    """Bind the state to the provider of the configuration at `path`, on purpose."""
+    target = open_config(path)
+    store = target.store()
+    with store.lock("state rebind", lock_timeout):
+        state = store.read()
+        with _provider(target) as provider:
+            binding = target.binding(provider)
+        written = store.write(state.model_copy(update={"binding": binding}))
+    return RebindOutcome(state.binding, binding, written.serial)

@@ -49,6 +49,10 @@ class ConsoleChannel(Protocol):
 
     def caller_identity(self) -> str: ...
 
+    def account_id(self) -> str:
+        """The id of the account the provider acts in (STS GetCallerIdentity's AccountId)."""
+        ...
+
 
 class Provider(Protocol):
     """The operations plan and apply use, whatever the transport."""

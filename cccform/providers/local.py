@@ -71,6 +71,10 @@ class LocalConsole:
         with _translated("CallerIdentity"):
             return self.emulation.caller_identity()
 
+    def account_id(self) -> str:
+        with _translated("CallerIdentity"):
+            return self.emulation.account_id()
+
 
 def create_seconds(settings: LocalProviderConfig) -> float:
     """The provider setting, else CCCFORM_LOCAL_CREATE_SECONDS, else 3."""

@@ -57,6 +57,13 @@ def _intents_say_whether_they_were_sent(document: Document) -> Document:
     return {**document, "format_version": 2, "pending": pending}
 
 
+@upgrader(2)
+def _states_record_their_provider(document: Document) -> Document:
+    """Format 3 records the provider and account a state belongs to. A format 2 state has
+    no binding; it is bound to the provider of the run that next writes it."""
+    return {**document, "format_version": 3}
+
+
 def to_document(state: State) -> Document:
     """The JSON-ready form of `state`, keys sorted at every level, sharing nothing with it."""
     return _sorted_dict(state.model_dump(mode="json"))

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from cccform.timestamps import utc_now
 
-STATE_FORMAT_VERSION = 2
+STATE_FORMAT_VERSION = 3
 
 
 class ResourceState(BaseModel):
@@ -46,6 +46,19 @@ class PendingCreate(BaseModel):
         return self.phone_numbers is None or set(phone_numbers) <= set(self.phone_numbers)
 
 
+class ProviderBinding(BaseModel):
+    """Where a state's objects live: the provider type, its endpoint or region, the account."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: str
+    location: str
+    account: str
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.location}, account {self.account}"
+
+
 class State(BaseModel):
     """The whole state document. `serial` grows by one on every persisted change."""
 
@@ -56,7 +69,12 @@ class State(BaseModel):
     serial: int = 0
     resources: dict[str, ResourceState] = Field(default_factory=dict)
     pending: dict[str, PendingCreate] = Field(default_factory=dict)
+    binding: ProviderBinding | None = None  # None: not bound yet (bound on its next write)
 
     def content_equal(self, other: State) -> bool:
         """True when resources and intents are the same (serial ignored)."""
-        return self.resources == other.resources and self.pending == other.pending
+        return (
+            self.resources == other.resources
+            and self.pending == other.pending
+            and self.binding == other.binding
+        )

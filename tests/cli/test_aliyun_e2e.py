@@ -220,3 +220,19 @@ def test_the_secret_never_leaves_the_environment(cloud: Cli, server: EmulatorSer
         assert SK not in path.read_text(errors="replace"), path
     for text in outputs:
         assert SK not in text
+
+
+def test_the_state_is_bound_to_the_account_sts_names(
+    cloud: Cli, server: EmulatorServer, tmp_path: Path
+) -> None:
+    configure(cloud, server, instance_yaml("a", 1))
+    assert cloud("apply", "--auto-approve").code == 0
+    state = json.loads((cloud.directory / "cccform.state.json").read_text())
+    account = server.engine.account_id()
+    assert state["binding"] == {"type": "aliyun", "location": server.url, "account": account}
+    with serve_in_thread(tmp_path / "other", credentials={AK: SK}) as other:
+        configure(cloud, other, instance_yaml("a", 1))
+        run = cloud("plan")
+        assert run.code == 1, run.out + run.err
+        assert f"account {account}" in run.err and f"account {other.engine.account_id()}" in run.err
+        assert "cccform state rebind" in run.err

@@ -325,6 +325,9 @@ class NullConsole:
     def caller_identity(self) -> str:
         return "1"
 
+    def account_id(self) -> str:
+        return "1"
+
 
 def test_provider_create_instance_unknown_outcome() -> None:
     sender = FakeSender(failure("lost", "ReadTimeout"))

@@ -49,6 +49,9 @@ class FakeConsole:
     def caller_identity(self) -> str:
         return "1000000000000001"
 
+    def account_id(self) -> str:
+        return "1000000000000002"
+
 
 def test_lists_are_json_strings() -> None:
     assert json_list(("a", "b")) == '["a","b"]'

@@ -232,7 +232,7 @@ def test_format_1_intents_count_as_sent() -> None:
     }
     state = parse(json.dumps(old).encode(), "old.json")
     intent = state.pending["instance.a"]
-    assert (intent.sent, intent.phone_numbers, state.format_version) == (True, None, 2)
+    assert (intent.sent, intent.phone_numbers, state.format_version) == (True, None, 3)
 
 
 def test_an_intent_matches_only_what_it_asked_for() -> None:
@@ -242,3 +242,9 @@ def test_an_intent_matches_only_what_it_asked_for() -> None:
     assert intent.matches("A", ("1", "2")) and intent.matches("A", ("1",))
     assert not intent.matches("B", ("1",)) and not intent.matches("A", ("3",))
     assert PendingCreate(access_path="a", name="A").matches("A", ("9",))
+
+
+def test_format_2_states_are_unbound_after_the_upgrade() -> None:
+    old = {"format_version": 2, "lineage": "L", "serial": 4, "resources": {}, "pending": {}}
+    state = parse(json.dumps(old).encode(), "old.json")
+    assert (state.format_version, state.binding, state.serial) == (3, None, 4)

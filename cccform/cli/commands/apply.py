@@ -71,6 +71,10 @@ def apply(
     view = apply_view(as_json, ctx.terminal())
     outcome = run.apply(request, view)
     view.finished(outcome)
+    if outcome.newly_bound is not None:
+        ctx.err.write(
+            f"Note: the state had no provider binding; it is now bound to {outcome.newly_bound}.\n"
+        )
     return exit_code(outcome)
 
 

@@ -120,6 +120,17 @@ class AliyunConsole:
             raise ProviderError("STS GetCallerIdentity answered without a user or account id")
         return str(identity)
 
+    def account_id(self) -> str:
+        body = self._call(
+            "Sts:GetCallerIdentity",
+            lambda: self.sts.get_caller_identity_with_options(self.runtime),
+            _sts_ok,
+        )
+        account = body.get("AccountId")
+        if not account:
+            raise ProviderError("STS GetCallerIdentity answered without an account id")
+        return str(account)
+
     # -- BSS -------------------------------------------------------------------------
 
     def enable_conversation_analysis(self, instance_id: str) -> None:

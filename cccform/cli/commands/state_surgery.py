@@ -1,0 +1,128 @@
+"""`cccform state mv`, `state rm` and `state show`: the state changed or read by address."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from cccform import run
+from cccform.cli.context import Context, pass_context
+from cccform.cli.exit_codes import OK
+from cccform.errors import StateError
+from cccform.state import surgery
+
+_DIR = click.option(
+    "-C",
+    "--dir",
+    "directory",
+    default=".",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="The configuration directory (or file) whose state to use.",
+)
+_DRY_RUN = click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+_LOCK_TIMEOUT = click.option(
+    "--lock-timeout",
+    default=0.0,
+    type=click.FloatRange(min=0),
+    help="Seconds to wait for the lock.",
+)
+
+
+def _report(ctx: Context, outcome: run.SurgeryOutcome) -> None:
+    out = ctx.out
+    verb = "Would move" if outcome.dry_run else "Moved"
+    for old, new in outcome.result.moved:
+        out.write(f"{verb} {old} to {new}\n")
+    verb = "Would remove" if outcome.dry_run else "Removed"
+    for address in outcome.result.removed:
+        out.write(f"{verb} {address} from the state (the cloud object is left as it is)\n")
+    if outcome.dry_run:
+        out.write(f"Dry run: the state (serial {outcome.serial}) was not changed.\n")
+    else:
+        out.write(f"State saved at serial {outcome.serial}; the previous version is the backup.\n")
+
+
+@click.command("mv")
+@click.argument("source")
+@click.argument("target")
+@_DIR
+@_DRY_RUN
+@_LOCK_TIMEOUT
+@pass_context
+def state_mv(
+    ctx: Context, source: str, target: str, directory: Path, dry_run: bool, lock_timeout: float
+) -> int:
+    """Rename SOURCE to TARGET in the state (an instance with its contents)."""
+    outcome = run.state_surgery(
+        directory,
+        "state mv",
+        lambda state: surgery.move(state, source, target),
+        dry_run=dry_run,
+        lock_timeout=lock_timeout,
+    )
+    _report(ctx, outcome)
+    return OK
+
+
+@click.command("rm")
+@click.argument("addresses", nargs=-1, required=True)
+@_DIR
+@_DRY_RUN
+@_LOCK_TIMEOUT
+@pass_context
+def state_rm(
+    ctx: Context, addresses: tuple[str, ...], directory: Path, dry_run: bool, lock_timeout: float
+) -> int:
+    """Stop managing ADDRESSES without touching the cloud (an instance with its contents)."""
+    outcome = run.state_surgery(
+        directory,
+        "state rm",
+        lambda state: surgery.remove(state, list(addresses)),
+        dry_run=dry_run,
+        lock_timeout=lock_timeout,
+    )
+    _report(ctx, outcome)
+    return OK
+
+
+@click.command("show")
+@click.argument("address")
+@_DIR
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@pass_context
+def state_show(ctx: Context, address: str, directory: Path, as_json: bool) -> int:
+    """The recorded id and attributes of ADDRESS."""
+    key = str(surgery.parse_address(address))
+    state = run.read_state(directory)
+    entry = state.resources.get(key)
+    if entry is None:
+        raise StateError(f"{key} is not in the state (see cccform state list).")
+    out = ctx.out
+    if as_json:
+        document = {"address": key, **entry.model_dump(mode="json")}
+        out.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
+        return OK
+    out.write(f"# {key}:\n")
+    rows = {"remote_id": entry.remote_id, "deletion_protection": entry.deletion_protection}
+    rows.update(entry.attributes)
+    width = max(len(name) for name in rows)
+    for name, value in rows.items():
+        out.write(f"  {name.ljust(width)} = {json.dumps(value, sort_keys=True)}\n")
+    return OK
+
+
+@click.command("rebind")
+@_DIR
+@_LOCK_TIMEOUT
+@pass_context
+def state_rebind(ctx: Context, directory: Path, lock_timeout: float) -> int:
+    """Bind the state to the provider and account the configuration now talks to."""
+    outcome = run.rebind(directory, lock_timeout=lock_timeout)
+    before = outcome.before if outcome.before is not None else "no provider"
+    ctx.out.write(
+        f"Rebound the state from {before} to {outcome.after} (serial {outcome.serial}).\n"
+    )
+    return OK
