@@ -1,12 +1,14 @@
 """A state is bound to the provider and account it came from; a run elsewhere refuses.
 
 The binding is recorded in the state (`State.binding`): the provider type, its endpoint or
-region (local: the emulation's data directory), and the account (aliyun: STS
+region (local: the emulation's data directory, relative to the configuration directory, so
+that a moved checkout, as CI runners make, is the same binding), and the account (aliyun: STS
 GetCallerIdentity's AccountId; local: the emulation's own id, created with its database).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from cccform.config.models import LocalProviderConfig, ProviderConfig
@@ -21,7 +23,7 @@ def current_binding(
 ) -> ProviderBinding:
     """The binding of the provider this run talks to (asks the provider for its account)."""
     if isinstance(settings, LocalProviderConfig):
-        location = str(data_dir(settings, config_dir).resolve())
+        location = os.path.relpath(data_dir(settings, config_dir).resolve(), config_dir.resolve())
         kind = "local"
     else:
         location = settings.endpoint or settings.region
