@@ -44,3 +44,17 @@ def test_a_forged_holder_pid_out_of_range_still_exits_6(tmp_path: Path) -> None:
         run = run_process(tmp_path, "plan")
     assert run.code == 6, run.err
     assert "Traceback" not in run.err
+
+
+def test_plan_lock_false_reads_without_the_lock_and_warns(tmp_path: Path) -> None:
+    config(tmp_path, instance_yaml("a", 1))
+    with StateLock(tmp_path / LOCK).held("apply"):
+        locked = run_process(tmp_path, "plan")
+        unlocked = run_process(tmp_path, "plan", "--lock=false")
+    assert locked.code == 6, locked.err
+    assert unlocked.code == 0, unlocked.err
+    assert "running without the state lock (--lock=false)" in unlocked.err
+    assert "may change the state while this reads it" in unlocked.err
+    assert "instance.a" in unlocked.out
+    bad = run_process(tmp_path, "plan", "--lock=maybe")
+    assert bad.code == 64 and "Traceback" not in bad.err
