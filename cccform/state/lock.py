@@ -91,12 +91,37 @@ class StateLock:
         delays = _retry_delays()
         while True:
             fd = self._try_lock()
+            if fd is not None and not self._names_inode_of(fd):
+                os.close(fd)  # the file was removed or replaced after we opened it: retry
+                continue
             if fd is not None:
                 return self._record_holder(fd, operation)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise StateLockedError(self._locked_message(timeout))
             time.sleep(min(next(delays), remaining))
+
+    def verify(self) -> None:
+        """Raise StateError unless this lock is held and its path still names the locked file.
+
+        Removing or replacing the lock file under a holder would let a second run lock a
+        new file at the same path; the holder calls this before each state write and
+        refuses to write when it happened.
+        """
+        if self._fd is None or not self._names_inode_of(self._fd):
+            raise StateError(
+                f"the lock file {self.lock_path} was removed or replaced while this run held "
+                "it, so another run may be using the state at the same time; the state was "
+                "not written. Never delete the lock file of a running cccform."
+            )
+
+    def _names_inode_of(self, fd: int) -> bool:
+        try:
+            named = os.lstat(self.lock_path)
+        except OSError:
+            return False
+        held = os.fstat(fd)
+        return (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino)
 
     def release(self) -> None:
         """Clear the holder record and unlock. Does nothing when not held."""

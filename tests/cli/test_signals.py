@@ -64,3 +64,25 @@ def test_ctrl_c_during_start_up_gives_no_traceback(tmp_path: Path, delay: float)
     out, err = process.communicate(timeout=30)
     assert "Traceback" not in out + err
     assert process.returncode in (0, 130), err  # 0: the plan was over before the signal
+
+
+def test_deleting_the_lock_under_an_apply_is_detected_and_the_apply_refuses_to_write(
+    tmp_path: Path,
+) -> None:
+    config(tmp_path, *(instance_yaml(f"i{n}", n) for n in range(4)))
+    holder = spawn(
+        tmp_path,
+        "apply",
+        "--auto-approve",
+        "--parallelism",
+        "1",
+        env={"CCCFORM_LOCAL_CREATE_SECONDS": "1"},
+    )
+    wait_for(lambda: lock_held(tmp_path))
+    (tmp_path / "cccform.state.json.lock").unlink()
+    second = run_process(tmp_path, "state", "list")  # a second run may now lock a new file
+    assert second.code == 0, second.err
+    out, err = holder.communicate(timeout=60)
+    assert holder.returncode != 0, out + err
+    assert "was removed or replaced while this run held it" in out + err
+    assert "Traceback" not in out + err
