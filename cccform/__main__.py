@@ -1,7 +1,5 @@
 """`python -m cccform`."""
 
-import sys
+from cccform.cli.entry import run
 
-from cccform.cli.main import main
-
-sys.exit(main())
+run()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Event
@@ -158,12 +158,18 @@ class PlanOutcome:
 
 
 def plan(
-    path: Path, watcher: PlanWatcher, *, out_file: Path | None = None, lock_timeout: float = 0
+    path: Path,
+    watcher: PlanWatcher,
+    *,
+    out_file: Path | None = None,
+    lock_timeout: float = 0,
+    lock: bool = True,
 ) -> PlanOutcome:
-    """Plan the configuration at `path` under the state lock; save it unless it is rejected."""
+    """Plan the configuration at `path` under the state lock (none when `lock` is False);
+    save it unless it is rejected."""
     target = open_config(path)
     store = target.store()
-    with store.lock("plan", lock_timeout):
+    with store.lock("plan", lock_timeout) if lock else nullcontext():
         exists = target.state_path.exists()
         state = store.read()
         with _provider(target) as provider:

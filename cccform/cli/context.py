@@ -57,6 +57,25 @@ def lock_timeout_option(func: click.decorators.FC) -> click.decorators.FC:
     )(func)
 
 
+def lock_option(func: click.decorators.FC) -> click.decorators.FC:
+    """`--lock=false`: a read-only command runs without the state lock (with a warning)."""
+    return click.option(
+        "--lock",
+        type=click.BOOL,
+        default=True,
+        show_default=True,
+        metavar="BOOLEAN",
+        help="Take the state lock. --lock=false reads without it, for drift checks from a "
+        "read-only checkout; the result may race an apply running at the same time.",
+    )(func)
+
+
+UNLOCKED_WARNING = (
+    "Warning: running without the state lock (--lock=false): an apply running at the same "
+    "time may change the state while this reads it, so the result may be out of date.\n"
+)
+
+
 def _parse_lock_timeout(_ctx: click.Context, _param: click.Parameter, raw: str) -> float:
     try:
         return parse_duration(raw)

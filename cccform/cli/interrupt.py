@@ -1,4 +1,5 @@
-"""Ctrl-C during apply: stop scheduling, let calls in flight finish, save, release, exit 130."""
+"""Ctrl-C, SIGTERM or SIGHUP during apply: stop scheduling, let calls in flight finish, save,
+release the lock, print the summary, exit 130 (SIGINT), 143 (SIGTERM) or 129 (SIGHUP)."""
 
 from __future__ import annotations
 
@@ -6,35 +7,62 @@ import os
 import signal
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from types import FrameType
 from typing import TextIO
 
-from cccform.cli.exit_codes import INTERRUPTED
+from cccform.cli import signals
 
 
-@contextmanager
-def graceful_interrupt(err: TextIO) -> Iterator[threading.Event]:
-    """Yield an event set by the first SIGINT; a second SIGINT exits at once."""
-    cancel = threading.Event()
+class GracefulInterrupt:
+    """The apply's interrupt guard: call it for a context manager yielding the cancel event.
 
-    def handler(_signum: int, _frame: FrameType | None) -> None:
-        if cancel.is_set():
-            err.write(
-                "\nSecond interrupt: exiting now. Steps in flight may be missing from the "
-                "state; the next apply finds them through the recorded intents.\n"
+    The first handled signal sets the event and is remembered in `signum`; a second one
+    exits at once with the first one's code.
+    """
+
+    def __init__(self, err: TextIO) -> None:
+        self.err = err
+        self.signum: int | None = None
+
+    @property
+    def exit_code(self) -> int | None:
+        """The exit code the signal received calls for, or None when none arrived."""
+        return None if self.signum is None else signals.exit_code(self.signum)
+
+    @contextmanager
+    def __call__(self) -> Iterator[threading.Event]:
+        cancel = threading.Event()
+
+        def handler(signum: int, _frame: FrameType | None) -> None:
+            if cancel.is_set():
+                self.err.write(
+                    "\nSecond signal: exiting now. Steps in flight may be missing from the "
+                    "state; the next apply finds them through the recorded intents.\n"
+                )
+                self.err.flush()
+                os._exit(signals.exit_code(self.signum or signum))
+            self.signum = signum
+            cancel.set()
+            name = signals.NAMES.get(signal.Signals(signum), f"Signal {signum}")
+            again = "Press Ctrl-C again" if signum == signal.SIGINT else "Signal again"
+            self.err.write(
+                f"\n{name} received. No new steps will start; waiting for the calls in flight, "
+                f"then saving the state. {again} to exit at once.\n"
             )
-            err.flush()
-            os._exit(INTERRUPTED)
-        cancel.set()
-        err.write(
-            "\nInterrupt received. No new steps will start; waiting for the calls in flight, "
-            "then saving the state. Press Ctrl-C again to exit at once.\n"
-        )
-        err.flush()
+            self.err.flush()
 
-    previous = signal.signal(signal.SIGINT, handler)
-    try:
-        yield cancel
-    finally:
-        signal.signal(signal.SIGINT, previous)
+        previous = {signum: signal.signal(signum, handler) for signum in signals.HANDLED}
+        try:
+            yield cancel
+        finally:
+            if cancel.is_set() and signals.installed():
+                signals.ignore_all()  # the run ends with the first signal's code
+            else:
+                for signum, old in previous.items():
+                    signal.signal(signum, old)
+
+
+def graceful_interrupt(err: TextIO) -> AbstractContextManager[threading.Event]:
+    """One guarded stretch, its messages to `err`: yields the cancel event."""
+    return GracefulInterrupt(err)()

@@ -6,6 +6,7 @@ import gc
 import json
 import logging
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 import click
 
 from cccform import __version__
-from cccform.cli import exit_codes
+from cccform.cli import exit_codes, signals
 from cccform.cli.commands.apply import apply
 from cccform.cli.commands.emulator import emulator
 from cccform.cli.commands.plan import plan
@@ -79,6 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.write("\nInterrupted.\n")
         return exit_codes.INTERRUPTED
+    except signals.Terminated as stopped:
+        err.write(f"\nStopped by {signals.NAMES[signal.Signals(stopped.signum)]}.\n")
+        return stopped.exit_code
     except ConfigError as error:
         err.write(render_diagnostics(error.diagnostics, _style(err)))
         if as_json:

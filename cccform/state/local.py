@@ -47,10 +47,23 @@ class LocalStateStore:
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self._persisted: State | None = None
         self._identity: _FileIdentity | None = None
+        self._held: StateLock | None = None
 
     def lock(self, operation: str, timeout: float = 0.0) -> AbstractContextManager[LockInfo]:
-        """A context manager holding this state's lock for `operation` (e.g. "apply")."""
-        return StateLock(self.lock_path).held(operation, timeout)
+        """A context manager holding this state's lock for `operation` (e.g. "apply").
+
+        While it is held, each write first checks that the lock file is still the one locked.
+        """
+        return self._holding(StateLock(self.lock_path), operation, timeout)
+
+    @contextlib.contextmanager
+    def _holding(self, lock: StateLock, operation: str, timeout: float) -> Iterator[LockInfo]:
+        with lock.held(operation, timeout) as info:
+            self._held = lock
+            try:
+                yield info
+            finally:
+                self._held = None
 
     def read(self) -> State:
         """The state on disk, or a fresh one (new lineage, serial 0) when there is no file.
@@ -149,6 +162,8 @@ class LocalStateStore:
             )
 
     def _persist(self, data: bytes) -> None:
+        if self._held is not None:
+            self._held.verify()
         backup = self._save_backup if self._identity is not None else None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ import json
 import os
 import re
 import socket
+import stat as _stat
 import time
 import uuid
 from collections.abc import Iterator
@@ -90,12 +91,37 @@ class StateLock:
         delays = _retry_delays()
         while True:
             fd = self._try_lock()
+            if fd is not None and not self._names_inode_of(fd):
+                os.close(fd)  # the file was removed or replaced after we opened it: retry
+                continue
             if fd is not None:
                 return self._record_holder(fd, operation)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise StateLockedError(self._locked_message(timeout))
             time.sleep(min(next(delays), remaining))
+
+    def verify(self) -> None:
+        """Raise StateError unless this lock is held and its path still names the locked file.
+
+        Removing or replacing the lock file under a holder would let a second run lock a
+        new file at the same path; the holder calls this before each state write and
+        refuses to write when it happened.
+        """
+        if self._fd is None or not self._names_inode_of(self._fd):
+            raise StateError(
+                f"the lock file {self.lock_path} was removed or replaced while this run held "
+                "it, so another run may be using the state at the same time; the state was "
+                "not written. Never delete the lock file of a running cccform."
+            )
+
+    def _names_inode_of(self, fd: int) -> bool:
+        try:
+            named = os.lstat(self.lock_path)
+        except OSError:
+            return False
+        held = os.fstat(fd)
+        return (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino)
 
     def release(self) -> None:
         """Clear the holder record and unlock. Does nothing when not held."""
@@ -132,14 +158,34 @@ class StateLock:
     def _open(self) -> int:
         try:
             self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            return self._create_or_open()
         except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise StateError(
+                    f"the lock file {self.lock_path} is a symbolic link; cccform never "
+                    "follows one (it would write to the file it points at). Remove the link, "
+                    "or choose another state path."
+                ) from exc
             raise StateError(
                 f"could not open the lock file {self.lock_path}: {exc.strerror}. Check that "
                 "the directory exists and that you may write to it."
             ) from exc
-        with contextlib.suppress(OSError):  # another user's file: its mode is theirs
-            os.fchmod(fd, 0o600)
+
+    def _create_or_open(self) -> int:
+        flags = os.O_RDWR | os.O_CLOEXEC | os.O_NOFOLLOW
+        try:
+            fd = os.open(self.lock_path, flags | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            fd = os.open(self.lock_path, flags)
+        else:
+            with contextlib.suppress(OSError):  # created here: make it private
+                os.fchmod(fd, 0o600)
+            return fd
+        try:
+            _check_is_a_lock_file(fd, self.lock_path)
+        except BaseException:
+            os.close(fd)
+            raise
         return fd
 
     def _record_holder(self, fd: int, operation: str) -> LockInfo:
@@ -202,6 +248,30 @@ def read_holder(lock_path: Path) -> LockInfo | None:
     return info
 
 
+MAX_LOCK_RECORD = 64 * 1024
+
+
+def _check_is_a_lock_file(fd: int, lock_path: Path) -> None:
+    """Refuse an existing file that is not cccform's lock file: it is never truncated."""
+    stat = os.fstat(fd)
+    data = b""
+    if _stat.S_ISREG(stat.st_mode) and stat.st_size <= MAX_LOCK_RECORD:
+        data = os.pread(fd, MAX_LOCK_RECORD, 0)
+        if not data.strip():
+            return
+        try:
+            LockInfo.model_validate(json.loads(data))
+        except (ValueError, ValidationError):
+            pass
+        else:
+            return
+    raise StateError(
+        f"{lock_path} exists and is not a cccform lock file; cccform will not overwrite it. "
+        "Choose a state path whose '.lock' name is free (for example cccform.state.json), "
+        "or remove that file if you know it is a leftover."
+    )
+
+
 def parse_duration(text: str) -> float:
     """Seconds in a duration: "250ms", "30s", "5m", "1h", "1m30s"; a plain number is seconds."""
     value = text.strip()
@@ -244,7 +314,7 @@ def _process_exists(pid: int) -> bool:
         return False
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):  # OverflowError: no pid is that large
         return False
     except OSError:  # EPERM: it exists, under another user
         return True

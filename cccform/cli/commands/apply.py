@@ -11,7 +11,7 @@ from cccform import run
 from cccform.cli.confirm import confirm_plan
 from cccform.cli.context import Context, lock_timeout_option, pass_context, path_argument
 from cccform.cli.exit_codes import APPLY_PARTIAL, ERROR, INTERRUPTED, OK, PLAN_REJECTED
-from cccform.cli.interrupt import graceful_interrupt
+from cccform.cli.interrupt import GracefulInterrupt
 from cccform.errors import UsageError
 from cccform.plan.planfile import is_plan_file
 from cccform.plan.review import Verdict
@@ -60,13 +60,14 @@ def apply(
             "no terminal to ask for approval: review with cccform plan, then run "
             "with --auto-approve (and --allow-delete if the plan deletes anything)."
         )
+    guard = GracefulInterrupt(ctx.err)
     request = run.ApplyRequest(
         path=target,
         approve=None if auto_approve else partial(confirm_plan, err=ctx.err),
         allow_delete=allow_delete,
         parallelism=parallelism,
         lock_timeout=lock_timeout,
-        interrupt=partial(graceful_interrupt, ctx.err),
+        interrupt=guard,
     )
     view = apply_view(as_json, ctx.terminal())
     outcome = run.apply(request, view)
@@ -75,11 +76,13 @@ def apply(
         ctx.err.write(
             f"Note: the state had no provider binding; it is now bound to {outcome.newly_bound}.\n"
         )
-    return exit_code(outcome)
+    return exit_code(outcome, guard.exit_code)
 
 
-def exit_code(outcome: run.ApplyOutcome) -> int:
-    """The exit code of an apply, from how it ended."""
+def exit_code(outcome: run.ApplyOutcome, signalled: int | None = None) -> int:
+    """The exit code of an apply, from how it ended (`signalled`: a signal's exit code)."""
+    if signalled is not None:
+        return signalled
     if outcome.verdict.rejected:
         return PLAN_REJECTED
     if outcome.verdict is Verdict.CANCELLED:

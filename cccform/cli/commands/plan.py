@@ -7,7 +7,14 @@ from pathlib import Path
 import click
 
 from cccform import run
-from cccform.cli.context import Context, lock_timeout_option, pass_context, path_argument
+from cccform.cli.context import (
+    UNLOCKED_WARNING,
+    Context,
+    lock_option,
+    lock_timeout_option,
+    pass_context,
+    path_argument,
+)
 from cccform.cli.exit_codes import CHANGES_PRESENT, OK, PLAN_REJECTED
 from cccform.plan.review import Verdict
 from cccform.render.views import plan_view
@@ -26,6 +33,7 @@ from cccform.render.views import plan_view
     "--detailed-exitcode", is_flag=True, help="Exit 0 when there are no changes, 2 when there are."
 )
 @lock_timeout_option
+@lock_option
 @pass_context
 def plan(
     ctx: Context,
@@ -34,10 +42,13 @@ def plan(
     as_json: bool,
     detailed_exitcode: bool,
     lock_timeout: float,
+    lock: bool,
 ) -> int:
     """Show what apply would change."""
+    if not lock:
+        ctx.err.write(UNLOCKED_WARNING)
     view = plan_view(as_json, ctx.terminal())
-    outcome = run.plan(Path(path), view, out_file=out_file, lock_timeout=lock_timeout)
+    outcome = run.plan(Path(path), view, out_file=out_file, lock_timeout=lock_timeout, lock=lock)
     view.finished(outcome)
     if outcome.verdict is Verdict.REJECTED:
         return PLAN_REJECTED
