@@ -113,7 +113,7 @@ def validate(
 
 def check_instance_key(key: str, document: Document) -> Diagnostic | None:
     """A problem with the key of `instances.<key>`, if it breaks the address rule."""
-    if _ADDRESS_KEY.match(key):
+    if _ADDRESS_KEY.fullmatch(key):
         return None
     path = ("instances", key)
     rule = _RULES[ADDRESS_KEY_PATTERN][1]
