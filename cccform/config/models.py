@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -35,6 +36,16 @@ LOGIN_NAME_PATTERN = r"^[A-Za-z0-9._-]{4,64}$"
 FLOW_NAME_PATTERN = r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9_.\u4e00-\u9fff-]{0,63}$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 MOBILE_PATTERN = r"^\+?[0-9]{5,20}$"
+
+
+def _no_nul(value: str) -> str:
+    if "\0" in value:
+        raise ValueError("a path must not contain a NUL character (\\0); remove it")
+    return value
+
+
+FilePath = Annotated[str, AfterValidator(_no_nul)]
+"""A path written in the configuration: any text a file system can name (no NUL)."""
 
 SkillGroupName = Annotated[str, StringConstraints(pattern=SKILL_GROUP_NAME_PATTERN)]
 LoginName = Annotated[str, StringConstraints(pattern=LOGIN_NAME_PATTERN)]
@@ -92,7 +103,7 @@ class FlowConfig(_Strict):
     description: Description = Field(
         default="", description="Editable; the API needs one, so empty means the flow's name."
     )
-    definition_file: str | None = Field(
+    definition_file: FilePath | None = Field(
         default=None,
         description="A JSON file holding the console's flow definition (a JSON object, at most "
         "1 MiB), relative to the directory of this YAML file; give this or definition.",
@@ -173,7 +184,7 @@ class LocalProviderConfig(_Strict):
     type: Literal["local"] = Field(
         default="local", description="Provider kind; 'local' is the embedded emulation."
     )
-    path: str | None = Field(
+    path: FilePath | None = Field(
         default=None,
         description="Directory of the emulation's data; default .cccform/ next to "
         "the configuration.",
@@ -249,7 +260,7 @@ class LocalStateConfig(_Strict):
     backend: Literal["local"] = Field(
         default="local", description="State backend; 'local' keeps state in a JSON file."
     )
-    path: str = Field(
+    path: FilePath = Field(
         default="cccform.state.json",
         description="State file, relative to the configuration directory.",
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.cli.harness import Cli, instance_yaml, write
@@ -23,3 +25,35 @@ def test_instance_key_with_trailing_newline_is_a_config_error(cli: Cli, key_line
     assert run.code == 4, run.err
     assert "Traceback" not in run.err
     assert "a.yaml:2:" in run.err and "invalid instance key 'support\\n'" in run.err
+
+
+def _flow_instance(definition_file: str) -> str:
+    return (
+        instance_yaml("a", 1)
+        + "    flows:\n      main:\n"
+        + f"        definition_file: {json.dumps(definition_file)}\n"
+    )
+
+
+def test_nul_in_definition_file_is_a_config_error(cli: Cli) -> None:
+    write(cli.directory, "a.yaml", "instances:\n" + _flow_instance("flows/ma\0in.json"))
+    run = cli("validate")
+    assert run.code == 4, run.err
+    assert "Traceback" not in run.err
+    assert "a.yaml:" in run.err and "definition_file" in run.err and "NUL" in run.err
+
+
+@pytest.mark.parametrize(
+    ("section", "line"),
+    [('state:\n  path: "st\\0ate.json"\n', 2), ('provider:\n  path: "da\\0ta"\n', 2)],
+    ids=["state.path", "provider.path"],
+)
+def test_nul_in_state_or_provider_path_is_caught_by_validate_and_plan(
+    cli: Cli, section: str, line: int
+) -> None:
+    write(cli.directory, "a.yaml", section + "instances:\n" + instance_yaml("a", 1))
+    for command in ("validate", "plan"):
+        run = cli(command)
+        assert run.code == 4, run.err
+        assert "Traceback" not in run.err
+        assert f"a.yaml:{line}:" in run.err and "NUL" in run.err
