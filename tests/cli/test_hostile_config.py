@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -57,3 +58,22 @@ def test_nul_in_state_or_provider_path_is_caught_by_validate_and_plan(
         assert run.code == 4, run.err
         assert "Traceback" not in run.err
         assert f"a.yaml:{line}:" in run.err and "NUL" in run.err
+
+
+@pytest.mark.parametrize("kind", ["dangling-link", "looping-link", "fifo", "directory"])
+def test_yaml_entry_that_is_not_a_regular_file_is_an_error(cli: Cli, kind: str) -> None:
+    write(cli.directory, "main.yaml", "instances:\n" + instance_yaml("a", 1))
+    entry = cli.directory / "sales.yaml"
+    if kind == "dangling-link":
+        entry.symlink_to("gone.yaml")
+    elif kind == "looping-link":
+        entry.symlink_to("sales.yaml")
+    elif kind == "fifo":
+        os.mkfifo(entry)
+    else:
+        entry.mkdir()
+    for command in ("validate", "plan"):
+        run = cli(command)
+        assert run.code == 4, run.err
+        assert "Traceback" not in run.err
+        assert "sales.yaml" in run.err
