@@ -77,3 +77,16 @@ def test_yaml_entry_that_is_not_a_regular_file_is_an_error(cli: Cli, kind: str) 
         assert run.code == 4, run.err
         assert "Traceback" not in run.err
         assert "sales.yaml" in run.err
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [(b"\xff", "not valid UTF-8"), (b"\x07", "unacceptable character")],
+    ids=["invalid-utf8", "control-character"],
+)
+def test_locations_count_cr_only_line_endings(cli: Cli, bad: bytes, message: str) -> None:
+    body = b"instances:\r  a:\r    name: Center A\r    description: ab" + bad + b"\r"
+    (cli.directory / "a.yaml").write_bytes(body)
+    run = cli("validate")
+    assert run.code == 4, run.err
+    assert "a.yaml:4:20:" in run.err and message in run.err
