@@ -24,7 +24,16 @@ ACCESS_PATH_PATTERN = r"^[A-Za-z0-9_-]{4,48}$"
 PHONE_NUMBER_PATTERN = r"^\+?[0-9]{3,20}$"
 ADMIN_ID_PATTERN = r"^[0-9]{1,32}$"
 
-InstanceName = Annotated[str, StringConstraints(min_length=4, max_length=32)]
+
+def _not_blank(value: str) -> str:
+    if value and not value.strip():
+        raise ValueError("must not be blank (only spaces); write a name")
+    return value
+
+
+InstanceName = Annotated[
+    str, StringConstraints(min_length=4, max_length=32), AfterValidator(_not_blank)
+]
 AccessPath = Annotated[str, StringConstraints(pattern=ACCESS_PATH_PATTERN)]
 Description = Annotated[str, StringConstraints(max_length=256)]
 PhoneNumber = Annotated[str, StringConstraints(pattern=PHONE_NUMBER_PATTERN)]
@@ -60,9 +69,9 @@ class _Strict(BaseModel):
 class SkillGroupConfig(_Strict):
     """A skill group (`instances.<key>.skill_groups.<name>`); the name is its identity."""
 
-    display_name: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(
-        description="Editable; 1-64 characters."
-    )
+    display_name: Annotated[
+        str, StringConstraints(min_length=1, max_length=64), AfterValidator(_not_blank)
+    ] = Field(description="Editable; 1-64 characters.")
     description: Description = Field(default="", description="Editable; at most 256 characters.")
     media_type: Literal["AUDIO", "CHAT", "VIDEO"] = Field(
         default="AUDIO", description="AUDIO, CHAT or VIDEO; immutable."
@@ -72,9 +81,9 @@ class SkillGroupConfig(_Strict):
 class AgentConfig(_Strict):
     """An agent (`instances.<key>.agents.<login name>`); the login name is its identity."""
 
-    display_name: Annotated[str, StringConstraints(min_length=1, max_length=128)] = Field(
-        description="Editable; 1-128 characters."
-    )
+    display_name: Annotated[
+        str, StringConstraints(min_length=1, max_length=128), AfterValidator(_not_blank)
+    ] = Field(description="Editable; 1-128 characters.")
     email: Annotated[str, StringConstraints(pattern=EMAIL_PATTERN, max_length=128)] = Field(
         description="Required; receives the logon details; immutable."
     )
@@ -291,6 +300,13 @@ class Config(_Strict):
         description="Call-center instances by address key (a letter or _, then up to 63 of "
         "A-Z a-z 0-9 _ -), merged across files.",
     )
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _whole_version(cls, value: Any) -> Any:
+        if type(value) is not int:
+            raise ValueError("the format version must be the whole number 1: write 'version: 1'")
+        return value
 
 
 class LoadedConfig:

@@ -90,3 +90,18 @@ def test_locations_count_cr_only_line_endings(cli: Cli, bad: bytes, message: str
     run = cli("validate")
     assert run.code == 4, run.err
     assert "a.yaml:4:20:" in run.err and message in run.err
+
+
+@pytest.mark.parametrize("version", ["true", "1.0"])
+def test_version_must_be_the_integer_1(cli: Cli, version: str) -> None:
+    write(cli.directory, "a.yaml", f"version: {version}\ninstances:\n" + instance_yaml("a", 1))
+    run = cli("validate")
+    assert run.code == 4, run.err
+    assert "a.yaml:1:10:" in run.err and "version" in run.err
+
+
+def test_blank_instance_name_is_a_config_error(cli: Cli) -> None:
+    write(cli.directory, "a.yaml", "instances:\n" + instance_yaml("a", 1, name="     "))
+    run = cli("validate")
+    assert run.code == 4, run.err
+    assert "a.yaml:3:" in run.err and "instances.a.name" in run.err and "blank" in run.err
