@@ -40,9 +40,14 @@ def display_path(path: Path) -> str:
 
 def byte_location(data: bytes, offset: int, display: str) -> SourceLocation:
     """The line and column (in characters) of byte `offset` of `data`, in file `display`."""
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
-    return SourceLocation(display, data.count(b"\n", 0, offset) + 1, column)
+    return text_location(data[:offset].decode("utf-8", "replace"), display)
+
+
+def text_location(before: str, display: str) -> SourceLocation:
+    """The location just after the text `before`; CR LF, CR and LF each end a line, as in YAML."""
+    lines = before.replace("\r\n", "\n").replace("\r", "\n")
+    line_start = lines.rfind("\n") + 1
+    return SourceLocation(display, lines.count("\n") + 1, len(lines) - line_start + 1)
 
 
 class Document:

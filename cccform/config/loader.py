@@ -23,6 +23,7 @@ relative to the working directory when it lies under it, else by its absolute pa
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -53,10 +54,14 @@ def load_config(path: Path) -> LoadedConfig:
 
 def _discover(path: Path) -> tuple[Path, list[Path]]:
     if path.is_dir():
-        files = sorted(
-            (p for p in path.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file()),
-            key=lambda p: p.name,
+        entries = sorted(
+            (p for p in path.iterdir() if p.suffix in YAML_SUFFIXES), key=lambda p: p.name
         )
+        irregular = [_irregular(entry) for entry in entries]
+        problems = [problem for problem in irregular if problem is not None]
+        if problems:
+            raise ConfigError(problems)
+        files = entries
         if not files:
             raise _fatal(
                 f"no *.yaml or *.yml files in directory '{path}'",
@@ -92,6 +97,27 @@ def _refuse_part_of_directory(path: Path) -> None:
         f"'{display_path(path)}' is one file of the configuration in directory "
         f"'{directory}', which also holds {shown}: pass the directory '{directory}' as PATH, "
         "so that every file of the configuration is read"
+    )
+
+
+def _irregular(entry: Path) -> Diagnostic | None:
+    """Why the directory entry `entry`, named like a configuration file, cannot be read."""
+    try:
+        mode = entry.stat().st_mode
+    except OSError as exc:
+        reason = "a dangling or looping symbolic link" if entry.is_symlink() else exc.strerror
+        return _entry_problem(entry, f"cannot be read ({reason})")
+    if stat.S_ISREG(mode):
+        return None
+    kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file"
+    return _entry_problem(entry, f"is {kind}")
+
+
+def _entry_problem(entry: Path, what: str) -> Diagnostic:
+    return Diagnostic(
+        f"configuration entry '{display_path(entry)}' {what}",
+        hint="every *.yaml and *.yml entry of the directory is read as configuration: "
+        "fix the entry, or rename or remove it (a missing file would plan deletions)",
     )
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -23,7 +24,16 @@ ACCESS_PATH_PATTERN = r"^[A-Za-z0-9_-]{4,48}$"
 PHONE_NUMBER_PATTERN = r"^\+?[0-9]{3,20}$"
 ADMIN_ID_PATTERN = r"^[0-9]{1,32}$"
 
-InstanceName = Annotated[str, StringConstraints(min_length=4, max_length=32)]
+
+def _not_blank(value: str) -> str:
+    if value and not value.strip():
+        raise ValueError("must not be blank (only spaces); write a name")
+    return value
+
+
+InstanceName = Annotated[
+    str, StringConstraints(min_length=4, max_length=32), AfterValidator(_not_blank)
+]
 AccessPath = Annotated[str, StringConstraints(pattern=ACCESS_PATH_PATTERN)]
 Description = Annotated[str, StringConstraints(max_length=256)]
 PhoneNumber = Annotated[str, StringConstraints(pattern=PHONE_NUMBER_PATTERN)]
@@ -35,6 +45,16 @@ LOGIN_NAME_PATTERN = r"^[A-Za-z0-9._-]{4,64}$"
 FLOW_NAME_PATTERN = r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9_.\u4e00-\u9fff-]{0,63}$"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 MOBILE_PATTERN = r"^\+?[0-9]{5,20}$"
+
+
+def _no_nul(value: str) -> str:
+    if "\0" in value:
+        raise ValueError("a path must not contain a NUL character (\\0); remove it")
+    return value
+
+
+FilePath = Annotated[str, AfterValidator(_no_nul)]
+"""A path written in the configuration: any text a file system can name (no NUL)."""
 
 SkillGroupName = Annotated[str, StringConstraints(pattern=SKILL_GROUP_NAME_PATTERN)]
 LoginName = Annotated[str, StringConstraints(pattern=LOGIN_NAME_PATTERN)]
@@ -49,9 +69,9 @@ class _Strict(BaseModel):
 class SkillGroupConfig(_Strict):
     """A skill group (`instances.<key>.skill_groups.<name>`); the name is its identity."""
 
-    display_name: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(
-        description="Editable; 1-64 characters."
-    )
+    display_name: Annotated[
+        str, StringConstraints(min_length=1, max_length=64), AfterValidator(_not_blank)
+    ] = Field(description="Editable; 1-64 characters.")
     description: Description = Field(default="", description="Editable; at most 256 characters.")
     media_type: Literal["AUDIO", "CHAT", "VIDEO"] = Field(
         default="AUDIO", description="AUDIO, CHAT or VIDEO; immutable."
@@ -61,9 +81,9 @@ class SkillGroupConfig(_Strict):
 class AgentConfig(_Strict):
     """An agent (`instances.<key>.agents.<login name>`); the login name is its identity."""
 
-    display_name: Annotated[str, StringConstraints(min_length=1, max_length=128)] = Field(
-        description="Editable; 1-128 characters."
-    )
+    display_name: Annotated[
+        str, StringConstraints(min_length=1, max_length=128), AfterValidator(_not_blank)
+    ] = Field(description="Editable; 1-128 characters.")
     email: Annotated[str, StringConstraints(pattern=EMAIL_PATTERN, max_length=128)] = Field(
         description="Required; receives the logon details; immutable."
     )
@@ -92,7 +112,7 @@ class FlowConfig(_Strict):
     description: Description = Field(
         default="", description="Editable; the API needs one, so empty means the flow's name."
     )
-    definition_file: str | None = Field(
+    definition_file: FilePath | None = Field(
         default=None,
         description="A JSON file holding the console's flow definition (a JSON object, at most "
         "1 MiB), relative to the directory of this YAML file; give this or definition.",
@@ -173,7 +193,7 @@ class LocalProviderConfig(_Strict):
     type: Literal["local"] = Field(
         default="local", description="Provider kind; 'local' is the embedded emulation."
     )
-    path: str | None = Field(
+    path: FilePath | None = Field(
         default=None,
         description="Directory of the emulation's data; default .cccform/ next to "
         "the configuration.",
@@ -249,7 +269,7 @@ class LocalStateConfig(_Strict):
     backend: Literal["local"] = Field(
         default="local", description="State backend; 'local' keeps state in a JSON file."
     )
-    path: str = Field(
+    path: FilePath = Field(
         default="cccform.state.json",
         description="State file, relative to the configuration directory.",
     )
@@ -280,6 +300,13 @@ class Config(_Strict):
         description="Call-center instances by address key (a letter or _, then up to 63 of "
         "A-Z a-z 0-9 _ -), merged across files.",
     )
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _whole_version(cls, value: Any) -> Any:
+        if type(value) is not int:
+            raise ValueError("the format version must be the whole number 1: write 'version: 1'")
+        return value
 
 
 class LoadedConfig:

@@ -22,7 +22,6 @@ both read the same downstream. Each file is read once, however many flows name i
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -34,6 +33,7 @@ from typing import Any
 
 from cccform.config.document import Document, byte_location, display_path
 from cccform.config.models import FlowConfig, InstanceConfig
+from cccform.config.suggest import closest
 from cccform.config.values import describe
 from cccform.diagnostics import Diagnostic, FieldPath, SourceLocation
 
@@ -160,9 +160,9 @@ class _Checker:
         is_key: bool,
     ) -> None:
         where = f"instances.{self.key}.{section}"
-        close = difflib.get_close_matches(name, declared, n=1)
+        close = closest(name, declared)
         if close:
-            hint = f"did you mean '{close[0]}'?"
+            hint = f"did you mean '{close}'?"
         elif declared:
             hint = f"declared {what}s: {_listing(declared)}; or declare it under {where}"
         else:
@@ -172,9 +172,9 @@ class _Checker:
 
     def _not_own(self, number: str, path: FieldPath) -> None:
         own = self.instance.phone_numbers
-        close = difflib.get_close_matches(number, own, n=1)
+        close = closest(number, own)
         if close:
-            hint = f"did you mean '{close[0]}'?"
+            hint = f"did you mean '{close}'?"
         elif own:
             hint = f"numbers routes the instance's own phone_numbers: {_listing(own)}"
         else:
@@ -266,9 +266,9 @@ def _missing(target: Path, written: str, display: str) -> _Problem:
     hint = "definition_file is relative to the directory of the YAML file that declares it"
     if target.parent.is_dir():
         siblings = [entry.name for entry in target.parent.iterdir() if entry.is_file()]
-        close = difflib.get_close_matches(target.name, siblings, n=1)
+        close = closest(target.name, siblings)
         if close and written.endswith(target.name):
-            return _Problem(message, f"did you mean '{written[: -len(target.name)]}{close[0]}'?")
+            return _Problem(message, f"did you mean '{written[: -len(target.name)]}{close}'?")
         return _Problem(message, f"{hint}; {base} has no file named {target.name}")
     return _Problem(message, f"{hint}; there is no directory {base}")
 

@@ -16,7 +16,6 @@ at the tag's field (`provider.type`) with the kinds to choose from.
 
 from __future__ import annotations
 
-import difflib
 import re
 import types
 from typing import Annotated, Any, Literal, NamedTuple, TypeVar, Union, get_args, get_origin
@@ -39,6 +38,7 @@ from cccform.config.models import (
     AgentConfig,
     FlowConfig,
 )
+from cccform.config.suggest import closest
 from cccform.config.values import describe
 from cccform.diagnostics import Diagnostic, FieldPath
 
@@ -113,7 +113,7 @@ def validate(
 
 def check_instance_key(key: str, document: Document) -> Diagnostic | None:
     """A problem with the key of `instances.<key>`, if it breaks the address rule."""
-    if _ADDRESS_KEY.match(key):
+    if _ADDRESS_KEY.fullmatch(key):
         return None
     path = ("instances", key)
     rule = _RULES[ADDRESS_KEY_PATTERN][1]
@@ -285,9 +285,9 @@ def _unknown_field_hint(model: type[BaseModel], loc: tuple[str | int, ...]) -> s
     if not (isinstance(owner, type) and issubclass(owner, BaseModel)):
         return "remove it"
     fields = list(owner.model_fields)
-    close = difflib.get_close_matches(name, fields, n=1)
+    close = closest(name, fields)
     if close:
-        return f"did you mean '{close[0]}'?"
+        return f"did you mean '{close}'?"
     return "allowed fields: " + ", ".join(fields)
 
 

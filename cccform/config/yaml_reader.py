@@ -25,9 +25,8 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.reader import ReaderError
 
-from cccform.config.document import Document, byte_location, mark_location
+from cccform.config.document import Document, byte_location, mark_location, text_location
 from cccform.config.event_builder import Abort, EventBuilder
-from cccform.diagnostics import SourceLocation
 
 MAX_FILE_BYTES = 1024 * 1024
 
@@ -143,10 +142,8 @@ def _syntax_error(exc: MarkedYAMLError, document: Document) -> None:
 def _reader_error(exc: ReaderError, text: str, document: Document) -> None:
     document.root = None
     before = text.encode("utf-8")[: exc.position].decode("utf-8", "replace")
-    line = before.count("\n") + 1
-    column = len(before) - (before.rfind("\n") + 1) + 1
     document.report(
-        SourceLocation(document.display, line, column),
+        text_location(before, document.display),
         f"unacceptable character #x{exc.character:04x}: {exc.reason}",
         "remove the character, or write it as an escape inside double quotes",
         (),

@@ -119,7 +119,7 @@ def _valid_host(host: str) -> bool:
     if len(name) > 253:
         return False
     labels = name.split(".")
-    return all(_LABEL.match(label) for label in labels) and not labels[-1].isdigit()
+    return all(_LABEL.fullmatch(label) for label in labels) and not labels[-1].isdigit()
 
 
 def resolve_endpoints(settings: AliyunProviderConfig) -> Endpoints:

@@ -1,0 +1,107 @@
+"""Hostile configuration files: a clean error with file, line and field, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from tests.cli.harness import Cli, instance_yaml, write
+
+
+def _body(key_line: str) -> str:
+    fields = instance_yaml("placeholder", 1).split("\n", 1)[1]
+    return "instances:\n" + key_line + fields
+
+
+@pytest.mark.parametrize(
+    "key_line",
+    ['  "support\\n":\n', "  ? |\n    support\n  :\n"],
+    ids=["quoted-newline", "block-scalar-key"],
+)
+def test_instance_key_with_trailing_newline_is_a_config_error(cli: Cli, key_line: str) -> None:
+    write(cli.directory, "a.yaml", _body(key_line))
+    run = cli("validate")
+    assert run.code == 4, run.err
+    assert "Traceback" not in run.err
+    assert "a.yaml:2:" in run.err and "invalid instance key 'support\\n'" in run.err
+
+
+def _flow_instance(definition_file: str) -> str:
+    return (
+        instance_yaml("a", 1)
+        + "    flows:\n      main:\n"
+        + f"        definition_file: {json.dumps(definition_file)}\n"
+    )
+
+
+def test_nul_in_definition_file_is_a_config_error(cli: Cli) -> None:
+    write(cli.directory, "a.yaml", "instances:\n" + _flow_instance("flows/ma\0in.json"))
+    run = cli("validate")
+    assert run.code == 4, run.err
+    assert "Traceback" not in run.err
+    assert "a.yaml:" in run.err and "definition_file" in run.err and "NUL" in run.err
+
+
+@pytest.mark.parametrize(
+    ("section", "line"),
+    [('state:\n  path: "st\\0ate.json"\n', 2), ('provider:\n  path: "da\\0ta"\n', 2)],
+    ids=["state.path", "provider.path"],
+)
+def test_nul_in_state_or_provider_path_is_caught_by_validate_and_plan(
+    cli: Cli, section: str, line: int
+) -> None:
+    write(cli.directory, "a.yaml", section + "instances:\n" + instance_yaml("a", 1))
+    for command in ("validate", "plan"):
+        run = cli(command)
+        assert run.code == 4, run.err
+        assert "Traceback" not in run.err
+        assert f"a.yaml:{line}:" in run.err and "NUL" in run.err
+
+
+@pytest.mark.parametrize("kind", ["dangling-link", "looping-link", "fifo", "directory"])
+def test_yaml_entry_that_is_not_a_regular_file_is_an_error(cli: Cli, kind: str) -> None:
+    write(cli.directory, "main.yaml", "instances:\n" + instance_yaml("a", 1))
+    entry = cli.directory / "sales.yaml"
+    if kind == "dangling-link":
+        entry.symlink_to("gone.yaml")
+    elif kind == "looping-link":
+        entry.symlink_to("sales.yaml")
+    elif kind == "fifo":
+        os.mkfifo(entry)
+    else:
+        entry.mkdir()
+    for command in ("validate", "plan"):
+        run = cli(command)
+        assert run.code == 4, run.err
+        assert "Traceback" not in run.err
+        assert "sales.yaml" in run.err
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [(b"\xff", "not valid UTF-8"), (b"\x07", "unacceptable character")],
+    ids=["invalid-utf8", "control-character"],
+)
+def test_locations_count_cr_only_line_endings(cli: Cli, bad: bytes, message: str) -> None:
+    body = b"instances:\r  a:\r    name: Center A\r    description: ab" + bad + b"\r"
+    (cli.directory / "a.yaml").write_bytes(body)
+    run = cli("validate")
+    assert run.code == 4, run.err
+    assert "a.yaml:4:20:" in run.err and message in run.err
+
+
+@pytest.mark.parametrize("version", ["true", "1.0"])
+def test_version_must_be_the_integer_1(cli: Cli, version: str) -> None:
+    write(cli.directory, "a.yaml", f"version: {version}\ninstances:\n" + instance_yaml("a", 1))
+    run = cli("validate")
+    assert run.code == 4, run.err
+    assert "a.yaml:1:10:" in run.err and "version" in run.err
+
+
+def test_blank_instance_name_is_a_config_error(cli: Cli) -> None:
+    write(cli.directory, "a.yaml", "instances:\n" + instance_yaml("a", 1, name="     "))
+    run = cli("validate")
+    assert run.code == 4, run.err
+    assert "a.yaml:3:" in run.err and "instances.a.name" in run.err and "blank" in run.err
