@@ -17,7 +17,9 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import secrets
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -55,6 +57,30 @@ def write_private_file(
 def temp_path_beside(path: Path, tag: str = "") -> Path:
     """A fresh name for a temporary file in `path`'s directory (the file is not created)."""
     return path.with_name(f".{path.name}{tag}.{secrets.token_hex(6)}.tmp")
+
+
+def remove_stray_temps(path: Path, tags: tuple[str, ...] = ("",)) -> list[Path]:
+    """Remove the temporary files an interrupted `write_private_file(path)` left behind.
+
+    Only names this module makes (`.<name><tag>.<12 hex digits>.tmp`, for each tag) and only
+    regular files; call it while holding the lock that guards `path`, so that no write of
+    another process is in progress. Returns what was removed.
+    """
+    alternatives = "|".join(re.escape(tag) for tag in tags)
+    pattern = re.compile(rf"\.{re.escape(path.name)}(?:{alternatives})\.[0-9a-f]{{12}}\.tmp")
+    removed: list[Path] = []
+    try:
+        entries = list(path.parent.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        if not pattern.fullmatch(entry.name):
+            continue
+        with contextlib.suppress(OSError):
+            if stat.S_ISREG(entry.lstat().st_mode):
+                entry.unlink()
+                removed.append(entry)
+    return removed
 
 
 def create_private_file(path: Path, data: bytes) -> None:

@@ -144,3 +144,19 @@ def test_utc_now_is_iso_8601_in_utc_to_the_second() -> None:
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", text)
     parsed = datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     assert abs(datetime.now(UTC) - parsed) < timedelta(hours=1)  # and not local time
+
+
+def test_remove_stray_temps_removes_only_its_own_regular_files(tmp_path: Path) -> None:
+    target = tmp_path / "state.json"
+    ours = tmp_path / ".state.json.0123456789ab.tmp"
+    tagged = tmp_path / ".state.json.backup.0123456789ab.tmp"
+    ours.write_text("x")
+    tagged.write_text("x")
+    link = tmp_path / ".state.json.aaaaaaaaaaaa.tmp"
+    link.symlink_to(tmp_path / "elsewhere")
+    other = tmp_path / ".state.json.backup.0123456789ab.tmp.keep"
+    other.write_text("x")
+    assert files.remove_stray_temps(target) == [ours]
+    assert tagged.exists()  # ".backup" not asked for
+    assert files.remove_stray_temps(target, ("", ".backup")) == [tagged]
+    assert link.is_symlink() and other.exists()

@@ -31,6 +31,8 @@ from cccform.state.lock import LockInfo, StateLock
 from cccform.state.models import State
 
 logger = logging.getLogger(__name__)
+# Temporary files of the state, its backup and its errored copy (see cccform.files).
+TEMP_TAGS = ("", ".backup", ".errored")
 
 _FileIdentity = tuple[int, int, int, int]
 _NO_HARD_LINKS = frozenset(
@@ -60,6 +62,10 @@ class LocalStateStore:
     def _holding(self, lock: StateLock, operation: str, timeout: float) -> Iterator[LockInfo]:
         with lock.held(operation, timeout) as info:
             self._held = lock
+            # No write of ours is in progress while we hold the lock: what an interrupted
+            # one left behind can go.
+            for stray in files.remove_stray_temps(self.path, TEMP_TAGS):
+                logger.info("removed %s, left by an interrupted state write", stray)
             try:
                 yield info
             finally:

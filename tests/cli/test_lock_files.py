@@ -58,3 +58,27 @@ def test_plan_lock_false_reads_without_the_lock_and_warns(tmp_path: Path) -> Non
     assert "instance.a" in unlocked.out
     bad = run_process(tmp_path, "plan", "--lock=maybe")
     assert bad.code == 64 and "Traceback" not in bad.err
+
+
+def test_temporary_files_of_an_interrupted_state_write_are_cleaned_under_the_lock(
+    tmp_path: Path,
+) -> None:
+    config(tmp_path, instance_yaml("a", 1))
+    assert run_process(tmp_path, "apply", "--auto-approve").code == 0
+    ours = [
+        tmp_path / ".cccform.state.json.0123456789ab.tmp",
+        tmp_path / ".cccform.state.json.backup.ba9876543210.tmp",
+        tmp_path / ".cccform.state.json.errored.00aa11bb22cc.tmp",
+    ]
+    theirs = [
+        tmp_path / ".cccform.state.json.notours.tmp",  # not a name cccform makes
+        tmp_path / ".other.json.0123456789ab.tmp",  # another file's temporary
+    ]
+    for path in ours + theirs:
+        path.write_text("{half a state")
+    unlocked = run_process(tmp_path, "plan", "--lock=false")
+    assert unlocked.code == 0 and all(p.exists() for p in ours)  # without the lock: untouched
+    planned = run_process(tmp_path, "plan")
+    assert planned.code == 0, planned.err
+    assert not any(p.exists() for p in ours)
+    assert all(p.exists() for p in theirs)
