@@ -127,6 +127,7 @@ class _Applier:
         self.mark_ahead = 0  # how many creates the last batch marked ahead
 
     def run(self) -> ApplyResult:
+        self.ledger.move(self.plan.moves)
         self.ledger.forget(self.plan.forget)
         creates = [
             c

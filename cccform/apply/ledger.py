@@ -9,7 +9,8 @@ from cccform.addresses import Address, children_of
 from cccform.errors import StateError
 from cccform.kinds.base import Part
 from cccform.live import LiveInstance
-from cccform.plan.models import Action, Change, Forget
+from cccform.plan.models import Action, Change, Forget, Move
+from cccform.plan.moves import moved_state
 from cccform.state.errored import write_errored_state
 from cccform.state.models import PendingCreate, ResourceState, State
 from cccform.state.store import StateStore
@@ -46,6 +47,12 @@ class Ledger:
     def drop_intent(self, address: str) -> None:
         """A create that definitely did not happen leaves no intent behind."""
         if self.state.pending.pop(address, None) is not None:
+            self.dirty = True
+
+    def move(self, moves: list[Move]) -> None:
+        """Renamed keys: the same objects under their new addresses (no API call)."""
+        if moves:
+            self.state = moved_state(self.state, moves)
             self.dirty = True
 
     def forget(self, entries: list[Forget]) -> None:

@@ -124,6 +124,14 @@ class Forget(_Frozen):
     reason: str = "deleted outside cccform"
 
 
+class Move(_Frozen):
+    """An instance whose key was renamed, same access path: apply only rewrites the state."""
+
+    address: Address  # the new address
+    from_address: Address
+    remote_id: str
+
+
 class Impact(_Frozen):
     """What the plan will mean for the call center, beyond the objects it changes.
 
@@ -154,13 +162,14 @@ class Plan(_Frozen):
     changes: list[Change] = Field(default_factory=list)
     errors: list[Rejection] = Field(default_factory=list)
     forget: list[Forget] = Field(default_factory=list)
+    moves: list[Move] = Field(default_factory=list)
     impacts: list[Impact] = Field(default_factory=list)
     notes: list[Impact] = Field(default_factory=list)
     prior_state: PriorState
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.changes or self.forget)
+        return bool(self.changes or self.forget or self.moves)
 
     @property
     def deletions(self) -> list[Change]:
@@ -170,4 +179,6 @@ class Plan(_Frozen):
         counts = {action.value: 0 for action in Action}
         for change in self.changes:
             counts[change.action.value] += 1
+        counts["move"] = len(self.moves)
+        counts["forget"] = len(self.forget)
         return counts

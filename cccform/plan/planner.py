@@ -19,11 +19,13 @@ from cccform.plan.models import (
     Forget,
     Impact,
     Location,
+    Move,
     Plan,
     PriorState,
     Rejection,
     RejectionKind,
 )
+from cccform.plan.moves import find_moves, moved_state
 from cccform.plan.qa import qa_cost_notes
 from cccform.state.models import ResourceState, State
 
@@ -47,13 +49,16 @@ def desired_attributes(instance: InstanceConfig) -> dict[str, Any]:
 
 def plan(loaded: LoadedConfig, state: State, live: LiveInventory, *, state_exists: bool) -> Plan:
     """Compare what the user wrote with what exists and what cccform manages."""
+    moves = find_moves(loaded, state)
+    prior = PriorState(lineage=state.lineage, serial=state.serial, existed=state_exists)
+    state = moved_state(state, moves)  # everything else is planned as after the moves
     builder = _PlanBuilder(loaded, state, live)
+    builder.moves = moves
     for key, instance in loaded.config.instances.items():
         builder.plan_declared(key, instance)
     builder.plan_undeclared()
     builder.check_bound_numbers()
     builder.plan_all_contents()
-    prior = PriorState(lineage=state.lineage, serial=state.serial, existed=state_exists)
     return builder.build(prior)
 
 
@@ -62,6 +67,7 @@ def contents_to_read(
 ) -> dict[str, frozenset[ResourceType]]:
     """Which kinds to read in which existing instances: only what is declared or managed."""
     wanted: dict[str, frozenset[ResourceType]] = {}
+    state = moved_state(state, find_moves(loaded, state))
     managed = index_contents(state.resources)
     for key, instance in loaded.config.instances.items():
         current = _existing_instance(key, state, live)
@@ -90,6 +96,7 @@ class _PlanBuilder:
         self.changes: list[Change] = []
         self.errors: list[Rejection] = []
         self.forget: list[Forget] = []
+        self.moves: list[Move] = []
         self.impacts: list[Impact] = []
         self.notes: list[Impact] = []
 
@@ -108,6 +115,7 @@ class _PlanBuilder:
             changes=changes,
             errors=errors,
             forget=forget,
+            moves=self.moves,
             impacts=self.impacts,
             notes=self.notes,
             prior_state=prior,

@@ -16,6 +16,7 @@ from cccform.errors import StalePlanError
 from cccform.kinds import kind_of
 from cccform.plan import messages
 from cccform.plan.models import Action, Change, Plan, Rejection, RejectionKind
+from cccform.plan.moves import moved_state
 from cccform.state.models import State
 
 INSTANCE_MUTABLE = ("description", "deletion_protection")
@@ -25,6 +26,20 @@ INSTANCE_MUTABLE = ("description", "deletion_protection")
 def recheck(plan: Plan, state: State) -> Plan:
     """`plan` with a rejection for each rule a change breaks against `state`."""
     refusals: list[Rejection] = []
+    for move in plan.moves:
+        managed = state.resources.get(str(move.from_address))
+        if managed is None or managed.remote_id != move.remote_id:
+            raise StalePlanError(
+                f"Saved plan does not match the state: it moves {move.from_address} "
+                f"({move.remote_id}), which the state does not manage by that id. "
+                "Run cccform plan again."
+            )
+        if str(move.address) in state.resources:
+            raise StalePlanError(
+                f"Saved plan does not match the state: it moves {move.from_address} onto "
+                f"{move.address}, which the state already manages. Run cccform plan again."
+            )
+    state = moved_state(state, plan.moves)
     for change in plan.changes:
         refusals += _check(change, state)
     if not refusals:

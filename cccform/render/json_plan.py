@@ -110,6 +110,14 @@ class JsonForget(TypedDict):
     reason: str
 
 
+# An instance whose key was renamed (same access path): apply only rewrites the state.
+# Functional form, since `from` is a keyword.
+JsonMove = TypedDict(
+    "JsonMove", {"action": Literal["move"], "address": str, "from": str, "remote_id": str}
+)
+with_config(_CLOSED)(JsonMove)
+
+
 @with_config(_CLOSED)
 class JsonImpact(TypedDict):
     """What the plan means beyond the objects it changes (impacts), or a note."""
@@ -130,6 +138,8 @@ class JsonSummary(TypedDict):
     update: int
     delete: int
     enable_qa: int
+    move: int
+    forget: int
 
 
 @with_config(_CLOSED)
@@ -150,6 +160,7 @@ class JsonPlan(TypedDict):
     changes: list[JsonChange]
     errors: list[JsonRejection]
     forget: list[JsonForget]
+    moves: list[JsonMove]
     impacts: list[JsonImpact]
     notes: list[JsonImpact]
     summary: JsonSummary
@@ -276,6 +287,8 @@ def _summary(counts: dict[str, int]) -> JsonSummary:
         update=counts["update"],
         delete=counts["delete"],
         enable_qa=counts["enable_qa"],
+        move=counts["move"],
+        forget=counts["forget"],
     )
 
 
@@ -299,6 +312,17 @@ def json_plan(plan: Plan) -> JsonPlan:
         changes=[_change(c) for c in plan.changes],
         errors=[_rejection(e) for e in plan.errors],
         forget=[_forget(f) for f in plan.forget],
+        moves=[
+            JsonMove(
+                {
+                    "action": "move",
+                    "address": str(m.address),
+                    "from": str(m.from_address),
+                    "remote_id": m.remote_id,
+                }
+            )
+            for m in plan.moves
+        ],
         impacts=[_impact(i) for i in plan.impacts],
         notes=[_impact(n) for n in plan.notes],
         summary=_summary(plan.summary()),

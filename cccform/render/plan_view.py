@@ -37,8 +37,12 @@ def value(item: Any) -> str:
 def render_plan(doc: dict[str, Any], style: Style) -> str:
     """The plan body for stdout. Rejections are rendered by `render_rejections`."""
     lines: list[str] = []
+    lines += _moved(doc.get("moves", []), style)
     lines += _forgotten(doc["forget"])
     changes = doc["changes"]
+    if not changes and (doc.get("moves") or doc["forget"]):
+        lines.append(style(summary_line(doc["summary"]), "bold"))
+        return "\n".join(lines) + "\n"
     if not changes:
         if not doc["errors"]:
             lines.append(
@@ -90,10 +94,30 @@ def _impacts(instance: str, mine: list[str], said: list[str]) -> list[str]:
 
 
 def summary_line(summary: dict[str, int]) -> str:
+    """`Plan: 1 to create, ...`; moves and forgets only when there are any."""
+    extra = ""
+    if summary.get("move"):
+        extra += f", {summary['move']} to move"
+    if summary.get("forget"):
+        extra += f", {summary['forget']} to forget"
     return (
         f"Plan: {summary['create']} to create, {summary['update']} to update, "
-        f"{summary['delete']} to delete, {summary['enable_qa']} to enable QA."
+        f"{summary['delete']} to delete, {summary['enable_qa']} to enable QA{extra}."
     )
+
+
+def _moved(moves: list[dict[str, Any]], style: Style) -> list[str]:
+    """Renamed keys: no API call, the state only."""
+    if not moves:
+        return []
+    lines = []
+    for move in moves:
+        lines.append(style(f"  # {move['from']} has moved to {move['address']}", "bold"))
+    lines.append(
+        "  (same access path: the same call center under a new key; apply only rewrites "
+        "the state, with no API call)"
+    )
+    return [*lines, ""]
 
 
 def _forgotten(entries: list[dict[str, Any]]) -> list[str]:

@@ -1,0 +1,96 @@
+"""A renamed instance key with the same access path is a move: no API write, state only."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tests.cli.harness import Cli, write
+from tests.cli.test_contents import BASE, calls
+
+READS = ("List", "Get")  # what a refresh calls; every other action writes
+
+
+def configure(cli: Cli, key: str, **extra: Any) -> None:
+    body: dict[str, Any] = {
+        "name": "Support Center",
+        "access_path": "acme-cs",
+        "phone_numbers": ["057188880001", "0571002"],
+        "admins": ["248613806810701"],
+        "deletion_protection": False,
+        **BASE,
+        **extra,
+    }
+    write(cli.directory, "cccform.yaml", json.dumps({"instances": {key: body}}, indent=1))
+
+
+def state(cli: Cli) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((cli.directory / "cccform.state.json").read_text())
+    return data
+
+
+def test_renamed_key_is_a_move_with_no_write_call(cli: Cli) -> None:
+    configure(cli, "support")
+    assert cli("apply", "--auto-approve").code == 0
+    before = state(cli)["resources"]
+    configure(cli, "helpdesk")
+
+    planned = cli("plan", "--detailed-exitcode")
+    assert planned.code == 2, planned.err
+    assert "# instance.support has moved to instance.helpdesk" in planned.out
+    assert "will be deleted" not in planned.out and "will be created" not in planned.out
+    assert "Plan: 0 to create, 0 to update, 0 to delete, 0 to enable QA, 1 to move." in planned.out
+    doc = cli("plan", "--json").json()
+    assert doc["changes"] == []
+    assert doc["moves"] == [
+        {
+            "action": "move",
+            "address": "instance.helpdesk",
+            "from": "instance.support",
+            "remote_id": before["instance.support"]["remote_id"],
+        }
+    ]
+    assert doc["summary"]["move"] == 1
+
+    made = calls(cli, "apply", "--auto-approve")
+    assert made and all(action.startswith(READS) for action in made), made  # no write call
+    after = state(cli)["resources"]
+    renamed = {k.replace("instance.support", "instance.helpdesk", 1): v for k, v in before.items()}
+    assert after == renamed  # same ids, same contents, under the new address
+    assert cli("plan", "--detailed-exitcode").code == 0
+
+
+def test_a_move_with_an_edit_updates_after_moving(cli: Cli) -> None:
+    configure(cli, "support")
+    assert cli("apply", "--auto-approve").code == 0
+    configure(cli, "helpdesk", description="renamed and described")
+    planned = cli("plan")
+    assert "# instance.support has moved to instance.helpdesk" in planned.out
+    assert "# instance.helpdesk will be updated in-place" in planned.out
+    assert "1 to update" in planned.out and "1 to move" in planned.out
+    assert cli("apply", "--auto-approve").code == 0
+    assert state(cli)["resources"]["instance.helpdesk"]["attributes"]["description"] == (
+        "renamed and described"
+    )
+
+
+def test_a_saved_plan_with_a_move_applies_and_goes_stale_once_moved(cli: Cli) -> None:
+    configure(cli, "support")
+    assert cli("apply", "--auto-approve").code == 0
+    configure(cli, "helpdesk")
+    assert cli("plan", "--out", "move.plan").code == 0
+    assert cli("show", "move.plan").out.count("has moved to instance.helpdesk") == 1
+    applied = cli("apply", "move.plan")
+    assert applied.code == 0, applied.err
+    assert "instance.helpdesk" in state(cli)["resources"]
+    assert cli("apply", "move.plan").code == 7  # the state moved on
+
+
+def test_a_new_key_with_another_access_path_is_not_a_move(cli: Cli) -> None:
+    configure(cli, "support")
+    assert cli("apply", "--auto-approve").code == 0
+    configure(cli, "helpdesk", access_path="acme-help")
+    planned = cli("plan")
+    assert "has moved" not in planned.out
+    assert "# instance.support will be deleted" in planned.out
+    assert "# instance.helpdesk will be created" in planned.out
