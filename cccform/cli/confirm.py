@@ -34,6 +34,9 @@ def confirm_plan(plan: Plan, err: TextIO) -> bool:
             continue  # contents: the plan listed them, and `yes` approved it
         access_path = str((change.before or {}).get("access_path", change.remote_id))
         err.write(f"\n{change.address} will be deleted, with everything in it.\n")
+        for impact in plan.impacts:
+            if impact.kind == "deleted_with_instance" and impact.subject == str(change.address):
+                err.write(f"  {impact.message.capitalize()}.\n")
         answer = _ask(err, f"  Type its access path ({access_path}) to confirm: ")
         if answer != access_path:
             return False

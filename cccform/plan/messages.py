@@ -128,3 +128,22 @@ def omitted_qa(key: str) -> tuple[str, str]:
         "configuration should say so."
     )
     return message, hint
+
+
+def deleted_with_instance(contents: list[str], numbers: list[str]) -> str:
+    """What deleting an instance takes with it: its managed contents, and calls to its numbers."""
+    by_kind: dict[str, int] = {}
+    for address in contents:
+        kind = address.split(".")[2].replace("_", " ")
+        by_kind[kind] = by_kind.get(kind, 0) + 1
+    parts = []
+    if by_kind:
+        counted = ", ".join(
+            f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in sorted(by_kind.items())
+        )
+        parts.append(f"deleting it also deletes everything in it, managed here: {counted}")
+    else:
+        parts.append("deleting it also deletes everything in it (nothing in it is managed here)")
+    if numbers:
+        parts.append(f"these numbers stop answering: {', '.join(numbers)}")
+    return "; ".join(parts)

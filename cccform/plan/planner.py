@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cccform.addresses import Address, ResourceType, step_key
+from cccform.addresses import Address, ResourceType, children_of, step_key
 from cccform.config.models import InstanceConfig, LoadedConfig
 from cccform.live import CREATING, LiveInstance, LiveInventory
 from cccform.plan import messages
@@ -440,6 +440,18 @@ class _PlanBuilder:
                 before=before,
                 remote_id=remote_id,
                 reason=f"because {address} is not in the configuration",
+            )
+        )
+        contents = children_of(address, self.state.resources)
+        numbers = [str(n) for n in before.get("phone_numbers", [])]
+        self.impacts.append(
+            Impact(
+                instance=address.instance,
+                kind="deleted_with_instance",
+                subject=str(address),
+                before={"contents": sorted(contents), "phone_numbers": numbers},
+                after=None,
+                message=messages.deleted_with_instance(sorted(contents), numbers),
             )
         )
 

@@ -287,8 +287,8 @@ def _summary(counts: dict[str, int]) -> JsonSummary:
         update=counts["update"],
         delete=counts["delete"],
         enable_qa=counts["enable_qa"],
-        move=counts["move"],
-        forget=counts["forget"],
+        move=counts.get("move", 0),
+        forget=counts.get("forget", 0),
     )
 
 

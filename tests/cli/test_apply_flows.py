@@ -336,16 +336,3 @@ def test_an_abandoned_interrupted_creation_is_forgotten_not_deleted(cli: Cli) ->
     assert "instance acme-0001 exists; declare it again to manage it" in run.out
     with cli.emulation() as emulation:
         assert emulation.handle("GetInstance", {"InstanceId": "acme-0001"})
-
-
-def test_renaming_a_key_deletes_the_old_instance_before_creating_the_new(cli: Cli) -> None:
-    config(cli.directory, instance_yaml("support", 1))
-    assert cli("apply", "--auto-approve").code == 0
-    config(cli.directory, instance_yaml("main", 1))
-    run = cli("apply", "--auto-approve", "--allow-delete")
-    assert run.code == 0, run.out + run.err
-    assert run.out.index("instance.support: Deletion complete") < run.out.index(
-        "instance.main: Creating..."
-    )
-    assert cli("state", "list").out == "instance.main\n"
-    assert cli("plan", "--detailed-exitcode").code == 0

@@ -58,7 +58,14 @@ def test_plan_json_follows_the_contract(cli: Cli) -> None:
     doc = cli("plan", "--json").json()
     assert_valid_plan(doc)
     assert doc["format_version"] == "2.0"
-    assert doc["summary"] == {"create": 1, "update": 0, "delete": 0, "enable_qa": 0}
+    assert doc["summary"] == {
+        "create": 1,
+        "update": 0,
+        "delete": 0,
+        "enable_qa": 0,
+        "move": 0,
+        "forget": 0,
+    }
     (change,) = doc["changes"]
     assert change["address"] == "instance.support" and change["action"] == "create"
     assert doc["errors"] == []

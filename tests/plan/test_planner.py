@@ -74,7 +74,14 @@ def test_new_instance_is_created_with_every_attribute() -> None:
         "conversation_analysis": False,
         "deletion_protection": True,
     }
-    assert result.summary() == {"create": 1, "update": 0, "delete": 0, "enable_qa": 0}
+    assert result.summary() == {
+        "create": 1,
+        "update": 0,
+        "delete": 0,
+        "enable_qa": 0,
+        "move": 0,
+        "forget": 0,
+    }
 
 
 def test_qa_on_a_new_instance_is_its_own_step_after_the_create() -> None:
