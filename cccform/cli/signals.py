@@ -10,6 +10,7 @@ apply, `cli/interrupt.py` takes over the three signals and gives them back after
 
 from __future__ import annotations
 
+import os
 import signal
 from types import FrameType
 
@@ -59,8 +60,13 @@ def ignore_all() -> None:
         signal.signal(signum, signal.SIG_IGN)
 
 
-def _stop_run(signum: int, _frame: FrameType | None) -> None:
+def _stop_run(signum: int, frame: FrameType | None) -> None:
     ignore_all()
+    if frame is not None and frame.f_code.co_filename.startswith("<frozen"):
+        # Inside the import machinery, where an exception raised here may be swallowed
+        # ("Exception ignored in ...") and the run go on: nothing is held yet, so end now.
+        os.write(2, b"Interrupted during start-up: nothing was done.\n")
+        os._exit(128 + signum)
     if signum == signal.SIGINT:
         raise KeyboardInterrupt
     raise Terminated(signum)
