@@ -10,8 +10,10 @@ after "Apply complete!") cannot turn a finished run into a process killed by a s
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import sys
+from typing import NoReturn
 
 from cccform.cli import signals
 
@@ -25,22 +27,28 @@ def run() -> None:
         code = main()
         _flush()
     except KeyboardInterrupt:
-        code = _stopped("Interrupted.", signals.EXIT_CODES[signal.SIGINT])
+        _stopped("Interrupted.", signals.EXIT_CODES[signal.SIGINT])
     except signals.Terminated as stopped:
         name = signals.NAMES[signal.Signals(stopped.signum)]
-        code = _stopped(f"Stopped by {name}.", stopped.exit_code)
+        _stopped(f"Stopped by {name}.", stopped.exit_code)
     signals.ignore_all()
     sys.exit(code)
 
 
-def _stopped(message: str, code: int) -> int:
+def _stopped(message: str, code: int) -> NoReturn:
+    """End a run a signal stopped: the unwinding has released what it held.
+
+    `os._exit`, because an interpreter that saw a KeyboardInterrupt on its way may end
+    itself by SIGINT at shutdown instead of with the documented code.
+    """
     signals.ignore_all()
-    try:
+    with contextlib.suppress(OSError, ValueError):  # the terminal went with a SIGHUP
         sys.stderr.write(f"\n{message}\n")
-        _flush()
-    except (OSError, ValueError):  # the terminal went away with the signal (SIGHUP)
-        pass
-    return code
+    _flush()
+    import logging  # loaded by then; not at the top, to keep start-up short
+
+    logging.shutdown()
+    os._exit(code)
 
 
 def _flush() -> None:

@@ -74,8 +74,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.UsageError as error:
         error.show()
         return exit_codes.USAGE
-    except click.Abort:
-        err.write("Aborted.\n")
+    except click.Abort as aborted:
+        # click turns a Ctrl-C inside a command into Abort: say the same as everywhere else.
+        interrupted = isinstance(aborted.__cause__, KeyboardInterrupt)
+        err.write("\nInterrupted.\n" if interrupted else "Aborted.\n")
         return exit_codes.INTERRUPTED
     except KeyboardInterrupt:
         err.write("\nInterrupted.\n")

@@ -62,11 +62,22 @@ def ignore_all() -> None:
 
 def _stop_run(signum: int, frame: FrameType | None) -> None:
     ignore_all()
-    if frame is not None and frame.f_code.co_filename.startswith("<frozen"):
-        # Inside the import machinery, where an exception raised here may be swallowed
-        # ("Exception ignored in ...") and the run go on: nothing is held yet, so end now.
-        os.write(2, b"Interrupted during start-up: nothing was done.\n")
-        os._exit(128 + signum)
+    if _importing(frame):
+        # An exception raised inside an import may be swallowed ("Exception ignored in"),
+        # turned into another one (a RuntimeError from `__set_name__`) or leave a module
+        # half made; what the run holds is safe with the process gone (the kernel drops
+        # the lock, a stray temporary file is removed by the next run), so end now.
+        os.write(2, b"\nInterrupted while loading: nothing more was done.\n")
+        os._exit(exit_code(signum))
     if signum == signal.SIGINT:
         raise KeyboardInterrupt
     raise Terminated(signum)
+
+
+def _importing(frame: FrameType | None) -> bool:
+    """Whether the signal arrived while a module was being imported (at any depth)."""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
