@@ -87,7 +87,7 @@ CONFINED = [
 ]
 
 # The planner is pure: none of these in its own imports. Direct, not transitive: the
-# standard library is everywhere below it, and it reaches providers.ccc through plan.refresh.
+# standard library is everywhere below it, and it reaches providers.ccc through the kinds.
 PLANNER = "cccform.plan.planner"
 PLANNER_BANNED = {
     "os",
@@ -173,6 +173,30 @@ def chain_to(source: str, targets: Iterable[str], edges: Graph | None = None) ->
                 came_from[imported] = module
                 queue.append(imported)
     return None
+
+
+# Rules that need the list of modules.
+
+SHARED_VOCABULARY = ("cccform.plan.models", "cccform.live")
+FORBIDDEN += [
+    Forbidden(
+        "cccform.kinds",
+        tuple(
+            module
+            for module in sources()
+            if under(module, "cccform.plan") and module not in ("cccform.plan", *SHARED_VOCABULARY)
+        ),
+        "of the plan, a kind uses only its vocabulary (plan.models), never the planner",
+    ),
+    *(
+        Forbidden(
+            vocabulary,
+            (*LAYERS, "cccform.run", "cccform.refresh", "cccform.binding", "cccform.wire"),
+            "the shared vocabulary depends on addresses alone",
+        )
+        for vocabulary in SHARED_VOCABULARY
+    ),
+]
 
 
 # --- the rules ------------------------------------------------------------------------------
