@@ -14,7 +14,7 @@ from cccform.apply.instance_steps import run_step
 from cccform.apply.ledger import Ledger
 from cccform.apply.observer import ApplyObserver
 from cccform.apply.result import ApplyResult, StepOutcome, StepStatus
-from cccform.apply.schedule import Step, StepKind, StepResult, build_steps
+from cccform.apply.schedule import INSTANCE_STEP, Step, StepResult, build_steps
 from cccform.errors import AmbiguousError, CccformError, ManualStepRequired, TransientError
 from cccform.live import CREATING, RELEASED, RUNNING, LiveInstance
 from cccform.plan.models import Action, Change, Plan
@@ -231,7 +231,7 @@ class _Applier:
                     self.marked_ahead[change.key] = change
 
     def _submit(self, workers: ThreadPoolExecutor, step: Step) -> Future[StepResult]:
-        if step.kind is StepKind.INSTANCE:
+        if step.kind == INSTANCE_STEP:
             (change,) = step.changes
             return workers.submit(run_step, change, self.provider, self.earlier_intents)
         ids = self.ledger.remote_ids(addresses_needed(step))  # made by earlier steps
@@ -261,7 +261,7 @@ class _Applier:
         except Exception as error:  # a bug or an unexpected transport failure: keep going
             self._fail_step(step, f"unexpected error: {error!r}")
             return
-        if step.kind is not StepKind.INSTANCE:
+        if step.kind != INSTANCE_STEP:
             for change, part in step.parts:
                 self.ledger.content_done(change, part, call.created.get(str(change.address)))
                 self._part_done(change)
@@ -455,7 +455,7 @@ class _Applier:
 
 def _creates_instance(step: Step) -> bool:
     """A step that will call CreateInstance (not one that finishes an earlier creation)."""
-    if step.kind is not StepKind.INSTANCE:
+    if step.kind != INSTANCE_STEP:
         return False
     (change,) = step.changes
     return change.action is Action.CREATE and not change.resume

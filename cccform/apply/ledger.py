@@ -7,6 +7,7 @@ from typing import Any
 
 from cccform.addresses import Address, children_of
 from cccform.errors import StateError
+from cccform.kinds import kind_of
 from cccform.kinds.base import Part
 from cccform.live import LiveInstance
 from cccform.plan.models import Action, Change, Forget, Move
@@ -154,18 +155,10 @@ class Ledger:
                     deletion_protection=False,
                 )
                 self.state.resources[str(change.address)] = resource
-            for field in _fields(part, after):
+            for field in kind_of(change.resource_type).recorded_fields(part, after):
                 resource.attributes[field] = after[field]
         self.dirty = True
 
     def remote_ids(self, addresses: list[str]) -> dict[str, str]:
         resources = self.state.resources
         return {a: resources[a].remote_id for a in addresses if a in resources}
-
-
-def _fields(part: Part, after: dict[str, Any]) -> list[str]:
-    if part is Part.SKILLS:
-        return ["skills"]
-    if part is Part.PROFILE:
-        return [f for f in after if f != "skills"]
-    return list(after)

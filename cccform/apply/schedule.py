@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from cccform.addresses import ResourceType
 from cccform.kinds import kind_of
-from cccform.kinds.base import Part, StepKind, StepShare
+from cccform.kinds.base import INSTANCE_STEP, Part, StepKind, StepShare
 from cccform.plan.models import Change
 
 
@@ -40,7 +40,7 @@ class StepResult:
 
 def shares_of(change: Change) -> list[StepShare]:
     if change.address.is_instance:
-        return [StepShare(change.key, StepKind.INSTANCE)]
+        return [StepShare(change.key, INSTANCE_STEP)]
     return kind_of(change.resource_type).steps(change)
 
 
@@ -61,4 +61,4 @@ def build_steps(changes: list[Change]) -> list[Step]:
     return list(steps.values())
 
 
-__all__ = ["Part", "Step", "StepKind", "StepResult", "build_steps"]
+__all__ = ["INSTANCE_STEP", "Part", "Step", "StepKind", "StepResult", "build_steps"]

@@ -15,6 +15,7 @@ from cccform.addresses import ResourceType
 from cccform.config.models import AgentConfig
 from cccform.errors import ApiError
 from cccform.kinds.base import (
+    CHANGE_STEP,
     Attributes,
     ContentKind,
     Part,
@@ -29,6 +30,13 @@ from cccform.wire import Caller, json_list, scoped_id, unscoped_name
 
 PROFILE_FIELDS = ("display_name", "mobile", "role", "work_mode")
 REMOVE_BATCH = 100
+
+# An update is split in two shares: the profile (ModifyUser) and the skills (the batch).
+PROFILE = Part("profile")
+SKILLS = Part("skills")
+# The two batch steps of an instance's agents.
+MEMBERSHIPS = StepKind("memberships")
+AGENT_REMOVAL = StepKind("agent_removal")
 
 
 class AgentAttributes(Attributes):
@@ -95,15 +103,22 @@ class AgentKind(ContentKind[AgentConfig, LiveAgent, AgentAttributes]):
     def steps(self, change: Change) -> list[StepShare]:
         batch = f"{change.address.instance_address}"
         if change.action is Action.DELETE:
-            return [StepShare(f"{batch}:remove_agents", StepKind.AGENT_REMOVAL)]
+            return [StepShare(f"{batch}:remove_agents", AGENT_REMOVAL)]
         if change.action is Action.CREATE:
-            return [StepShare(change.key, StepKind.CHANGE)]
+            return [StepShare(change.key, CHANGE_STEP)]
         shares = []
         if change.adopt or any(f in change.changed_fields for f in PROFILE_FIELDS):
-            shares.append(StepShare(change.key, StepKind.CHANGE, Part.PROFILE))
+            shares.append(StepShare(change.key, CHANGE_STEP, PROFILE))
         if "skills" in change.changed_fields:
-            shares.append(StepShare(f"{batch}:memberships", StepKind.MEMBERSHIPS, Part.SKILLS))
+            shares.append(StepShare(f"{batch}:memberships", MEMBERSHIPS, SKILLS))
         return shares
+
+    def recorded_fields(self, part: Part, after: Mapping[str, Any]) -> list[str]:
+        if part == SKILLS:
+            return ["skills"]
+        if part == PROFILE:
+            return [name for name in after if name != "skills"]
+        return list(after)
 
     def run(
         self,
@@ -113,7 +128,7 @@ class AgentKind(ContentKind[AgentConfig, LiveAgent, AgentAttributes]):
         ids: Mapping[str, str],
     ) -> dict[str, str]:
         instance_id = parts[0][0].required_instance_id()
-        if kind is StepKind.MEMBERSHIPS:
+        if kind == MEMBERSHIPS:
             changes = [
                 SkillChange(
                     change.object_name,
@@ -124,7 +139,7 @@ class AgentKind(ContentKind[AgentConfig, LiveAgent, AgentAttributes]):
             ]
             run_memberships(caller, instance_id, plan_calls(changes))
             return {}
-        if kind is StepKind.AGENT_REMOVAL:
+        if kind == AGENT_REMOVAL:
             self.remove(caller, instance_id, sorted(c.required_remote_id() for c, _ in parts))
             return {}
         return super().run(kind, parts, caller, ids)
@@ -158,7 +173,7 @@ class AgentKind(ContentKind[AgentConfig, LiveAgent, AgentAttributes]):
         return agent_id
 
     def update(self, caller: Caller, instance_id: str, change: Change, part: Part) -> None:
-        if part is not Part.SKILLS and set(change.changed_fields) & set(PROFILE_FIELDS):
+        if part != SKILLS and set(change.changed_fields) & set(PROFILE_FIELDS):
             after = self.parse(change.required_after())
             self.modify(caller, instance_id, change.required_remote_id(), after)
 

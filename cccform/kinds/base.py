@@ -12,8 +12,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any, ClassVar, Generic, TypeVar, cast
+from typing import Any, ClassVar, Generic, NewType, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict
 
@@ -38,21 +37,17 @@ class Attributes(BaseModel):
         return self.model_dump(exclude_unset=True)
 
 
-class Part(StrEnum):
-    """Which share of a change a step carries out."""
+# Which share of a change a step carries out. Most changes are carried out whole; a kind
+# that splits its changes between steps names its own shares (the agent's profile and
+# skills) and says which fields each one records (`ContentKind.recorded_fields`).
+Part = NewType("Part", str)
+WHOLE = Part("whole")
 
-    WHOLE = "whole"
-    PROFILE = "profile"
-    SKILLS = "skills"
-
-
-class StepKind(StrEnum):
-    """What a step is: one change, or a batch of changes a kind makes together."""
-
-    INSTANCE = "instance"
-    CHANGE = "change"
-    MEMBERSHIPS = "memberships"
-    AGENT_REMOVAL = "agent_removal"
+# What a step is: an instance's change, one content change, or a batch of changes that a
+# kind makes together, named by that kind (the agent's memberships and removals).
+StepKind = NewType("StepKind", str)
+INSTANCE_STEP = StepKind("instance")
+CHANGE_STEP = StepKind("change")
 
 
 @dataclass(frozen=True)
@@ -61,7 +56,7 @@ class StepShare:
 
     key: str
     kind: StepKind
-    part: Part = Part.WHOLE
+    part: Part = WHOLE
 
 
 @dataclass
@@ -176,7 +171,12 @@ class ContentKind(ABC, Generic[ConfigT, LiveT, AttrsT]):
 
     def steps(self, change: Change) -> list[StepShare]:
         """The steps `change` takes part in; most changes are one step of their own."""
-        return [StepShare(change.key, StepKind.CHANGE)]
+        return [StepShare(change.key, CHANGE_STEP)]
+
+    def recorded_fields(self, part: Part, after: Mapping[str, Any]) -> list[str]:
+        """The attributes that a step carrying `part` of an update brings into the state."""
+        del part
+        return list(after)
 
     def ids_needed(self, change: Change) -> list[Address]:
         """Objects made by earlier steps whose CCC ids the calls of `change` need."""

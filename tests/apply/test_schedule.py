@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from cccform.apply.schedule import Part, build_steps
+from cccform.apply.schedule import build_steps
+from cccform.kinds.agent import PROFILE, SKILLS
 from cccform.plan.models import Action, Change
 
 
@@ -38,10 +39,10 @@ def test_skill_changes_of_an_instance_are_one_step_and_profiles_their_own() -> N
     }
     memberships = steps["instance.s:memberships"]
     assert [(str(c.address), p) for c, p in memberships.parts] == [
-        ("instance.s.agent.a", Part.SKILLS),
-        ("instance.s.agent.b", Part.SKILLS),
+        ("instance.s.agent.a", SKILLS),
+        ("instance.s.agent.b", SKILLS),
     ]
     assert memberships.depends_on == {group.key}
-    assert [p for _, p in steps["instance.s.agent.b:update"].parts] == [Part.PROFILE]
+    assert [p for _, p in steps["instance.s.agent.b:update"].parts] == [PROFILE]
     assert "instance.s.agent.a:update" not in steps  # skills only: no ModifyUser
     assert len(steps["instance.s:remove_agents"].parts) == 2

@@ -11,8 +11,8 @@ from cccform.addresses import Address, ResourceType
 from cccform.config.models import AgentConfig, InstanceConfig, NumberConfig
 from cccform.errors import ApiError
 from cccform.kinds import KINDS, kind_of
-from cccform.kinds.agent import AgentKind
-from cccform.kinds.base import Part, StepKind, StepShare
+from cccform.kinds.agent import AGENT_REMOVAL, MEMBERSHIPS, PROFILE, SKILLS, AgentKind
+from cccform.kinds.base import CHANGE_STEP, WHOLE, StepShare
 from cccform.kinds.flow import FlowKind
 from cccform.kinds.number import NumberKind
 from cccform.kinds.skill_group import SkillGroupAttributes, SkillGroupKind
@@ -106,21 +106,21 @@ def agent_change(action: Action, fields: list[str], **extra: Any) -> Change:
         (
             agent_change(Action.UPDATE, ["display_name", "skills"]),
             [
-                StepShare("instance.s.agent.alice:update", StepKind.CHANGE, Part.PROFILE),
-                StepShare("instance.s:memberships", StepKind.MEMBERSHIPS, Part.SKILLS),
+                StepShare("instance.s.agent.alice:update", CHANGE_STEP, PROFILE),
+                StepShare("instance.s:memberships", MEMBERSHIPS, SKILLS),
             ],
         ),
         (
             agent_change(Action.UPDATE, ["skills"]),
-            [StepShare("instance.s:memberships", StepKind.MEMBERSHIPS, Part.SKILLS)],
+            [StepShare("instance.s:memberships", MEMBERSHIPS, SKILLS)],
         ),
         (
             agent_change(Action.DELETE, []),
-            [StepShare("instance.s:remove_agents", StepKind.AGENT_REMOVAL)],
+            [StepShare("instance.s:remove_agents", AGENT_REMOVAL)],
         ),
         (
             agent_change(Action.UPDATE, [], adopt=True),
-            [StepShare("instance.s.agent.alice:update", StepKind.CHANGE, Part.PROFILE)],
+            [StepShare("instance.s.agent.alice:update", CHANGE_STEP, PROFILE)],
         ),
     ],
 )
@@ -150,7 +150,7 @@ def test_a_number_routed_to_a_new_flow_needs_that_flows_id() -> None:
     (needed,) = numbers.ids_needed(change)
     assert str(needed) == "instance.s.flow.main"
     caller = RecordingCaller()
-    numbers.run(StepKind.CHANGE, [(change, Part.WHOLE)], caller, {str(needed): "flow-9"})
+    numbers.run(CHANGE_STEP, [(change, WHOLE)], caller, {str(needed): "flow-9"})
     assert caller.calls == [
         (
             "ModifyPhoneNumber",
@@ -158,7 +158,7 @@ def test_a_number_routed_to_a_new_flow_needs_that_flows_id() -> None:
         )
     ]
     with pytest.raises(Exception, match="has no known id"):
-        numbers.run(StepKind.CHANGE, [(change, Part.WHOLE)], RecordingCaller(), {})
+        numbers.run(CHANGE_STEP, [(change, WHOLE)], RecordingCaller(), {})
 
 
 def test_readers_key_objects_by_name_and_read_ids_back_to_names() -> None:

@@ -15,16 +15,30 @@ GENERIC = [
     "plan/planner.py",
     "plan/contents.py",
     "plan/models.py",
+    "plan/moves.py",
+    "plan/recheck.py",
     "refresh.py",
     *(f"apply/{p.name}" for p in sorted((PACKAGE / "apply").glob("*.py"))),
 ]
-# A content kind named in code: an enum member, a live noun, a kind class or its wire names.
+# A content kind named in code: an enum member, a live noun, a kind class or module, its
+# wire names, or what only one kind has (the agent's skills, its shares and batch steps).
 SWITCH = re.compile(
     r"ResourceType\.(SKILL_GROUP|FLOW|AGENT|NUMBER)\b"
     r"|\bLive(SkillGroup|Agent|Flow|Number)\b"
     r"|\b(SkillGroup|Agent|Flow|Number)Kind\b"
-    r"|\"(skill_group|agent|flow|number)s?\""
+    r"|^\s*(from|import) cccform\.kinds\.(skill_group|agent|flow|number|memberships)\b"
+    r"|[\"'](skill_group|agent|flow|number)s?[\"']"
+    r"|[\"']skills[\"']|\b(PROFILE|SKILLS|MEMBERSHIPS|AGENT_REMOVAL)\b"
 )
+
+
+def test_the_pattern_catches_what_the_ledger_used_to_say() -> None:
+    for line in (
+        "if part is Part.SKILLS:",
+        'return ["skills"]',
+        "from cccform.kinds.agent import X",
+    ):
+        assert SWITCH.search(line), line
 
 
 @pytest.mark.parametrize("module", GENERIC)
