@@ -71,7 +71,7 @@ class JsonChange(TypedDict):
     address: str
     action: Action
     resource_type: ResourceType
-    instance: str | None
+    instance: str
     name: str | None
     instance_id: str | None
     remote_id: str | None
