@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from cccform import __version__
 from cccform.errors import StateError, StateLockedError
+from cccform.printable import printable
 from cccform.timestamps import utc_now
 
 FIRST_RETRY_DELAY = 0.05
@@ -55,9 +56,16 @@ class LockInfo(BaseModel):
 
     def describe(self) -> str:
         """One line naming the holder, for error messages."""
+        # The record is read from a file anyone may have written: print none of it raw.
+        who, host, version = printable(self.who), printable(self.host), printable(self.version)
+        operation, since, lock_id = (
+            printable(self.operation),
+            printable(self.since),
+            printable(self.id),
+        )
         return (
-            f"{self.who}@{self.host} (pid {self.pid}, cccform {self.version}), running "
-            f"'{self.operation}' since {self.since} (lock id {self.id})"
+            f"{who}@{host} (pid {self.pid}, cccform {version}), running "
+            f"'{operation}' since {since} (lock id {lock_id})"
         )
 
 

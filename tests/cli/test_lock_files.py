@@ -46,6 +46,21 @@ def test_a_forged_holder_pid_out_of_range_still_exits_6(tmp_path: Path) -> None:
     assert "Traceback" not in run.err
 
 
+def test_control_characters_in_a_forged_holder_record_are_escaped(tmp_path: Path) -> None:
+    config(tmp_path, instance_yaml("a", 1))
+    lock = StateLock(tmp_path / LOCK)
+    with lock.held("apply") as info:
+        fake = "x\nApply complete! Resources: 0 added.\x1b[2K\r"
+        record = info.model_dump() | {"who": fake, "operation": "apply\u202e"}
+        (tmp_path / LOCK).write_text(json.dumps(record))
+        run = run_process(tmp_path, "plan")
+    assert run.code == 6, run.err
+    assert "\x1b" not in run.err and "\r" not in run.err and "\u202e" not in run.err
+    assert not any(line.startswith("Apply complete!") for line in run.err.splitlines())
+    assert "x\\nApply complete! Resources: 0 added.\\x1b[2K\\r@" in run.err
+    assert "'apply\\u202e'" in run.err
+
+
 def test_plan_lock_false_reads_without_the_lock_and_warns(tmp_path: Path) -> None:
     config(tmp_path, instance_yaml("a", 1))
     with StateLock(tmp_path / LOCK).held("apply"):
