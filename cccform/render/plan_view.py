@@ -139,6 +139,11 @@ def _legend(changes: list[dict[str, Any]], style: Style) -> list[str]:
     return [*lines, ""]
 
 
+def change_block(change: dict[str, Any], style: Style) -> list[str]:
+    """One change as the plan shows it (the markdown view shows the same, in a diff)."""
+    return _change(change, style)
+
+
 def _change(change: dict[str, Any], style: Style) -> list[str]:
     action = change["action"]
     symbol = style(SYMBOLS[action], COLORS[action])

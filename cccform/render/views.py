@@ -16,6 +16,7 @@ from cccform.plan.models import Plan
 from cccform.plan.review import Verdict
 from cccform.render.apply_view import ProgressPrinter, render_result
 from cccform.render.json_plan import apply_output, plan_document
+from cccform.render.markdown_plan import MarkdownOptions, render_markdown
 from cccform.render.plan_view import render_plan, render_rejections
 from cccform.render.state_view import render_addresses, render_state, state_document
 from cccform.render.style import Style
@@ -88,7 +89,30 @@ class JsonPlanView:
         pass  # the document said it all
 
 
-def plan_view(as_json: bool, terminal: Terminal) -> PlanView:
+class MarkdownPlanView:
+    """The plan as markdown on stdout (a pull-request comment); rejections stay on stderr."""
+
+    def __init__(self, terminal: Terminal, options: MarkdownOptions) -> None:
+        self.terminal = terminal
+        self.options = options
+
+    def planned(self, plan: Plan) -> None:
+        doc = plan_document(plan)
+        self.terminal.out.write(render_markdown(doc, self.options))
+        self.terminal.out.flush()
+        self.terminal.show_rejections(doc)
+
+    def finished(self, outcome: PlanOutcome) -> None:
+        # On stderr: stdout is the comment, and a note after it would end up in it.
+        if outcome.saved_to is not None:
+            self.terminal.err.write(f"Saved the plan to: {outcome.saved_to}\n")
+
+
+def plan_view(
+    as_json: bool, terminal: Terminal, markdown: MarkdownOptions | None = None
+) -> PlanView:
+    if markdown is not None:
+        return MarkdownPlanView(terminal, markdown)
     return JsonPlanView(terminal) if as_json else HumanPlanView(terminal)
 
 
@@ -183,7 +207,23 @@ class JsonShowView:
             self.terminal.write_json(state_document(outcome.state))
 
 
-def show_view(as_json: bool, terminal: Terminal) -> ShowView:
+class MarkdownShowView:
+    """`show --markdown PLANFILE`: the saved plan as a pull-request comment."""
+
+    def __init__(self, terminal: Terminal, options: MarkdownOptions) -> None:
+        self.terminal = terminal
+        self.options = options
+
+    def finished(self, outcome: ShowOutcome) -> None:
+        if outcome.plan is not None:  # the command refuses --markdown for a state
+            self.terminal.out.write(render_markdown(plan_document(outcome.plan), self.options))
+
+
+def show_view(
+    as_json: bool, terminal: Terminal, markdown: MarkdownOptions | None = None
+) -> ShowView:
+    if markdown is not None:
+        return MarkdownShowView(terminal, markdown)
     return JsonShowView(terminal) if as_json else HumanShowView(terminal)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from cccform import run
+from cccform.cli.ci_outputs import CiOutputs, markdown_options
 from cccform.cli.context import (
     UNLOCKED_WARNING,
     Context,
@@ -16,7 +17,9 @@ from cccform.cli.context import (
     path_argument,
 )
 from cccform.cli.exit_codes import CHANGES_PRESENT, OK, PLAN_REJECTED
+from cccform.errors import UsageError
 from cccform.plan.review import Verdict
+from cccform.render.json_plan import plan_document
 from cccform.render.views import plan_view
 
 
@@ -32,6 +35,18 @@ from cccform.render.views import plan_view
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 0 when there are no changes, 2 when there are."
 )
+@markdown_options
+@click.option(
+    "--no-annotations",
+    is_flag=True,
+    help="On GitHub Actions, print no ::error annotations and write no job summary.",
+)
+@click.option(
+    "--gitlab-report",
+    "gitlab_report_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write GitLab's plan report (create, update, delete counts) to FILE.",
+)
 @lock_timeout_option
 @lock_option
 @pass_context
@@ -41,15 +56,28 @@ def plan(
     out_file: Path | None,
     as_json: bool,
     detailed_exitcode: bool,
+    markdown: bool,
+    show_personal_data: bool,
+    no_annotations: bool,
+    gitlab_report_file: Path | None,
     lock_timeout: float,
     lock: bool,
 ) -> int:
     """Show what apply would change."""
+    if markdown and as_json:
+        raise UsageError("--markdown and --json cannot be used together: choose one.")
     if not lock:
         ctx.err.write(UNLOCKED_WARNING)
-    view = plan_view(as_json, ctx.terminal())
+    outputs = CiOutputs.chosen(
+        no_annotations=no_annotations,
+        gitlab_report_file=gitlab_report_file,
+        show_personal_data=show_personal_data,
+        plan_file=out_file,
+    )
+    view = plan_view(as_json, ctx.terminal(), outputs.markdown if markdown else None)
     outcome = run.plan(Path(path), view, out_file=out_file, lock_timeout=lock_timeout, lock=lock)
     view.finished(outcome)
+    outputs.publish(plan_document(outcome.plan), ctx.err)
     if outcome.verdict is Verdict.REJECTED:
         return PLAN_REJECTED
     if detailed_exitcode and outcome.verdict is Verdict.CHANGES:
