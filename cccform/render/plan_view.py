@@ -6,6 +6,7 @@ import json
 import textwrap
 from typing import Any
 
+from cccform.render.json_diff import diff_lines
 from cccform.render.style import Style
 
 SYMBOLS = {"create": "+", "update": "~", "delete": "-", "enable_qa": "*"}
@@ -173,16 +174,32 @@ def _attributes(change: dict[str, Any], style: Style) -> list[str]:
             return ["      # (it already matches the configuration)"]
     width = max((len(key) for _, key, _ in rows), default=0)
     colors = {"+": "green", "-": "red", "~": "yellow"}
-    return [
-        f"      {style(mark, colors[mark])} {key.ljust(width)} = {text}" for mark, key, text in rows
-    ]
+    lines = []
+    for mark, key, text in rows:
+        first, *more = text.split("\n")
+        lines.append(f"      {style(mark, colors[mark])} {key.ljust(width)} = {first}")
+        lines += [f"        {_marked(line, style, colors)}" for line in more]
+    return lines
+
+
+def _marked(line: str, style: Style, colors: dict[str, str]) -> str:
+    """A line of a nested diff, its mark coloured."""
+    stripped = line.lstrip()
+    mark = stripped[:1]
+    if mark in colors and stripped[1:2] == " ":
+        return line[: len(line) - len(stripped)] + style(mark, colors[mark]) + stripped[1:]
+    return line
 
 
 def _update_row(change: dict[str, Any], key: str) -> tuple[str, str, str]:
+    old, new = change["before"][key], change["after"][key]
+    if isinstance(old, dict | list) and isinstance(new, type(old)) and key == "definition":
+        # nested, old and new value at each changed path; continuation lines carry no mark
+        return "~", key, "\n".join(diff_lines(old, new))
     paths = change["changed_paths"].get(key)
     if paths:
         return "~", key, f"(changed at {', '.join(paths)})"
-    return "~", key, f"{value(change['before'][key])} -> {value(change['after'][key])}"
+    return "~", key, f"{value(old)} -> {value(new)}"
 
 
 def render_rejections(doc: dict[str, Any], style: Style) -> str:

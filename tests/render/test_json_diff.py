@@ -1,0 +1,60 @@
+"""Nested diffs of JSON attributes: only what changed, old and new value, in place."""
+
+from __future__ import annotations
+
+from cccform.render.json_diff import MAX_TEXT, changed_pair, compact, diff_lines
+
+
+def test_only_changed_keys_with_old_and_new_values() -> None:
+    before = {"a": 1, "b": {"c": "x", "d": 2}, "gone": True}
+    after = {"a": 1, "b": {"c": "y", "d": 2}, "new": [1]}
+    assert diff_lines(before, after) == [
+        "{",
+        "    ~ b = {",
+        '        ~ c = "x" -> "y"',
+        "          # (1 unchanged attribute hidden)",
+        "    }",
+        "    - gone = true",
+        "    + new = [1]",
+        "      # (1 unchanged attribute hidden)",
+        "}",
+    ]
+
+
+def test_an_inserted_element_is_one_addition_in_its_place() -> None:
+    before = [{"id": n} for n in range(5)]
+    after = [*before[:2], {"id": "new"}, *before[2:]]
+    assert diff_lines(before, after) == [
+        "[",
+        "      # (2 unchanged elements)",
+        '    + {"id": "new"}',
+        "      # (3 unchanged elements)",
+        "]",
+    ]
+
+
+def test_an_element_changed_in_place_is_shown_nested() -> None:
+    lines = diff_lines([{"t": "a", "k": 1}], [{"t": "b", "k": 1}])
+    assert lines == [
+        "[",
+        "    ~ {",
+        '        ~ t = "a" -> "b"',
+        "          # (1 unchanged attribute hidden)",
+        "    }",
+        "]",
+    ]
+
+
+def test_long_strings_are_cut_around_the_change_which_stays_visible() -> None:
+    old = "Welcome. " * 20 + "press 1 for billing" + " Thank you." * 20
+    new = "Welcome. " * 20 + "press 2 for billing" + " Thank you." * 20
+    shown = changed_pair(old, new)
+    assert "press 1 for" in shown and "press 2 for" in shown
+    assert len(shown) < len(old)
+    assert shown.startswith('"...') and shown.endswith('..."')
+
+
+def test_compact_values_stay_on_one_line_within_bounds() -> None:
+    assert compact("short") == '"short"'
+    assert len(compact("x" * 500)) <= MAX_TEXT + 2
+    assert "characters of JSON" in compact({"k": "v" * 200})
