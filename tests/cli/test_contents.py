@@ -131,7 +131,8 @@ def test_updates_of_every_kind(cli: Cli) -> None:
     configure(cli, **changed)
     plan = cli("plan")
     assert '~ display_name = "Billing" -> "Billing and refunds"' in plan.out
-    assert "~ definition = (changed at" in plan.out
+    assert "~ definition = {\n            ~ activities = [" in plan.out
+    assert '- {"type": "HANGUP"}' in plan.out and '+ {"type": "PLAY_SAY"}' in plan.out
     counts = calls(cli, "apply", "--auto-approve")
     assert counts["StartEditContactFlow"] == counts["CommitContactFlow"] == 1
     assert counts["PublishContactFlow"] == 1 and counts["ModifyUser"] == 1
