@@ -74,6 +74,19 @@ def delete_not_allowed(access_path: str) -> tuple[str, str]:
     return message, hint
 
 
+def forget_not_allowed(remote_id: str, reason: str) -> tuple[str, str]:
+    message = (
+        f"would be forgotten, dropped from the state ({remote_id}: {reason}), and forgetting "
+        "was not allowed"
+    )
+    hint = (
+        "if it really is gone or no longer yours to manage, run again with --allow-forget; if "
+        "it should still be there, check the provider block (type, region or endpoint, "
+        "account) before applying."
+    )
+    return message, hint
+
+
 def content_immutable(kind: str, name: str, field: str, before: Any, after: Any) -> tuple[str, str]:
     label = kind.replace("_", " ")
     message = (
@@ -147,3 +160,20 @@ def deleted_with_instance(contents: list[str], numbers: list[str]) -> str:
     if numbers:
         parts.append(f"these numbers stop answering: {', '.join(numbers)}")
     return "; ".join(parts)
+
+
+def all_instances_gone(count: int, binding: str | None) -> str:
+    """Every instance the state manages is missing: more likely the wrong place than deletions."""
+    where = f"at {binding}" if binding else "at the provider this run talks to"
+    if count == 1:
+        missing = f"the one instance this state manages does not exist {where}"
+        them = "it"
+    else:
+        missing = f"none of the {count} instances this state manages exists {where}"
+        them = "them"
+    return (
+        f"{missing}. This looks like a wrong provider, region or account (or a restored or "
+        "replaced emulation) rather than deletions outside cccform: check the provider block "
+        f"and the state's binding before applying, since this plan would create {them} again or "
+        f"forget {them}"
+    )

@@ -58,6 +58,8 @@ def render_result(result: ApplyResult, style: Style) -> str:
         f"{done[Action.CREATE]} created, {done[Action.UPDATE]} updated, "
         f"{done[Action.DELETE]} deleted, {done[Action.ENABLE_QA]} QA enabled"
     )
+    if result.forgotten:
+        counts += f", {len(result.forgotten)} forgotten"
     if result.complete:
         return "\n" + style(f"Apply complete! Resources: {counts}.", "green", "bold") + "\n"
     lines = [""]

@@ -139,7 +139,7 @@ def test_removed_instance_deleted_outside_is_only_forgotten(cli: Cli) -> None:
     with cli.emulation() as emulation:
         emulation.handle("DeleteInstance", {"InstanceId": "acme-0001"})
     config(cli.directory)
-    run = cli("apply", "--auto-approve")
+    run = cli("apply", "--auto-approve", "--allow-forget")
     assert run.code == 0
     assert "  - instance.a (acme-0001): deleted outside cccform\n" in run.out
     assert cli("state", "list").out == ""
@@ -331,7 +331,7 @@ def test_an_abandoned_interrupted_creation_is_forgotten_not_deleted(cli: Cli) ->
         )
     )
     config(cli.directory)
-    run = cli("apply", "--auto-approve", "--allow-delete")
+    run = cli("apply", "--auto-approve", "--allow-forget")
     assert run.code == 0
     assert "instance acme-0001 exists; declare it again to manage it" in run.out
     with cli.emulation() as emulation:
