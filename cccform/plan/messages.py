@@ -143,17 +143,20 @@ def omitted_qa(key: str) -> tuple[str, str]:
     return message, hint
 
 
-def deleted_with_instance(contents: list[str], numbers: list[str]) -> str:
-    """What deleting an instance takes with it: its managed contents, and calls to its numbers."""
+def count_by_kind(contents: list[str]) -> str:
+    """`1 agent, 2 skill groups`: the addresses of objects in instances, counted by kind."""
     by_kind: dict[str, int] = {}
     for address in contents:
         kind = address.split(".")[2].replace("_", " ")
         by_kind[kind] = by_kind.get(kind, 0) + 1
+    return ", ".join(f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in sorted(by_kind.items()))
+
+
+def deleted_with_instance(contents: list[str], numbers: list[str]) -> str:
+    """What deleting an instance takes with it: its managed contents, and calls to its numbers."""
     parts = []
-    if by_kind:
-        counted = ", ".join(
-            f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in sorted(by_kind.items())
-        )
+    if contents:
+        counted = count_by_kind(contents)
         parts.append(f"deleting it also deletes everything in it, managed here: {counted}")
     else:
         parts.append("deleting it also deletes everything in it (nothing in it is managed here)")

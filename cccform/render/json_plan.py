@@ -8,7 +8,8 @@ without changing it. Any change of these models needs a new `FORMAT_VERSION`: th
 for added fields, the major number for anything else.
 
 History of `FORMAT_VERSION`:
-- 2.1: `warnings` (kind `all_instances_gone`); the rejection kind `forget_not_allowed`.
+- 2.1: `warnings` (kind `all_instances_gone`); the rejection kind `forget_not_allowed`;
+  `deleted_with` in `apply --json`.
 - 2.0: `cccform_version`; `location` on changes; impacts and notes with `subject`, `before`
   and `after`; `details` renamed `changed_paths`; `resume` replaced by `adopt` and
   `resumes_creation`; `depends_on` dropped; `apply --json` carries the versions at its top.
@@ -211,6 +212,15 @@ class JsonApplySummary(TypedDict):
 
 
 @with_config(_CLOSED)
+class JsonDeletedWith(TypedDict):
+    """What a deleted instance took with it."""
+
+    address: str
+    contents: list[str]
+    phone_numbers: list[str]
+
+
+@with_config(_CLOSED)
 class JsonApply(TypedDict):
     """What apply did."""
 
@@ -218,6 +228,7 @@ class JsonApply(TypedDict):
     interrupted: bool
     steps: list[JsonStep]
     forgotten: list[str]
+    deleted_with: list[JsonDeletedWith]
     summary: JsonApplySummary
 
 
@@ -368,6 +379,12 @@ def json_apply(result: ApplyResult) -> JsonApply:
         interrupted=result.interrupted,
         steps=steps,
         forgotten=result.forgotten,
+        deleted_with=[
+            JsonDeletedWith(
+                address=d.address, contents=list(d.contents), phone_numbers=list(d.phone_numbers)
+            )
+            for d in result.deleted_with
+        ],
         summary=JsonApplySummary(done=_summary(done), steps=_step_counts(counts)),
     )
 
