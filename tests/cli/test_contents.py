@@ -471,3 +471,18 @@ def test_the_json_apply_result_says_what_went_with_a_deleted_instance(cli: Cli) 
             "phone_numbers": [NUMBER, "0571002"],
         }
     ]
+
+
+def test_no_longer_routing_a_number_is_a_forget_that_needs_allow_forget(cli: Cli) -> None:
+    configure(cli, **BASE)
+    assert cli("apply", "--auto-approve").code == 0
+    configure(cli, **{**BASE, "numbers": {}})
+    run = cli("apply", "--auto-approve")
+    assert run.code == 3
+    assert (
+        f"Error: instance.support.number.{NUMBER}: would be forgotten, dropped from the state "
+        f"({NUMBER}: no longer declared; its routing is left as it is), and forgetting "
+        "was not allowed\n"
+    ) in run.err
+    assert cli("apply", "--auto-approve", "--allow-forget").code == 0
+    assert f"instance.support.number.{NUMBER}" not in cli("state", "list").out
