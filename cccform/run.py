@@ -215,6 +215,7 @@ class ApplyRequest:
     path: Path
     approve: Approver | None = None
     allow_delete: bool = False
+    allow_forget: bool = False
     parallelism: int = 10
     lock_timeout: float = 0
     interrupt: InterruptGuard = _not_interrupted
@@ -249,7 +250,12 @@ def apply(request: ApplyRequest, watcher: ApplyWatcher) -> ApplyOutcome:
                 made = refresh_and_plan(target, provider, state, state_exists=exists)
                 watcher.planned(made)
             approve = None if saved is not None else request.approve
-            reviewed = review(made, ask=approve, allow_delete=request.allow_delete)
+            reviewed = review(
+                made,
+                ask=approve,
+                allow_delete=request.allow_delete,
+                allow_forget=request.allow_forget,
+            )
             if reviewed.verdict is not Verdict.APPROVED:
                 return ApplyOutcome(reviewed.plan, reviewed.verdict, saved is not None)
             observer = watcher.applying()

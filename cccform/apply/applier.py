@@ -13,7 +13,7 @@ from cccform.apply.content_steps import addresses_needed, run_content_step
 from cccform.apply.instance_steps import run_step
 from cccform.apply.ledger import Ledger
 from cccform.apply.observer import ApplyObserver
-from cccform.apply.result import ApplyResult, StepOutcome, StepStatus
+from cccform.apply.result import ApplyResult, StepOutcome, StepStatus, deleted_with
 from cccform.apply.schedule import INSTANCE_STEP, Step, StepResult, build_steps
 from cccform.errors import AmbiguousError, CccformError, ManualStepRequired, TransientError
 from cccform.live import CREATING, RELEASED, RUNNING, LiveInstance
@@ -450,6 +450,7 @@ class _Applier:
             outcomes=ordered,
             interrupted=self.cancel.is_set(),
             forgotten=[str(f.address) for f in self.plan.forget],
+            deleted_with=deleted_with(self.plan, ordered),
         )
 
 

@@ -7,6 +7,7 @@ from typing import TextIO
 
 from cccform.plan.models import Plan
 from cccform.plan.qa import qa_cost_notes_of
+from cccform.render.plan_view import warning_lines
 
 
 def _ask(err: TextIO, question: str) -> str | None:
@@ -24,8 +25,14 @@ def confirm_plan(plan: Plan, err: TextIO) -> bool:
         "\nDo you want to perform these actions?\n"
         "  cccform will perform the actions described above.\n"
     )
+    for warning in plan.warnings:
+        err.write("\n".join(warning_lines(warning.message, indent="  ")) + "\n")
     for note in qa_cost_notes_of(plan.notes):
         err.write(f"  {note.subject}: {note.message}.\n")
+    if plan.forget:
+        err.write("  cccform will stop tracking these objects (nothing is changed in them):\n")
+        for entry in plan.forget:
+            err.write(f"    - {entry.address} ({entry.remote_id}): {entry.reason}\n")
     err.write("  Only 'yes' will be accepted to approve.\n\n")
     if _ask(err, "  Enter a value: ") != "yes":
         return False

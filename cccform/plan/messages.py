@@ -74,6 +74,19 @@ def delete_not_allowed(access_path: str) -> tuple[str, str]:
     return message, hint
 
 
+def forget_not_allowed(remote_id: str, reason: str) -> tuple[str, str]:
+    message = (
+        f"would be forgotten, dropped from the state ({remote_id}: {reason}), and forgetting "
+        "was not allowed"
+    )
+    hint = (
+        "if it really is gone or no longer yours to manage, run again with --allow-forget; if "
+        "it should still be there, check the provider block (type, region or endpoint, "
+        "account) before applying."
+    )
+    return message, hint
+
+
 def content_immutable(kind: str, name: str, field: str, before: Any, after: Any) -> tuple[str, str]:
     label = kind.replace("_", " ")
     message = (
@@ -130,20 +143,40 @@ def omitted_qa(key: str) -> tuple[str, str]:
     return message, hint
 
 
-def deleted_with_instance(contents: list[str], numbers: list[str]) -> str:
-    """What deleting an instance takes with it: its managed contents, and calls to its numbers."""
+def count_by_kind(contents: list[str]) -> str:
+    """`1 agent, 2 skill groups`: the addresses of objects in instances, counted by kind."""
     by_kind: dict[str, int] = {}
     for address in contents:
         kind = address.split(".")[2].replace("_", " ")
         by_kind[kind] = by_kind.get(kind, 0) + 1
+    return ", ".join(f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in sorted(by_kind.items()))
+
+
+def deleted_with_instance(contents: list[str], numbers: list[str]) -> str:
+    """What deleting an instance takes with it: its managed contents, and calls to its numbers."""
     parts = []
-    if by_kind:
-        counted = ", ".join(
-            f"{n} {kind}{'' if n == 1 else 's'}" for kind, n in sorted(by_kind.items())
-        )
+    if contents:
+        counted = count_by_kind(contents)
         parts.append(f"deleting it also deletes everything in it, managed here: {counted}")
     else:
         parts.append("deleting it also deletes everything in it (nothing in it is managed here)")
     if numbers:
         parts.append(f"these numbers stop answering: {', '.join(numbers)}")
     return "; ".join(parts)
+
+
+def all_instances_gone(count: int, binding: str | None) -> str:
+    """Every instance the state manages is missing: more likely the wrong place than deletions."""
+    where = f"at {binding}" if binding else "at the provider this run talks to"
+    if count == 1:
+        missing = f"the one instance this state manages does not exist {where}"
+        them = "it"
+    else:
+        missing = f"none of the {count} instances this state manages exists {where}"
+        them = "them"
+    return (
+        f"{missing}. This looks like a wrong provider, region or account (or a restored or "
+        "replaced emulation) rather than deletions outside cccform: check the provider block "
+        f"and the state's binding before applying, since this plan would create {them} again or "
+        f"forget {them}"
+    )

@@ -24,6 +24,7 @@ class RejectionKind(StrEnum):
     ONE_WAY = "one_way"
     PROTECTED = "protected"
     DELETE_NOT_ALLOWED = "delete_not_allowed"
+    FORGET_NOT_ALLOWED = "forget_not_allowed"
     IN_USE = "in_use"
 
 
@@ -147,6 +148,17 @@ class Impact(_Frozen):
     after: Any = None
 
 
+class PlanWarning(_Frozen):
+    """Something about the plan as a whole to check before applying it.
+
+    `subjects` are the addresses it is about (docs/json-plan.md lists the kinds).
+    """
+
+    kind: str
+    subjects: list[str]
+    message: str
+
+
 class PriorState(_Frozen):
     """The state a plan was made from; apply of a saved plan checks it still matches."""
 
@@ -165,6 +177,7 @@ class Plan(_Frozen):
     moves: list[Move] = Field(default_factory=list)
     impacts: list[Impact] = Field(default_factory=list)
     notes: list[Impact] = Field(default_factory=list)
+    warnings: list[PlanWarning] = Field(default_factory=list)
     prior_state: PriorState
 
     @property

@@ -21,6 +21,7 @@ from cccform.plan.models import (
     Location,
     Move,
     Plan,
+    PlanWarning,
     PriorState,
     Rejection,
     RejectionKind,
@@ -57,6 +58,7 @@ def plan(loaded: LoadedConfig, state: State, live: LiveInventory, *, state_exist
     for key, instance in loaded.config.instances.items():
         builder.plan_declared(key, instance)
     builder.plan_undeclared()
+    builder.check_all_gone()
     builder.check_bound_numbers()
     builder.plan_all_contents()
     return builder.build(prior)
@@ -99,6 +101,7 @@ class _PlanBuilder:
         self.moves: list[Move] = []
         self.impacts: list[Impact] = []
         self.notes: list[Impact] = []
+        self.warnings: list[PlanWarning] = []
 
     def build(self, prior: PriorState) -> Plan:
         self._create_after_delete_of_same_access_path()
@@ -118,6 +121,7 @@ class _PlanBuilder:
             moves=self.moves,
             impacts=self.impacts,
             notes=self.notes,
+            warnings=self.warnings,
             prior_state=prior,
         )
 
@@ -386,6 +390,24 @@ class _PlanBuilder:
                 before=before,
                 after=after,
                 location=location,
+            )
+        )
+
+    def check_all_gone(self) -> None:
+        """Warn when every managed instance is missing: the wrong place, not mass deletion."""
+        managed = {
+            text: resource.remote_id
+            for text, resource in self.state.resources.items()
+            if (address := Address.try_parse(text)) is not None and address.is_instance
+        }
+        if not managed or any(self.live.get(remote_id) for remote_id in managed.values()):
+            return
+        binding = str(self.state.binding) if self.state.binding is not None else None
+        self.warnings.append(
+            PlanWarning(
+                kind="all_instances_gone",
+                subjects=sorted(managed),
+                message=messages.all_instances_gone(len(managed), binding),
             )
         )
 

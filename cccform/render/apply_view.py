@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from cccform.apply.result import ApplyResult, StepStatus
+from cccform.apply.result import ApplyResult, DeletedWith, StepStatus
+from cccform.plan.messages import count_by_kind
 from cccform.plan.models import Action, Change
 from cccform.render.style import Style
 
@@ -58,8 +59,12 @@ def render_result(result: ApplyResult, style: Style) -> str:
         f"{done[Action.CREATE]} created, {done[Action.UPDATE]} updated, "
         f"{done[Action.DELETE]} deleted, {done[Action.ENABLE_QA]} QA enabled"
     )
+    if result.forgotten:
+        counts += f", {len(result.forgotten)} forgotten"
+    swept = _deleted_with(result.deleted_with)
     if result.complete:
-        return "\n" + style(f"Apply complete! Resources: {counts}.", "green", "bold") + "\n"
+        headline = style(f"Apply complete! Resources: {counts}.", "green", "bold")
+        return "\n" + "\n".join([headline, *swept]) + "\n"
     lines = [""]
     if result.interrupted:
         lines.append(style("Interrupted.", "yellow", "bold") + f" Done: {counts}. State is saved.")
@@ -72,6 +77,7 @@ def render_result(result: ApplyResult, style: Style) -> str:
             style("Apply partly done: ", "red", "bold")
             + f"{counts}; {failed} failed{need}, {skipped} skipped. State is saved."
         )
+    lines += swept
     for outcome in result.outcomes:
         if outcome.status is not StepStatus.DONE:
             change = outcome.change
@@ -81,3 +87,19 @@ def render_result(result: ApplyResult, style: Style) -> str:
             )
     lines.append("Run cccform plan to see what is left.")
     return "\n".join(lines) + "\n"
+
+
+def _deleted_with(deleted: list[DeletedWith]) -> list[str]:
+    """`  1 instance deleted, with 2 agents, 1 flow; 1 number stops answering (...).`"""
+    if not deleted:
+        return []
+    instances = f"{len(deleted)} instance{'' if len(deleted) == 1 else 's'} deleted"
+    contents = [address for entry in deleted for address in entry.contents]
+    them = "it" if len(deleted) == 1 else "them"
+    what = count_by_kind(contents) if contents else f"everything in {them} (nothing managed here)"
+    line = f"  {instances}, with {what}"
+    numbers = [number for entry in deleted for number in entry.phone_numbers]
+    if numbers:
+        stop = "number stops" if len(numbers) == 1 else "numbers stop"
+        line += f"; {len(numbers)} {stop} answering ({', '.join(numbers)})"
+    return [line + "."]

@@ -8,6 +8,8 @@ without changing it. Any change of these models needs a new `FORMAT_VERSION`: th
 for added fields, the major number for anything else.
 
 History of `FORMAT_VERSION`:
+- 2.1: `warnings` (kind `all_instances_gone`); the rejection kind `forget_not_allowed`;
+  `deleted_with` in `apply --json`.
 - 2.0: `cccform_version`; `location` on changes; impacts and notes with `subject`, `before`
   and `after`; `details` renamed `changed_paths`; `resume` replaced by `adopt` and
   `resumes_creation`; `depends_on` dropped; `apply --json` carries the versions at its top.
@@ -34,11 +36,12 @@ from cccform.plan.models import (
     Impact,
     Location,
     Plan,
+    PlanWarning,
     Rejection,
     RejectionKind,
 )
 
-FORMAT_VERSION: Final = "2.0"
+FORMAT_VERSION: Final = "2.1"
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_ID = "urn:cccform:schema:plan:2"
 
@@ -131,6 +134,15 @@ class JsonImpact(TypedDict):
 
 
 @with_config(_CLOSED)
+class JsonWarning(TypedDict):
+    """Something about the plan as a whole to check before applying it."""
+
+    kind: str
+    subjects: list[str]
+    message: str
+
+
+@with_config(_CLOSED)
 class JsonSummary(TypedDict):
     """How many changes of each action."""
 
@@ -155,7 +167,7 @@ class JsonPriorState(TypedDict):
 class JsonPlan(TypedDict):
     """`plan --json` and `show --json PLANFILE`."""
 
-    format_version: Literal["2.0"]
+    format_version: Literal["2.1"]
     cccform_version: str
     changes: list[JsonChange]
     errors: list[JsonRejection]
@@ -163,6 +175,7 @@ class JsonPlan(TypedDict):
     moves: list[JsonMove]
     impacts: list[JsonImpact]
     notes: list[JsonImpact]
+    warnings: list[JsonWarning]
     summary: JsonSummary
     prior_state: JsonPriorState
 
@@ -199,6 +212,15 @@ class JsonApplySummary(TypedDict):
 
 
 @with_config(_CLOSED)
+class JsonDeletedWith(TypedDict):
+    """What a deleted instance took with it."""
+
+    address: str
+    contents: list[str]
+    phone_numbers: list[str]
+
+
+@with_config(_CLOSED)
 class JsonApply(TypedDict):
     """What apply did."""
 
@@ -206,6 +228,7 @@ class JsonApply(TypedDict):
     interrupted: bool
     steps: list[JsonStep]
     forgotten: list[str]
+    deleted_with: list[JsonDeletedWith]
     summary: JsonApplySummary
 
 
@@ -213,7 +236,7 @@ class JsonApply(TypedDict):
 class JsonApplyOutput(TypedDict):
     """`apply --json`: the plan as reviewed, and what apply did (null: apply did not run)."""
 
-    format_version: Literal["2.0"]
+    format_version: Literal["2.1"]
     cccform_version: str
     plan: JsonPlan
     apply: JsonApply | None
@@ -281,6 +304,10 @@ def _impact(impact: Impact) -> JsonImpact:
     )
 
 
+def _warning(warning: PlanWarning) -> JsonWarning:
+    return JsonWarning(kind=warning.kind, subjects=list(warning.subjects), message=warning.message)
+
+
 def _summary(counts: dict[str, int]) -> JsonSummary:
     return JsonSummary(
         create=counts["create"],
@@ -325,6 +352,7 @@ def json_plan(plan: Plan) -> JsonPlan:
         ],
         impacts=[_impact(i) for i in plan.impacts],
         notes=[_impact(n) for n in plan.notes],
+        warnings=[_warning(w) for w in plan.warnings],
         summary=_summary(plan.summary()),
         prior_state=JsonPriorState(
             lineage=prior.lineage, serial=prior.serial, existed=prior.existed
@@ -351,6 +379,12 @@ def json_apply(result: ApplyResult) -> JsonApply:
         interrupted=result.interrupted,
         steps=steps,
         forgotten=result.forgotten,
+        deleted_with=[
+            JsonDeletedWith(
+                address=d.address, contents=list(d.contents), phone_numbers=list(d.phone_numbers)
+            )
+            for d in result.deleted_with
+        ],
         summary=JsonApplySummary(done=_summary(done), steps=_step_counts(counts)),
     )
 

@@ -65,6 +65,7 @@ def render_markdown(doc: dict[str, Any], options: MarkdownOptions | None = None)
         rejected = f"rejected, {count} error{'s' if count != 1 else ''}"
         title = rejected if title == "No changes" else f"{rejected}; planned: {title}"
     head = [MARKER, "", f"### cccform plan: {title}", ""]
+    head += _warnings(doc.get("warnings", []))
     head += _rejections(doc["errors"])
     head += _deletions(doc)
     head += _impacts(doc["impacts"])
@@ -85,6 +86,13 @@ def headline(summary: dict[str, int]) -> str:
 
 
 # -- sections ------------------------------------------------------------------
+
+
+def _warnings(warnings: list[dict[str, Any]]) -> list[str]:
+    lines = []
+    for warning in warnings:
+        lines += ["> [!WARNING]", f"> {text(warning['message'])}", ""]
+    return lines
 
 
 def _rejections(errors: list[dict[str, Any]]) -> list[str]:

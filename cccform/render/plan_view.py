@@ -38,6 +38,7 @@ def value(item: Any) -> str:
 def render_plan(doc: dict[str, Any], style: Style) -> str:
     """The plan body for stdout. Rejections are rendered by `render_rejections`."""
     lines: list[str] = []
+    lines += _warnings(doc.get("warnings", []), style)
     lines += _moved(doc.get("moves", []), style)
     lines += _forgotten(doc["forget"])
     changes = doc["changes"]
@@ -105,6 +106,27 @@ def summary_line(summary: dict[str, int]) -> str:
         f"Plan: {summary['create']} to create, {summary['update']} to update, "
         f"{summary['delete']} to delete, {summary['enable_qa']} to enable QA{extra}."
     )
+
+
+def warning_lines(message: str, indent: str = "") -> list[str]:
+    """`Warning: ...`, wrapped as the notes are."""
+    return textwrap.wrap(
+        f"Warning: {message}.",
+        width=92,
+        initial_indent=indent,
+        subsequent_indent=indent + "         ",
+    )
+
+
+def _warnings(warnings: list[dict[str, Any]], style: Style) -> list[str]:
+    """What to check before applying, above everything else."""
+    lines: list[str] = []
+    for warning in warnings:
+        wrapped = warning_lines(warning["message"])
+        lines += [style(wrapped[0], "yellow", "bold"), *wrapped[1:]]
+        lines += [f"  - {subject}" for subject in warning["subjects"]]
+        lines.append("")
+    return lines
 
 
 def _moved(moves: list[dict[str, Any]], style: Style) -> list[str]:

@@ -145,7 +145,7 @@ class HumanApplyView:
         terminal = self.terminal
         verdict = outcome.verdict
         # a planned configuration's rejections were shown with the plan; a saved plan's were not
-        if verdict is Verdict.DELETE_NOT_ALLOWED or (verdict.rejected and outcome.from_file):
+        if verdict.unapproved or (verdict.rejected and outcome.from_file):
             terminal.show_rejections(plan_document(outcome.plan))
         elif verdict is Verdict.CANCELLED:
             terminal.err.write("\nApply cancelled.\n")

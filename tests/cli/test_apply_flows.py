@@ -110,6 +110,19 @@ def test_deletion_without_allow_delete_is_refused(cli: Cli) -> None:
     assert cli("state", "list").out == "instance.a\n"
 
 
+def test_the_summary_of_deleting_an_instance_with_nothing_managed_in_it(cli: Cli) -> None:
+    config(cli.directory, instance_yaml("a", 1), instance_yaml("b", 2))
+    cli("apply", "--auto-approve")
+    config(cli.directory)
+    run = cli("apply", "--auto-approve", "--allow-delete")
+    assert run.code == 0, run.err
+    assert run.out.endswith(
+        "Apply complete! Resources: 0 created, 0 updated, 2 deleted, 0 QA enabled.\n"
+        "  2 instances deleted, with everything in them (nothing managed here); 2 numbers "
+        "stop answering (057100000001, 057100000002).\n"
+    )
+
+
 def test_drift_is_shown_and_corrected(cli: Cli) -> None:
     config(cli.directory, instance_yaml("a", 1))
     cli("apply", "--auto-approve")
@@ -139,7 +152,7 @@ def test_removed_instance_deleted_outside_is_only_forgotten(cli: Cli) -> None:
     with cli.emulation() as emulation:
         emulation.handle("DeleteInstance", {"InstanceId": "acme-0001"})
     config(cli.directory)
-    run = cli("apply", "--auto-approve")
+    run = cli("apply", "--auto-approve", "--allow-forget")
     assert run.code == 0
     assert "  - instance.a (acme-0001): deleted outside cccform\n" in run.out
     assert cli("state", "list").out == ""
@@ -331,7 +344,7 @@ def test_an_abandoned_interrupted_creation_is_forgotten_not_deleted(cli: Cli) ->
         )
     )
     config(cli.directory)
-    run = cli("apply", "--auto-approve", "--allow-delete")
+    run = cli("apply", "--auto-approve", "--allow-forget")
     assert run.code == 0
     assert "instance acme-0001 exists; declare it again to manage it" in run.out
     with cli.emulation() as emulation:

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from tests.cli.harness import Cli, write
+from tests.jsonplan_schema import assert_valid_apply
 
 NUMBER = "057188880001"
 DEFINITION = {"activities": [{"type": "INCOMING_CALL"}, {"type": "HANGUP"}]}
@@ -435,3 +436,54 @@ def test_apply_deletes_a_flow(cli: Cli) -> None:
         f"instance.support.number.{NUMBER}",
     ]
     assert cli("plan", "--detailed-exitcode").code == 0
+
+
+def test_the_summary_of_an_instance_deletion_says_what_went_with_it(cli: Cli) -> None:
+    configure(cli, **BASE)
+    assert cli("apply", "--auto-approve").code == 0
+    write(cli.directory, "cccform.yaml", "instances: {}\n")
+    run = cli("apply", "--auto-approve", "--allow-delete")
+    assert run.code == 0, run.err
+    assert run.out.endswith(
+        "Apply complete! Resources: 0 created, 0 updated, 1 deleted, 0 QA enabled.\n"
+        "  1 instance deleted, with 2 agents, 1 flow, 2 skill groups; 2 numbers stop answering "
+        f"({NUMBER}, 0571002).\n"
+    )
+
+
+def test_the_json_apply_result_says_what_went_with_a_deleted_instance(cli: Cli) -> None:
+    configure(cli, **BASE)
+    assert cli("apply", "--auto-approve").code == 0
+    write(cli.directory, "cccform.yaml", "instances: {}\n")
+    run = cli("apply", "--auto-approve", "--allow-delete", "--json")
+    assert run.code == 0, run.err
+    doc = run.json()
+    assert_valid_apply(doc)
+    assert doc["apply"]["deleted_with"] == [
+        {
+            "address": "instance.support",
+            "contents": [
+                "instance.support.agent.alice",
+                "instance.support.agent.bobby",
+                "instance.support.flow.main",
+                "instance.support.skill_group.billing",
+                "instance.support.skill_group.tech",
+            ],
+            "phone_numbers": [NUMBER, "0571002"],
+        }
+    ]
+
+
+def test_no_longer_routing_a_number_is_a_forget_that_needs_allow_forget(cli: Cli) -> None:
+    configure(cli, **BASE)
+    assert cli("apply", "--auto-approve").code == 0
+    configure(cli, **{**BASE, "numbers": {}})
+    run = cli("apply", "--auto-approve")
+    assert run.code == 3
+    assert (
+        f"Error: instance.support.number.{NUMBER}: would be forgotten, dropped from the state "
+        f"({NUMBER}: no longer declared; its routing is left as it is), and forgetting "
+        "was not allowed\n"
+    ) in run.err
+    assert cli("apply", "--auto-approve", "--allow-forget").code == 0
+    assert f"instance.support.number.{NUMBER}" not in cli("state", "list").out

@@ -12,7 +12,7 @@ from cccform.diagnostics import FieldPath, SourceLocation
 from cccform.live import CREATING, RELEASED, RUNNING, LiveInstance, LiveInventory
 from cccform.plan.models import Action, Drift, RejectionKind
 from cccform.plan.planner import desired_attributes, plan
-from cccform.state.models import PendingCreate, ResourceState, State
+from cccform.state.models import PendingCreate, ProviderBinding, ResourceState, State
 
 BASE: dict[str, Any] = {
     "name": "Support Center",
@@ -299,3 +299,36 @@ def test_changes_are_sorted_by_address_then_action() -> None:
         "instance.b:create",
         "instance.b:enable_qa",
     ]
+
+
+def test_every_managed_instance_gone_warns_and_names_the_binding() -> None:
+    binding = ProviderBinding(type="aliyun", location="cn-hangzhou", account="1234")
+    other = managed(access_path="acme-other", name="Other Center", phone_numbers=("0571",))
+    state = State(
+        resources={"instance.support": managed(), "instance.other": other}, binding=binding
+    )
+    result = plan(loaded(support=BASE), state, inventory(), state_exists=True)
+    (warning,) = result.warnings
+    assert warning.kind == "all_instances_gone"
+    assert warning.subjects == ["instance.other", "instance.support"]
+    assert "none of the 2 instances this state manages exists at aliyun cn-hangzhou, " in (
+        warning.message
+    )
+    assert "account 1234. This looks like a wrong provider, region or account" in warning.message
+
+
+@pytest.mark.parametrize(
+    ("resources", "pending", "found"),
+    [
+        ({}, {}, ()),  # nothing managed: nothing to lose
+        ({"instance.support": managed()}, {}, (live(),)),  # still there
+        ({}, {"instance.support": PendingCreate(access_path="acme-support", name="S")}, ()),
+    ],
+)
+def test_no_wrong_provider_warning_without_a_managed_instance_gone(
+    resources: dict[str, ResourceState],
+    pending: dict[str, PendingCreate],
+    found: tuple[LiveInstance, ...],
+) -> None:
+    state = State(resources=resources, pending=pending)
+    assert plan(loaded(), state, inventory(*found), state_exists=True).warnings == []

@@ -27,6 +27,12 @@ from cccform.render.views import apply_view
     help="Allow a plan that deletes anything to run without interactive approval.",
 )
 @click.option(
+    "--allow-forget",
+    is_flag=True,
+    help="Allow a plan that drops objects from the state (gone from the provider, or no "
+    "longer declared) to run without interactive approval.",
+)
+@click.option(
     "--parallelism",
     default=10,
     show_default=True,
@@ -46,6 +52,7 @@ def apply(
     path: str,
     auto_approve: bool,
     allow_delete: bool,
+    allow_forget: bool,
     parallelism: int,
     as_json: bool,
     lock_timeout: float,
@@ -58,13 +65,15 @@ def apply(
     if not from_file and not auto_approve and not ctx.interactive():
         raise UsageError(
             "no terminal to ask for approval: review with cccform plan, then run "
-            "with --auto-approve (and --allow-delete if the plan deletes anything)."
+            "with --auto-approve (and --allow-delete if the plan deletes anything, "
+            "--allow-forget if it forgets anything)."
         )
     guard = GracefulInterrupt(ctx.err)
     request = run.ApplyRequest(
         path=target,
         approve=None if auto_approve else partial(confirm_plan, err=ctx.err),
         allow_delete=allow_delete,
+        allow_forget=allow_forget,
         parallelism=parallelism,
         lock_timeout=lock_timeout,
         interrupt=guard,
