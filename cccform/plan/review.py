@@ -64,7 +64,9 @@ def review(
 
 def not_allowed(change: Change) -> Rejection:
     """The rejection of a deletion that was not allowed."""
-    access_path = str((change.before or {}).get("access_path", change.remote_id))
+    access_path = None
+    if change.address.is_instance:
+        access_path = str((change.before or {}).get("access_path", change.remote_id))
     message, hint = messages.delete_not_allowed(access_path)
     return Rejection(
         address=change.address,

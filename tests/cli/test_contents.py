@@ -146,8 +146,7 @@ def test_deleting_contents_needs_allow_delete(cli: Cli) -> None:
     refused = cli("apply", "--auto-approve")
     assert refused.code == 3
     assert lines(refused.err) == [
-        "error: instance.support.agent.bobby: would be deleted (access path bobby@acme-cs), "
-        "and deletion was not allowed",
+        "error: instance.support.agent.bobby: would be deleted, and deletion was not allowed",
         "  hint: review the plan, then run again with --allow-delete to allow deletions.",
         "Plan rejected: 1 error. Nothing was changed.",
     ]
