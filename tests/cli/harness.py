@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -25,6 +26,13 @@ class Run:
 
     def json(self) -> Any:
         return json.loads(self.out)
+
+
+class TerminalInput(io.StringIO):
+    """Typed answers on a standard input that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
 
 
 def write(directory: Path, name: str, text: str) -> Path:

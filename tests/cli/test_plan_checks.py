@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
 
-from tests.cli.harness import Cli, config, instance_yaml
+from tests.cli.harness import Cli, TerminalInput, config, instance_yaml
 from tests.jsonplan_schema import assert_valid_plan
 
 QA_COST = (
     "enabling conversation analysis (QA) is one-way: it cannot be turned off afterwards; "
     "on Alibaba Cloud it is a change of configuration, a paid order billed to the account"
 )
-
-
-class _Terminal(io.StringIO):
-    """Typed answers on a standard input that says it is a terminal."""
-
-    def isatty(self) -> bool:
-        return True
 
 
 def _other_instance(cli: Cli, access_path: str, number: str) -> None:
@@ -142,7 +133,7 @@ def test_the_approval_prompt_says_enabling_qa_is_one_way_and_paid(
     cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config(cli.directory, instance_yaml("a", 1, conversation_analysis=True))
-    monkeypatch.setattr("sys.stdin", _Terminal("no\n"))
+    monkeypatch.setattr("sys.stdin", TerminalInput("no\n"))
     run = cli("apply")
     assert run.code == 1
     assert (
@@ -157,7 +148,7 @@ def test_the_approval_prompt_says_nothing_of_qa_when_none_is_enabled(
     cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config(cli.directory, instance_yaml("a", 1))
-    monkeypatch.setattr("sys.stdin", _Terminal("no\n"))
+    monkeypatch.setattr("sys.stdin", TerminalInput("no\n"))
     run = cli("apply")
     assert run.code == 1
     assert "paid order" not in run.err

@@ -1,0 +1,26 @@
+"""One error form for every command, and the texts of errors that used to mislead."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cli.harness import Cli, TerminalInput, config, instance_yaml
+
+
+def test_a_wrong_access_path_at_the_delete_prompt_says_it_did_not_match(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config(cli.directory, instance_yaml("a", 1))
+    assert cli("apply", "--auto-approve").code == 0
+    config(cli.directory)  # the plan deletes instance.a
+    monkeypatch.setattr("sys.stdin", TerminalInput("yes\nacme-wrong\n"))
+    run = cli("apply")
+    assert run.code == 1
+    assert run.err.endswith(
+        "  Type its access path (acme-0001) to confirm: \n"
+        "error: 'acme-wrong' does not match the access path of instance.a (acme-0001)\n"
+        "  hint: to delete instance.a, run the apply again and type acme-0001 exactly\n"
+        "\n"
+        "Apply cancelled. Nothing was changed.\n"
+    )
+    assert cli("state", "list").out == "instance.a\n"
