@@ -27,5 +27,6 @@ def render_diagnostics(diagnostics: list[Diagnostic], style: Style) -> str:
 
 
 def _related(diagnostic: Diagnostic) -> list[str]:
-    """The other places of a problem."""
-    return [f"(see also {other})" for other in diagnostic.related]
+    """The other places of a problem, but not one its message already names."""
+    named = diagnostic.message
+    return [f"(see also {other})" for other in diagnostic.related if str(other) not in named]

@@ -24,3 +24,16 @@ def test_a_wrong_access_path_at_the_delete_prompt_says_it_did_not_match(
         "Apply cancelled. Nothing was changed.\n"
     )
     assert cli("state", "list").out == "instance.a\n"
+
+
+def test_a_duplicate_names_the_first_place_once(cli: Cli) -> None:
+    numbers = ["057100000001", "057100000001"]
+    config(cli.directory, instance_yaml("a", 1, phone_numbers=numbers))
+    run = cli("validate")
+    assert run.code == 4
+    assert run.err == (
+        "cccform.yaml:6:37: error: instances.a.phone_numbers[1]: phone number '057100000001' "
+        "is listed twice in instance.a; first at cccform.yaml:6:21\n"
+        "  hint: remove the repeated one\n"
+        "1 configuration error; nothing was contacted or written.\n"
+    )
