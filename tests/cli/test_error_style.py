@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.cli.harness import Cli, TerminalInput, config, instance_yaml
+from tests.cli.harness import Cli, TerminalInput, config, instance_yaml, write
 
 
 def test_a_wrong_access_path_at_the_delete_prompt_says_it_did_not_match(
@@ -37,3 +37,15 @@ def test_a_duplicate_names_the_first_place_once(cli: Cli) -> None:
         "  hint: remove the repeated one\n"
         "1 configuration error; nothing was contacted or written.\n"
     )
+
+
+def test_every_file_of_a_configuration_may_say_version_1(cli: Cli) -> None:
+    write(cli.directory, "a.yaml", "version: 1\ninstances:\n" + instance_yaml("a", 1))
+    write(cli.directory, "b.yaml", "version: 1\ninstances:\n" + instance_yaml("b", 2))
+    run = cli("validate")
+    assert (run.code, run.err) == (0, "")
+    assert run.out == "Success! The configuration is valid: 2 instances in 2 files.\n"
+    write(cli.directory, "b.yaml", "version: 2\ninstances:\n" + instance_yaml("b", 2))
+    run = cli("validate")
+    assert run.code == 4
+    assert run.err.startswith("b.yaml:1:10: error: version: expected 1, got the integer 2\n")
