@@ -49,3 +49,18 @@ def test_every_file_of_a_configuration_may_say_version_1(cli: Cli) -> None:
     run = cli("validate")
     assert run.code == 4
     assert run.err.startswith("b.yaml:1:10: error: version: expected 1, got the integer 2\n")
+
+
+@pytest.mark.parametrize("command", ["plan", "validate"])
+def test_a_saved_plan_passed_as_a_configuration_says_to_use_show_or_apply(
+    cli: Cli, command: str
+) -> None:
+    config(cli.directory, instance_yaml("a", 1))
+    assert cli("plan", "--out", "saved.plan").code == 0
+    run = cli(command, "saved.plan")
+    assert run.code == 64
+    assert run.err == (
+        "error: 'saved.plan' is a saved plan (a file not named *.yaml or *.yml), not a "
+        "configuration: use cccform show saved.plan to read it, or cccform apply saved.plan "
+        "to carry it out\n"
+    )
