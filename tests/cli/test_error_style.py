@@ -64,3 +64,22 @@ def test_a_saved_plan_passed_as_a_configuration_says_to_use_show_or_apply(
         "configuration: use cccform show saved.plan to read it, or cccform apply saved.plan "
         "to carry it out\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("instances:\n\ta: {}\n", "cccform.yaml:2:1"),  # cannot start any token
+        ("instances:\n  a:\n    name: Center\n \taccess_path: acme\n", "cccform.yaml:4:2"),
+        ("instances:\n  a:\n  \t- 1\n", "cccform.yaml:3:3"),  # violates indentation
+    ],
+)
+def test_tab_indentation_is_named(cli: Cli, text: str, where: str) -> None:
+    (cli.directory / "cccform.yaml").write_text(text)
+    run = cli("validate")
+    assert run.code == 4
+    assert run.err == (
+        f"{where}: error: tabs are not allowed for indentation in YAML\n"
+        "  hint: indent this line with spaces instead of tab characters\n"
+        "1 configuration error; nothing was contacted or written.\n"
+    )
