@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.cli.harness import Cli, TerminalInput, config, instance_yaml, write
@@ -83,3 +85,50 @@ def test_tab_indentation_is_named(cli: Cli, text: str, where: str) -> None:
         "  hint: indent this line with spaces instead of tab characters\n"
         "1 configuration error; nothing was contacted or written.\n"
     )
+
+
+ERROR_LINE = re.compile(r"^(?:[^\s:]+:\d+:\d+: )?error: \S.*$")
+
+SUMMARIES = ("Plan rejected: ", "Apply cancelled.")
+
+
+def _first_lines(err: str) -> list[str]:
+    """The lines of stderr that start an error: all but hints, notes and closing summaries."""
+    return [
+        line
+        for line in err.splitlines()
+        if line
+        and not line.startswith(("  ", *SUMMARIES))
+        and not line.endswith("nothing was contacted or written.")
+    ]
+
+
+def test_every_command_prints_errors_in_one_form(cli: Cli) -> None:
+    config(cli.directory, instance_yaml("a", 1))
+    assert cli("apply", "--auto-approve").code == 0
+    (cli.directory / "damaged.plan").write_text("{}\n")
+    config(cli.directory, instance_yaml("a", 1, name="Renamed Center"))
+    runs = {
+        "validate": cli("validate", "elsewhere.yaml"),  # a missing path
+        "plan": cli("plan"),  # rejected, with the location of the change
+        "apply": cli("apply"),  # no terminal to ask
+        "show": cli("show", "damaged.plan"),
+        "usage": cli("plan", "--no-such-option"),
+    }
+    write(cli.directory, "cccform.yaml", "instances:\n  a:\n    name: 7\n")
+    runs["validate located"] = cli("validate")
+    codes = {name: run.code for name, run in runs.items()}
+    assert codes == {
+        "validate": 4,
+        "plan": 3,
+        "apply": 64,
+        "show": 7,
+        "usage": 64,
+        "validate located": 4,
+    }
+    for name, run in runs.items():
+        first = _first_lines(run.err)
+        assert first, name
+        assert all(ERROR_LINE.match(line) for line in first), (name, run.err)
+    assert runs["plan"].err.startswith("cccform.yaml:3:11: error: instance.a: name cannot change")
+    assert "\ncccform.yaml:3:11: error: instances.a.name: " in runs["validate located"].err
