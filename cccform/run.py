@@ -26,7 +26,7 @@ from cccform.config.models import (
     LocalStateConfig,
     ProviderConfig,
 )
-from cccform.errors import StalePlanError
+from cccform.errors import StalePlanError, UsageError
 from cccform.plan.models import Plan
 from cccform.plan.planfile import SavedPlan, is_plan_file, read_plan_file, write_plan_file
 from cccform.plan.planner import contents_to_read
@@ -100,9 +100,21 @@ class Target:
         )
 
 
+def load_configuration(path: Path) -> LoadedConfig:
+    """The configuration at `path` (ConfigError before anything is contacted); a saved plan
+    there is refused, saying which commands read one."""
+    if is_plan_file(path):
+        raise UsageError(
+            f"'{path}' is a saved plan (a file not named *.yaml or *.yml), not a "
+            f"configuration: use cccform show {path} to read it, or cccform apply {path} "
+            "to carry it out"
+        )
+    return load_config(path)
+
+
 def open_config(path: Path) -> Target:
     """Load and validate the configuration (raises ConfigError before anything is contacted)."""
-    loaded = load_config(path)
+    loaded = load_configuration(path)
     config = loaded.config
     return Target(loaded.directory.resolve(), config.provider, config.state, loaded)
 
@@ -329,7 +341,7 @@ def read_state(path: Path) -> State:
 
     Read without the lock: it only looks, and a reader never sees a half-written state.
     """
-    loaded = load_config(path)
+    loaded = load_configuration(path)
     settings: LocalStateConfig = loaded.config.state
     return LocalStateStore(loaded.directory / settings.path).read()
 
@@ -355,7 +367,7 @@ def state_surgery(
     lock_timeout: float = 0,
 ) -> SurgeryOutcome:
     """Change the state under its lock (serial +1, previous version kept as the backup)."""
-    loaded = load_config(path)
+    loaded = load_configuration(path)
     store = LocalStateStore(loaded.directory / loaded.config.state.path)
     with store.lock(operation, lock_timeout):
         state = store.read()

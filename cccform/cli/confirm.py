@@ -7,7 +7,11 @@ from typing import TextIO
 
 from cccform.plan.models import Plan
 from cccform.plan.qa import qa_cost_notes_of
+from cccform.render.errors import render_error
 from cccform.render.plan_view import warning_lines
+from cccform.render.style import Style
+
+PLAIN = Style()
 
 
 def _ask(err: TextIO, question: str) -> str | None:
@@ -19,8 +23,11 @@ def _ask(err: TextIO, question: str) -> str | None:
     return line.strip()
 
 
-def confirm_plan(plan: Plan, err: TextIO) -> bool:
-    """Ask on the terminal; True only for exactly `yes` and every access path typed right."""
+def confirm_plan(plan: Plan, err: TextIO, style: Style = PLAIN) -> bool:
+    """Ask on the terminal; True only for exactly `yes` and every access path typed right.
+
+    A wrong access path is said to be wrong: the view then says that nothing was changed.
+    """
     err.write(
         "\nDo you want to perform these actions?\n"
         "  cccform will perform the actions described above.\n"
@@ -46,5 +53,15 @@ def confirm_plan(plan: Plan, err: TextIO) -> bool:
                 err.write(f"  {impact.message.capitalize()}.\n")
         answer = _ask(err, f"  Type its access path ({access_path}) to confirm: ")
         if answer != access_path:
+            if answer is not None:
+                err.write("\n" + _mismatch(answer, str(change.address), access_path, style))
             return False
     return True
+
+
+def _mismatch(answer: str, address: str, access_path: str, style: Style) -> str:
+    return render_error(
+        f"{answer!r} does not match the access path of {address} ({access_path})",
+        style,
+        hint=f"to delete {address}, run the apply again and type {access_path} exactly",
+    )

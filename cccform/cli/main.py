@@ -32,6 +32,7 @@ from cccform.errors import (
     UsageError,
 )
 from cccform.render.diagnostics_view import render_diagnostics
+from cccform.render.errors import render_error
 from cccform.render.json_plan import FORMAT_VERSION
 from cccform.render.style import Style
 
@@ -72,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Exit as done:
         return int(done.exit_code)
     except click.UsageError as error:
-        error.show()
+        err.write(render_error(error.format_message(), _style(err), hint=_usage_hint(error)))
         return exit_codes.USAGE
     except click.Abort as aborted:
         # click turns a Ctrl-C inside a command into Abort: say the same as everywhere else.
@@ -91,13 +92,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             write_error_document(exit_codes.CONFIG_INVALID, error)
         return exit_codes.CONFIG_INVALID
     except CccformError as error:
-        err.write(f"{_style(err)('Error:', 'red', 'bold')} {error}\n")
+        err.write(render_error(str(error), _style(err)))
         if as_json:
             write_error_document(_exit_code(error), error)
         return _exit_code(error)
     except Exception:  # a bug: say so plainly, keep the traceback for the log
         logging.getLogger("cccform").debug("internal error", exc_info=True)
-        err.write("Error: internal error in cccform; please report it with this trace:\n")
+        report = "internal error in cccform; please report it with this trace:"
+        err.write(render_error(report, _style(err)))
         err.write(traceback.format_exc())
         return exit_codes.ERROR
     return code if isinstance(code, int) else exit_codes.OK
@@ -122,6 +124,14 @@ def write_error_document(code: int, error: CccformError) -> None:
         ]
     doc = {"format_version": FORMAT_VERSION, "error": body}
     sys.stdout.write(json.dumps(doc, indent=2) + "\n")
+
+
+def _usage_hint(error: click.UsageError) -> str | None:
+    """How the command is used, as click would have said above the error."""
+    if error.ctx is None:
+        return None
+    usage = error.ctx.get_usage().removeprefix("Usage: ")
+    return f"usage: {usage} (see {error.ctx.command_path} -h)"
 
 
 def _exit_code(error: CccformError) -> int:

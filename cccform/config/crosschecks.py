@@ -1,7 +1,7 @@
 """Checks across files and instances: what must be defined or used once only.
 
-- an instance key (`instances.<key>`) and a top-level section (`version`, `provider`,
-  `state`) may be defined in one file only (`FirstDefinitions`);
+- an instance key (`instances.<key>`) and a top-level section (`provider`, `state`) may
+  be defined in one file only (`FirstDefinitions`); `version` is a per-file format marker;
 - an access path or a phone number may belong to one instance only, and be listed once
   (`unique_values`).
 

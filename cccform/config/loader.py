@@ -3,7 +3,8 @@
 `load_config` finds the files (`*.yaml` and `*.yml` of a directory, by name), reads each
 (`yaml_reader`), validates and merges them here, runs the cross-file checks
 (`crosschecks`) and raises one `ConfigError` holding every problem of every file, sorted
-by location. Instances come from all files; every other top-level key from one file.
+by location. Instances come from all files; `version`, the format marker of a file, may
+be in every file; every other top-level key comes from one file.
 
 Each instance that validates is then checked offline by `references`: the skill groups,
 flows and phone numbers it names are its own, and each flow's `definition_file` (relative
@@ -38,6 +39,8 @@ from cccform.diagnostics import Diagnostic, FieldPath, SourceLocation
 from cccform.errors import ConfigError, UsageError
 
 YAML_SUFFIXES = (".yaml", ".yml")
+# The format marker of each file, checked in each (`validate`): any file may carry it.
+PER_FILE_KEYS = frozenset({"version"})
 
 
 def load_config(path: Path) -> LoadedConfig:
@@ -170,6 +173,9 @@ class _Merger:
         _, problems = validate(Config, top, (), document)
         self.diagnostics += problems
         for key, value in top.items():
+            if key in PER_FILE_KEYS:
+                self.top.setdefault(key, value)
+                continue
             repeat = self.sections.claim(key, document, (key,))
             self._add(repeat)
             if repeat is None:

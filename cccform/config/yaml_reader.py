@@ -86,7 +86,7 @@ def _parse(text: str, document: Document) -> None:
     try:
         _walk(events, EventBuilder(document), document)
     except MarkedYAMLError as exc:
-        _syntax_error(exc, document)
+        _syntax_error(exc, text, document)
     except ReaderError as exc:
         _reader_error(exc, text, document)
     except Abort:
@@ -126,10 +126,18 @@ def _multiple_documents(event: Any, document: Document) -> None:
     )
 
 
-def _syntax_error(exc: MarkedYAMLError, document: Document) -> None:
+def _syntax_error(exc: MarkedYAMLError, text: str, document: Document) -> None:
     document.root = None
     mark = exc.problem_mark or exc.context_mark
     location = mark_location(document.display, mark) if mark is not None else None
+    if exc.problem_mark is not None and _tab_in_indentation(text, exc.problem_mark):
+        document.report(
+            location,
+            "tabs are not allowed for indentation in YAML",
+            "indent this line with spaces instead of tab characters",
+            (),
+        )
+        return
     context = f" ({exc.context})" if exc.context else ""
     document.report(
         location,
@@ -137,6 +145,15 @@ def _syntax_error(exc: MarkedYAMLError, document: Document) -> None:
         "check the indentation, colons and quotes on this line and the one before",
         (),
     )
+
+
+def _tab_in_indentation(text: str, mark: Any) -> bool:
+    """Whether the parser stopped at a tab in the leading whitespace of its line."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if mark.line >= len(lines):
+        return False
+    leading = lines[mark.line][: mark.column + 1]
+    return leading.endswith("\t") and not leading.strip(" \t")
 
 
 def _reader_error(exc: ReaderError, text: str, document: Document) -> None:

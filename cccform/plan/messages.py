@@ -68,8 +68,10 @@ def protected() -> tuple[str, str]:
     return message, hint
 
 
-def delete_not_allowed(access_path: str) -> tuple[str, str]:
-    message = f"would be deleted (access path {access_path}), and deletion was not allowed"
+def delete_not_allowed(access_path: str | None) -> tuple[str, str]:
+    """An instance is named by its access path too; an object inside one by its address only."""
+    which = f" (access path {access_path})" if access_path is not None else ""
+    message = f"would be deleted{which}, and deletion was not allowed"
     hint = "review the plan, then run again with --allow-delete to allow deletions."
     return message, hint
 

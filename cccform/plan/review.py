@@ -80,7 +80,9 @@ def review(
 
 def not_allowed(change: Change) -> Rejection:
     """The rejection of a deletion that was not allowed."""
-    access_path = str((change.before or {}).get("access_path", change.remote_id))
+    access_path = None
+    if change.address.is_instance:
+        access_path = str((change.before or {}).get("access_path", change.remote_id))
     said = messages.delete_not_allowed(access_path)
     return _unapproved(change.address, "instance", RejectionKind.DELETE_NOT_ALLOWED, said)
 

@@ -1,23 +1,32 @@
-"""Configuration diagnostics: `file:line:column: field: message`, then the hint."""
+"""Configuration diagnostics: `file:line:column: error: field: message`, then the hint."""
 
 from __future__ import annotations
 
 from cccform.diagnostics import Diagnostic
+from cccform.render.errors import error_lines
 from cccform.render.style import Style
 
 
 def render_diagnostics(diagnostics: list[Diagnostic], style: Style) -> str:
     lines: list[str] = []
     for diagnostic in diagnostics:
-        where = f"{diagnostic.location}: " if diagnostic.location else ""
         field = f"{diagnostic.field_path}: " if diagnostic.path else ""
-        lines.append(f"{where}{style('error:', 'red', 'bold')} {field}{diagnostic.message}")
-        for other in diagnostic.related:
-            lines.append(f"  (see also {other})")
-        if diagnostic.hint:
-            lines.append(f"  hint: {diagnostic.hint}")
+        where = str(diagnostic.location) if diagnostic.location else None
+        lines += error_lines(
+            field + diagnostic.message,
+            style,
+            where=where,
+            hint=diagnostic.hint,
+            notes=_related(diagnostic),
+        )
     count = len(diagnostics)
     lines.append(
         f"{count} configuration error{'s' if count != 1 else ''}; nothing was contacted or written."
     )
     return "\n".join(lines) + "\n"
+
+
+def _related(diagnostic: Diagnostic) -> list[str]:
+    """The other places of a problem, but not one its message already names."""
+    named = diagnostic.message
+    return [f"(see also {other})" for other in diagnostic.related if str(other) not in named]

@@ -6,6 +6,7 @@ import json
 import textwrap
 from typing import Any
 
+from cccform.render.errors import error_lines
 from cccform.render.json_diff import diff_lines
 from cccform.render.style import Style
 
@@ -231,12 +232,10 @@ def render_rejections(doc: dict[str, Any], style: Style) -> str:
         return ""
     lines: list[str] = []
     for error in errors:
-        lines.append(style("Error: ", "red", "bold") + f"{error['address']}: {error['message']}")
-        where = error.get("location")
-        if where:
-            lines.append(f"  on {where['file']} line {where['line']}, column {where['column']}")
-        lines.append(f"  To fix: {error['hint']}")
-        lines.append("")
+        found = error.get("location")
+        where = f"{found['file']}:{found['line']}:{found['column']}" if found else None
+        message = f"{error['address']}: {error['message']}"
+        lines += error_lines(message, style, where=where, hint=error["hint"])
     count = len(errors)
     lines.append(
         style(

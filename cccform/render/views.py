@@ -148,7 +148,7 @@ class HumanApplyView:
         if verdict.unapproved or (verdict.rejected and outcome.from_file):
             terminal.show_rejections(plan_document(outcome.plan))
         elif verdict is Verdict.CANCELLED:
-            terminal.err.write("\nApply cancelled.\n")
+            terminal.err.write("\nApply cancelled. Nothing was changed.\n")
         elif outcome.result is not None:
             terminal.out.write(render_result(outcome.result, terminal.style(terminal.out)))
 

@@ -40,11 +40,10 @@ def test_immutable_change_is_rejected_with_exit_3_and_nothing_changes(cli: Cli) 
         run = cli(*command)
         assert run.code == 3
         assert (
-            "Error: instance.a: name cannot change: the name of an instance is fixed when it "
-            'is created ("Center 0001" -> "Renamed Center")\n'
+            "cccform.yaml:3:11: error: instance.a: name cannot change: the name of an instance "
+            'is fixed when it is created ("Center 0001" -> "Renamed Center")\n'
+            '  hint: put back name: "Center 0001".'
         ) in run.err
-        assert "  on cccform.yaml line 3, column 11\n" in run.err
-        assert '  To fix: put back name: "Center 0001".' in run.err
     with cli.emulation() as emulation:
         data = emulation.handle("GetInstance", {"InstanceId": "acme-0001"})
         assert data["Description"] == "center 1"
@@ -86,7 +85,7 @@ def test_protected_deletion_is_rejected_until_protection_is_lifted(cli: Cli) -> 
     config(cli.directory)
     run = cli("apply", "--auto-approve", "--allow-delete")
     assert run.code == 3
-    assert "Error: instance.a: is protected against deletion" in run.err
+    assert "error: instance.a: is protected against deletion" in run.err
     assert "first set deletion_protection: false" in run.err
     config(cli.directory, instance_yaml("a", 1, deletion_protection=False))
     run = cli("apply", "--auto-approve")
@@ -103,7 +102,7 @@ def test_deletion_without_allow_delete_is_refused(cli: Cli) -> None:
     run = cli("apply", "--auto-approve")
     assert run.code == 3
     assert (
-        "Error: instance.a: would be deleted (access path acme-0001), and deletion was not "
+        "error: instance.a: would be deleted (access path acme-0001), and deletion was not "
         "allowed\n"
     ) in run.err
     assert "run again with --allow-delete" in run.err

@@ -148,10 +148,8 @@ def test_deleting_contents_needs_allow_delete(cli: Cli) -> None:
     refused = cli("apply", "--auto-approve")
     assert refused.code == 3
     assert lines(refused.err) == [
-        "Error: instance.support.agent.bobby: would be deleted (access path bobby@acme-cs), "
-        "and deletion was not allowed",
-        "  To fix: review the plan, then run again with --allow-delete to allow deletions.",
-        "",
+        "error: instance.support.agent.bobby: would be deleted, and deletion was not allowed",
+        "  hint: review the plan, then run again with --allow-delete to allow deletions.",
         "Plan rejected: 1 error. Nothing was changed.",
     ]
     run = cli("apply", "--auto-approve", "--allow-delete")
@@ -200,7 +198,7 @@ def test_deleting_a_group_an_undeclared_agent_uses_is_rejected(cli: Cli) -> None
     run = cli("plan")
     assert run.code == 3
     assert (
-        "Error: instance.support.skill_group.tech: would be deleted, but agent carol still "
+        "error: instance.support.skill_group.tech: would be deleted, but agent carol still "
         "uses it, and the plan keeps them" in lines(run.err)
     )
 
@@ -283,11 +281,11 @@ def test_in_use_is_checked_even_when_agents_and_numbers_are_not_declared(cli: Cl
     run = cli("apply", "--auto-approve", "--allow-delete")
     assert run.code == 3
     assert (
-        "Error: instance.support.skill_group.sales: would be deleted, but agent "
+        "error: instance.support.skill_group.sales: would be deleted, but agent "
         "carol.console still uses it, and the plan keeps them" in lines(run.err)
     )
     assert (
-        f"Error: instance.support.flow.sales-ivr: would be deleted, but number {NUMBER} "
+        f"error: instance.support.flow.sales-ivr: would be deleted, but number {NUMBER} "
         "still uses it, and the plan keeps them" in lines(run.err)
     )
 
@@ -481,7 +479,7 @@ def test_no_longer_routing_a_number_is_a_forget_that_needs_allow_forget(cli: Cli
     run = cli("apply", "--auto-approve")
     assert run.code == 3
     assert (
-        f"Error: instance.support.number.{NUMBER}: would be forgotten, dropped from the state "
+        f"error: instance.support.number.{NUMBER}: would be forgotten, dropped from the state "
         f"({NUMBER}: no longer declared; its routing is left as it is), and forgetting "
         "was not allowed\n"
     ) in run.err

@@ -12,9 +12,9 @@ from tests.cli.harness import Cli, TerminalInput, config, instance_yaml
 from tests.jsonplan_schema import assert_valid_apply, assert_valid_plan
 
 REFUSED_B = (
-    "Error: instance.b: would be forgotten, dropped from the state (acme-0002: deleted outside "
+    "error: instance.b: would be forgotten, dropped from the state (acme-0002: deleted outside "
     "cccform), and forgetting was not allowed\n"
-    "  To fix: if it really is gone or no longer yours to manage, run again with --allow-forget; "
+    "  hint: if it really is gone or no longer yours to manage, run again with --allow-forget; "
     "if it should still be there, check the provider block (type, region or endpoint, account) "
     "before applying.\n"
 )

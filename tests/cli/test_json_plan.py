@@ -64,8 +64,8 @@ def test_a_stale_plan_schema_names_the_command_to_regenerate_it(cli: Cli) -> Non
     run = cli("schema", "--plan", "--check", "plan.schema.json")
     assert run.code == 1
     assert run.err == (
-        "plan.schema.json is out of date with the JSON plan models; "
-        "run: cccform schema --plan --write plan.schema.json\n"
+        "error: plan.schema.json is out of date with the JSON plan models\n"
+        "  hint: run: cccform schema --plan --write plan.schema.json\n"
     )
     assert cli("schema", "--plan", "--write", "plan.schema.json").code == 0
     assert cli("schema", "--plan", "--check", "plan.schema.json").code == 0

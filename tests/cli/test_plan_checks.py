@@ -39,10 +39,9 @@ def test_number_bound_to_an_unmanaged_instance_is_rejected_at_plan(cli: Cli) -> 
     run = cli("plan")
     assert run.code == 3
     assert (
-        "Error: instance.b: phone number 057100000002 is already bound to another instance, "
-        "acme-elsewhere (not managed by this state): the creation would fail\n"
-        "  on cccform.yaml line 13, column 21\n"
-        "  To fix: remove 057100000002 from phone_numbers, or choose another number; a number "
+        "cccform.yaml:13:21: error: instance.b: phone number 057100000002 is already bound to "
+        "another instance, acme-elsewhere (not managed by this state): the creation would fail\n"
+        "  hint: remove 057100000002 from phone_numbers, or choose another number; a number "
         "is free again only once instance acme-elsewhere is deleted.\n"
     ) in run.err
     assert "instance.a:" not in run.err
@@ -73,10 +72,10 @@ def test_number_bound_to_an_instance_managed_here_names_its_address(cli: Cli) ->
     run = cli("plan")
     assert run.code == 3
     assert (
-        "Error: instance.a: phone number 057100000002 is already bound to another instance, "
-        "acme-0002 (managed here as instance.b): the creation would fail\n"
+        "cccform.yaml:6:21: error: instance.a: phone number 057100000002 is already bound to "
+        "another instance, acme-0002 (managed here as instance.b): the creation would fail\n"
     ) in run.err
-    assert "Error: instance.b: phone_numbers cannot change" in run.err
+    assert "cccform.yaml:13:5: error: instance.b: phone_numbers cannot change" in run.err
 
 
 def test_number_freed_by_a_deletion_in_the_same_plan_is_not_rejected(cli: Cli) -> None:
@@ -162,11 +161,10 @@ def test_omitted_conversation_analysis_means_false_and_points_at_the_instance(cl
     run = cli("plan")
     assert run.code == 3
     assert (
-        "Error: instance.a: conversation_analysis is omitted, and omitted means false; but "
-        "conversation analysis (QA) is on for this instance, and it is one-way: it cannot be "
-        "turned off\n"
-        "  on cccform.yaml line 2, column 3\n"
-        "  To fix: add conversation_analysis: true to instance.a: QA stays on either way, and "
+        "cccform.yaml:2:3: error: instance.a: conversation_analysis is omitted, and omitted means "
+        "false; but conversation analysis (QA) is on for this instance, and it is one-way: it "
+        "cannot be turned off\n"
+        "  hint: add conversation_analysis: true to instance.a: QA stays on either way, and "
         "the configuration should say so.\n"
     ) in run.err
     doc = cli("plan", "--json").json()
@@ -187,5 +185,6 @@ def test_explicit_false_conversation_analysis_keeps_the_one_way_message(cli: Cli
     run = cli("plan")
     assert run.code == 3
     assert "omitted" not in run.err
-    assert "Error: instance.a: conversation_analysis cannot be turned off" in run.err
-    assert "  on cccform.yaml line 9, column 28\n" in run.err
+    assert "cccform.yaml:9:28: error: instance.a: conversation_analysis cannot be turned off" in (
+        run.err
+    )

@@ -19,8 +19,8 @@ def test_write_then_check(cli: Cli) -> None:
     assert run.code == 1
     assert run.out == ""
     assert run.err == (
-        f"{target} is out of date with the configuration models; "
-        f"run: cccform schema --write {target}\n"
+        f"error: {target} is out of date with the configuration models\n"
+        f"  hint: run: cccform schema --write {target}\n"
     )
     run = cli("schema", "--write", str(target))
     assert (run.code, run.out, run.err) == (0, "", "")

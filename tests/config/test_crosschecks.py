@@ -23,7 +23,7 @@ def test_same_instance_in_two_files_names_both_places() -> None:
     assert found.hint == "each key under 'instances' may appear in one file only"
 
 
-@pytest.mark.parametrize("key", ["version: 1", "provider: {type: local}", "state: {}"])
+@pytest.mark.parametrize("key", ["provider: {type: local}", "state: {}"])
 def test_top_level_sections_may_appear_in_one_file_only(key: str) -> None:
     write("conf/a.yaml", f"{key}\n")
     write("conf/b.yaml", f"\n{key}\n")

@@ -71,7 +71,9 @@ def apply(
     guard = GracefulInterrupt(ctx.err)
     request = run.ApplyRequest(
         path=target,
-        approve=None if auto_approve else partial(confirm_plan, err=ctx.err),
+        approve=None
+        if auto_approve
+        else partial(confirm_plan, err=ctx.err, style=ctx.style(ctx.err)),
         allow_delete=allow_delete,
         allow_forget=allow_forget,
         parallelism=parallelism,

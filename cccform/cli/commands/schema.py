@@ -12,6 +12,7 @@ from cccform.cli.exit_codes import ERROR, OK
 from cccform.config.schema import render_schema
 from cccform.errors import CccformError
 from cccform.render import json_plan
+from cccform.render.errors import render_error
 
 _PATH = click.Path(dir_okay=False, path_type=Path)
 
@@ -64,5 +65,11 @@ def _check(ctx: Context, path: Path, text: str, models: str, command: str) -> in
         raise CccformError(f"cannot read {path}: {error.strerror}") from error
     if current == text.encode("utf-8"):
         return OK
-    ctx.err.write(f"{path} is out of date with {models}; run: cccform {command} --write {path}\n")
+    ctx.err.write(
+        render_error(
+            f"{path} is out of date with {models}",
+            ctx.style(ctx.err),
+            hint=f"run: cccform {command} --write {path}",
+        )
+    )
     return ERROR

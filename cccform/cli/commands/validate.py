@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
+from cccform import run
 from cccform.cli.context import Context, pass_context, path_argument
-from cccform.config.loader import load_config
 
 
 @click.command()
@@ -15,7 +15,7 @@ from cccform.config.loader import load_config
 @pass_context
 def validate(ctx: Context, path: str) -> int:
     """Check the configuration offline."""
-    loaded = load_config(Path(path))
+    loaded = run.load_configuration(Path(path))
     instances = len(loaded.config.instances)
     files = len(loaded.files)
     ctx.out.write(
