@@ -1,4 +1,5 @@
-"""Private files replaced atomically: the state, its backup, the errored state, saved plans.
+"""Private files replaced atomically (the state, its backup, the errored state, saved plans),
+and the bounded read of a file cccform reads back (`read_regular_file`).
 
 A reader sees the old content or the new, never a mix, and a crash at any point leaves one
 of the two (plus at most a stray temporary file). The steps, in this order:
@@ -103,3 +104,74 @@ def fsync_directory(directory: Path) -> None:
             raise
     finally:
         os.close(fd)
+
+
+class NotRegularFileError(OSError):
+    """The path names something other than a regular file: a FIFO, a device, a directory,
+    or (when links are not followed) a symbolic link. `kind` says which, in words."""
+
+    def __init__(self, path: Path, kind: str) -> None:
+        super().__init__(errno.EINVAL, f"it is {kind}, not a regular file", str(path))
+        self.kind = kind
+
+
+class FileTooLargeError(OSError):
+    """The file holds more than the reader's limit; `size` is at least what was seen."""
+
+    def __init__(self, path: Path, size: int, limit: int) -> None:
+        super().__init__(errno.EFBIG, f"it is larger than {describe_size(limit)}", str(path))
+        self.size = size
+        self.limit = limit
+
+
+def read_regular_file(
+    path: Path, limit: int, *, follow_symlinks: bool = True
+) -> tuple[bytes, os.stat_result]:
+    """The bytes of the regular file at `path`, at most `limit` of them, and its status.
+
+    Opened without blocking (a FIFO neither hangs nor is read) and, unless `follow_symlinks`,
+    not through a symbolic link; checked with fstat on the opened file, so what is read is
+    what was checked. Raises NotRegularFileError or FileTooLargeError (both OSErrors), or the
+    OSError of the open itself (FileNotFoundError when nothing is there).
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC
+    if not follow_symlinks:
+        flags |= os.O_NOFOLLOW
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and not follow_symlinks and path.is_symlink():
+            raise NotRegularFileError(path, "a symbolic link") from None
+        raise
+    with open(fd, "rb") as stream:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise NotRegularFileError(path, _file_kind(status.st_mode))
+        if status.st_size > limit:
+            raise FileTooLargeError(path, status.st_size, limit)
+        data = stream.read(limit + 1)
+    if len(data) > limit:  # grown since fstat
+        raise FileTooLargeError(path, len(data), limit)
+    return data, status
+
+
+def describe_size(size: int) -> str:
+    """A limit in words: `64 MiB`, `1 MiB`, else bytes."""
+    mebibyte = 1024 * 1024
+    return f"{size // mebibyte} MiB" if size % mebibyte == 0 else f"{size} bytes"
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _file_kind(mode: int) -> str:
+    for test, kind in _KINDS:
+        if test(mode):
+            return kind
+    return "a special file"
