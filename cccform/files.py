@@ -1,5 +1,5 @@
 """Private files replaced atomically (the state, its backup, the errored state, saved plans),
-and the bounded read of a file cccform reads back (`read_regular_file`).
+and the bounded read of a file cccform reads back (`read_regular_file`, `load_json`).
 
 A reader sees the old content or the new, never a mix, and a crash at any point leaves one
 of the two (plus at most a stray temporary file). The steps, in this order:
@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import re
 import secrets
 import stat
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 PRIVATE_MODE = 0o600
 
@@ -153,6 +155,26 @@ def read_regular_file(
     if len(data) > limit:  # grown since fstat
         raise FileTooLargeError(path, len(data), limit)
     return data, status
+
+
+class PathologicalJsonError(ValueError):
+    """Valid JSON that Python's reader cannot take: nested too deeply, or a number with more
+    digits than Python converts. The message says which, as "it ..."."""
+
+
+def load_json(text: str, **options: Any) -> Any:
+    """`json.loads(text, **options)`, raising JSONDecodeError for what is not JSON and
+    PathologicalJsonError (never RecursionError or a bare ValueError) for what is too much."""
+    try:
+        return json.loads(text, **options)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise PathologicalJsonError("it is nested too deeply to read") from None
+    except ValueError as exc:
+        if "integer string conversion" not in str(exc):
+            raise
+        raise PathologicalJsonError("a number in it has too many digits (at most 4300)") from None
 
 
 def describe_size(size: int) -> str:

@@ -96,3 +96,33 @@ def test_an_oversized_state_is_refused(cli: Cli, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(local, "MAX_STATE_BYTES", size - 1)
     err = _refused(cli, "plan")
     assert f"it is larger than {size - 1} bytes ({size} bytes)" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "it is nested too deeply to read"),
+        (
+            '{"format_version": 3, "lineage": "x", "serial": ' + "7" * 5000 + "}",
+            "a number in it has too many digits (at most 4300)",
+        ),
+    ],
+    ids=["nested-100000-deep", "5000-digit-number"],
+)
+def test_pathological_json_in_the_state_is_refused(cli: Cli, text: str, expected: str) -> None:
+    config(cli.directory, instance_yaml("a", 1))
+    (cli.directory / STATE).write_text(text)
+    for command in (["plan"], ["apply", "--auto-approve"], ["state", "list"], ["show"]):
+        err = _refused(cli, *command)
+        assert f"{STATE} cannot be read as a state: {expected}." in err
+
+
+def test_an_intent_not_keyed_by_an_instance_address_is_refused(cli: Cli) -> None:
+    config(cli.directory, instance_yaml("a", 1))
+    intent = '{"access_path": "acme-0001", "name": "Center 0001"}'
+    (cli.directory / STATE).write_text(
+        '{"format_version": 3, "lineage": "x", "serial": 1, "pending": {"zz": ' + intent + "}}"
+    )
+    for command in (["plan"], ["apply", "--auto-approve"]):
+        err = _refused(cli, *command)
+        assert f"{STATE} is not a valid cccform state: pending.zz: an intent is keyed" in err
