@@ -145,21 +145,31 @@ def read_regular_file(
         if exc.errno == errno.ELOOP and not follow_symlinks and path.is_symlink():
             raise NotRegularFileError(path, "a symbolic link") from None
         raise
-    with open(fd, "rb") as stream:
-        status = os.fstat(fd)
+    try:
+        status = os.fstat(fd)  # before wrapping: a file object refuses a directory itself
         if not stat.S_ISREG(status.st_mode):
             raise NotRegularFileError(path, _file_kind(status.st_mode))
         if status.st_size > limit:
             raise FileTooLargeError(path, status.st_size, limit)
-        data = stream.read(limit + 1)
+        with open(fd, "rb", closefd=False) as stream:
+            data = stream.read(limit + 1)
+    finally:
+        os.close(fd)
     if len(data) > limit:  # grown since fstat
         raise FileTooLargeError(path, len(data), limit)
     return data, status
 
 
 class PathologicalJsonError(ValueError):
-    """Valid JSON that Python's reader cannot take: nested too deeply, or a number with more
-    digits than Python converts. The message says which, as "it ..."."""
+    """Valid JSON that Python's reader cannot take. The message says why, as "it ..."."""
+
+
+class JsonTooDeepError(PathologicalJsonError):
+    """Nested deeper than Python's recursion limit."""
+
+
+class JsonNumberTooLongError(PathologicalJsonError):
+    """A number of more digits than Python converts (4300)."""
 
 
 def load_json(text: str, **options: Any) -> Any:
@@ -170,11 +180,11 @@ def load_json(text: str, **options: Any) -> Any:
     except json.JSONDecodeError:
         raise
     except RecursionError:
-        raise PathologicalJsonError("it is nested too deeply to read") from None
+        raise JsonTooDeepError("it is nested too deeply to read") from None
     except ValueError as exc:
         if "integer string conversion" not in str(exc):
             raise
-        raise PathologicalJsonError("a number in it has too many digits (at most 4300)") from None
+        raise JsonNumberTooLongError("a number in it has too many digits (at most 4300)") from None
 
 
 def describe_size(size: int) -> str:
