@@ -33,7 +33,7 @@ PLANFILE_KIND = "cccform-plan"
 PLANFILE_VERSION = 3
 CHECKSUM_FIELD = "checksum"
 MAX_PLAN_BYTES = 64 * 1024 * 1024
-"""The largest saved plan cccform reads (the plan of a state of `MAX_STATE_BYTES` fits)."""
+"""The largest saved plan cccform reads, as for the state: what a mistaken path is refused at."""
 
 
 class SavedPlan(BaseModel):
