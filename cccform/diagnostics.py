@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pydantic import ValidationError
+
 FieldPath = tuple[str | int, ...]
 
 
@@ -46,3 +48,30 @@ def format_path(path: FieldPath) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+def summarise_validation_error(exc: ValidationError, limit: int = 5, prefix: FieldPath = ()) -> str:
+    """`field.path: message; ...` for the first `limit` errors of a document's validation,
+    each path under `prefix`.
+
+    Locations and messages only: pydantic's own text would quote the input values, and a
+    state or a saved plan may hold secrets. The Python-only branch of a type that is also
+    read from text (an `Address`) and pydantic's names of such branches are left out.
+    """
+    errors = [
+        error
+        for error in exc.errors(include_url=False, include_input=False, include_context=False)
+        if error["type"] != "is_instance_of"
+    ]
+    parts = [
+        f"{format_path((*prefix, *_field_parts(error['loc']))) or '(top level)'}: {error['msg']}"
+        for error in errors[:limit]
+    ]
+    if len(errors) > limit:
+        parts.append(f"and {len(errors) - limit} more")
+    return "; ".join(parts)
+
+
+def _field_parts(loc: tuple[str | int, ...]) -> FieldPath:
+    # A branch's name (`chain[str,function-plain[...]]`) is never a field's: fields have no [.
+    return tuple(part for part in loc if not (isinstance(part, str) and "[" in part))

@@ -1,4 +1,5 @@
-"""Private files replaced atomically: the state, its backup, the errored state, saved plans.
+"""Private files replaced atomically (the state, its backup, the errored state, saved plans),
+and the bounded read of a file cccform reads back (`read_regular_file`, `load_json`).
 
 A reader sees the old content or the new, never a mix, and a crash at any point leaves one
 of the two (plus at most a stray temporary file). The steps, in this order:
@@ -16,12 +17,14 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import re
 import secrets
 import stat
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 PRIVATE_MODE = 0o600
 
@@ -103,3 +106,104 @@ def fsync_directory(directory: Path) -> None:
             raise
     finally:
         os.close(fd)
+
+
+class NotRegularFileError(OSError):
+    """The path names something other than a regular file: a FIFO, a device, a directory,
+    or (when links are not followed) a symbolic link. `kind` says which, in words."""
+
+    def __init__(self, path: Path, kind: str) -> None:
+        super().__init__(errno.EINVAL, f"it is {kind}, not a regular file", str(path))
+        self.kind = kind
+
+
+class FileTooLargeError(OSError):
+    """The file holds more than the reader's limit; `size` is at least what was seen."""
+
+    def __init__(self, path: Path, size: int, limit: int) -> None:
+        super().__init__(errno.EFBIG, f"it is larger than {describe_size(limit)}", str(path))
+        self.size = size
+        self.limit = limit
+
+
+def read_regular_file(
+    path: Path, limit: int, *, follow_symlinks: bool = True
+) -> tuple[bytes, os.stat_result]:
+    """The bytes of the regular file at `path`, at most `limit` of them, and its status.
+
+    Opened without blocking (a FIFO neither hangs nor is read) and, unless `follow_symlinks`,
+    not through a symbolic link; checked with fstat on the opened file, so what is read is
+    what was checked. Raises NotRegularFileError or FileTooLargeError (both OSErrors), or the
+    OSError of the open itself (FileNotFoundError when nothing is there).
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC
+    if not follow_symlinks:
+        flags |= os.O_NOFOLLOW
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP and not follow_symlinks and path.is_symlink():
+            raise NotRegularFileError(path, "a symbolic link") from None
+        raise
+    try:
+        status = os.fstat(fd)  # before wrapping: a file object refuses a directory itself
+        if not stat.S_ISREG(status.st_mode):
+            raise NotRegularFileError(path, _file_kind(status.st_mode))
+        if status.st_size > limit:
+            raise FileTooLargeError(path, status.st_size, limit)
+        with open(fd, "rb", closefd=False) as stream:
+            data = stream.read(limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:  # grown since fstat
+        raise FileTooLargeError(path, len(data), limit)
+    return data, status
+
+
+class PathologicalJsonError(ValueError):
+    """Valid JSON that Python's reader cannot take. The message says why, as "it ..."."""
+
+
+class JsonTooDeepError(PathologicalJsonError):
+    """Nested deeper than Python's recursion limit."""
+
+
+class JsonNumberTooLongError(PathologicalJsonError):
+    """A number of more digits than Python converts (4300)."""
+
+
+def load_json(text: str, **options: Any) -> Any:
+    """`json.loads(text, **options)`, raising JSONDecodeError for what is not JSON and
+    PathologicalJsonError (never RecursionError or a bare ValueError) for what is too much."""
+    try:
+        return json.loads(text, **options)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise JsonTooDeepError("it is nested too deeply to read") from None
+    except ValueError as exc:
+        if "integer string conversion" not in str(exc):
+            raise
+        raise JsonNumberTooLongError("a number in it has too many digits (at most 4300)") from None
+
+
+def describe_size(size: int) -> str:
+    """A limit in words: `64 MiB`, `1 MiB`, else bytes."""
+    mebibyte = 1024 * 1024
+    return f"{size // mebibyte} MiB" if size % mebibyte == 0 else f"{size} bytes"
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _file_kind(mode: int) -> str:
+    for test, kind in _KINDS:
+        if test(mode):
+            return kind
+    return "a special file"

@@ -160,3 +160,57 @@ def test_remove_stray_temps_removes_only_its_own_regular_files(tmp_path: Path) -
     assert tagged.exists()  # ".backup" not asked for
     assert files.remove_stray_temps(target, ("", ".backup")) == [tagged]
     assert link.is_symlink() and other.exists()
+
+
+# --- bounded reads ---------------------------------------------------------------------
+
+
+def test_read_regular_file_reads_up_to_its_limit(tmp_path: Path) -> None:
+    path = tmp_path / "state.json"
+    path.write_bytes(b"x" * 10)
+    data, status = files.read_regular_file(path, 10)
+    assert data == b"x" * 10 and status.st_size == 10
+    with pytest.raises(files.FileTooLargeError) as caught:
+        files.read_regular_file(path, 9)
+    assert (caught.value.size, caught.value.limit) == (10, 9)
+    assert caught.value.strerror == "it is larger than 9 bytes"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "symlink"])
+def test_read_regular_file_refuses_what_is_not_one(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "state.json"
+    if kind == "fifo":
+        os.mkfifo(path)  # would block an ordinary open until a writer came
+    elif kind == "directory":
+        path.mkdir()
+    else:
+        (tmp_path / "real.json").write_text("{}")
+        path.symlink_to("real.json")
+    with pytest.raises(files.NotRegularFileError) as caught:
+        files.read_regular_file(path, 1024, follow_symlinks=False)
+    expected = {
+        "fifo": "a named pipe (FIFO)",
+        "directory": "a directory",
+        "symlink": "a symbolic link",
+    }
+    assert caught.value.kind == expected[kind]
+
+
+def test_read_regular_file_follows_a_symlink_when_asked(tmp_path: Path) -> None:
+    (tmp_path / "real.json").write_text("{}")
+    (tmp_path / "link.json").symlink_to("real.json")
+    assert files.read_regular_file(tmp_path / "link.json", 1024)[0] == b"{}"
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("[" * 100_000 + "]" * 100_000, files.JsonTooDeepError),
+        ("9" * 5000, files.JsonNumberTooLongError),
+    ],
+)
+def test_load_json_names_what_python_cannot_read(
+    text: str, error: type[files.PathologicalJsonError]
+) -> None:
+    with pytest.raises(error):
+        files.load_json(text)

@@ -6,9 +6,10 @@ Inside one validated instance (`instances.<key>`):
 - each key of `numbers` is one of the instance's `phone_numbers`;
 - a number's `flow` is a declared flow, and its `skill_groups` are declared skill groups;
 - each flow's `definition_file` (relative to the directory of the YAML file that declares
-  it; absolute paths and `..` are allowed) is a regular file of at most
-  `MAX_DEFINITION_BYTES`, valid UTF-8 JSON (a leading byte order mark is ignored; NaN and
-  Infinity are not JSON) whose top level is an object.
+  it; absolute paths and `..` are allowed) is a regular file (opened without blocking, so
+  a FIFO is refused, never waited on) of at most `MAX_DEFINITION_BYTES`, valid UTF-8 JSON
+  (a leading byte order mark is ignored; NaN and Infinity are not JSON) whose top level is
+  an object.
 
 A name that is not declared gets `did you mean ...?` when one is close, else the declared
 names. A problem inside a JSON file is located there (line and column), with the YAML
@@ -25,12 +26,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import stat
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cccform import files
 from cccform.config.document import Document, byte_location, display_path
 from cccform.config.models import FlowConfig, InstanceConfig
 from cccform.config.suggest import closest
@@ -233,27 +234,22 @@ def _read_definition(target: Path, written: str) -> _Parsed:
 
 def _read_bytes(target: Path, written: str, display: str) -> bytes | _Problem:
     try:
-        status = target.stat()
+        data, _ = files.read_regular_file(target, MAX_DEFINITION_BYTES)
     except FileNotFoundError:
         return _missing(target, written, display)
-    except OSError as exc:
-        return _Problem(f"cannot read definition file {display}: {exc.strerror}", _PERMISSIONS)
-    if not stat.S_ISREG(status.st_mode):
+    except files.NotRegularFileError as exc:
         return _Problem(
-            f"definition file {display} is not a regular file",
+            f"definition file {display} is {exc.kind}, not a regular file",
             "point definition_file at a JSON file",
         )
-    try:
-        with target.open("rb") as stream:
-            data = stream.read(MAX_DEFINITION_BYTES + 1)
+    except files.FileTooLargeError as exc:
+        limit = files.describe_size(MAX_DEFINITION_BYTES)
+        return _Problem(
+            f"definition file {display} is larger than {limit} ({exc.size} bytes)",
+            f"a flow definition is at most {limit}; split the flow into sub-flows",
+        )
     except OSError as exc:
         return _Problem(f"cannot read definition file {display}: {exc.strerror}", _PERMISSIONS)
-    size = max(status.st_size, len(data))
-    if size > MAX_DEFINITION_BYTES:
-        return _Problem(
-            f"definition file {display} is larger than 1 MiB ({size} bytes)",
-            "a flow definition is at most 1 MiB; split the flow into sub-flows",
-        )
     return data
 
 
@@ -288,7 +284,7 @@ def _reject_constant(word: str) -> Any:
 def _parse_json(text: str, display: str) -> _Parsed:
     syntax = "check the brackets, commas and quotes; JSON has no comments or trailing commas"
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
+        value = files.load_json(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         inside = SourceLocation(display, exc.lineno, exc.colno)
         message = f"invalid JSON in {display} at line {exc.lineno}, column {exc.colno}: {exc.msg}"
@@ -298,18 +294,16 @@ def _parse_json(text: str, display: str) -> _Parsed:
         where = f" at line {word_at.line}, column {word_at.column}" if word_at else ""
         message = f"invalid JSON in {display}{where}: {exc.word} is not a JSON value"
         return _Problem(message, "write null, or a number", word_at)
-    except RecursionError:
+    except files.JsonTooDeepError:
         return _Problem(
             f"definition file {display} is nested too deeply to read",
             "a flow definition is the JSON object the console exports; check the file",
         )
-    except ValueError as exc:
-        if "integer string conversion" in str(exc):
-            return _Problem(
-                f"invalid JSON in {display}: a number has too many digits",
-                "a number in a flow definition has at most 4300 digits",
-            )
-        return _Problem(f"invalid JSON in {display}: {exc}", syntax)
+    except files.JsonNumberTooLongError:
+        return _Problem(
+            f"invalid JSON in {display}: a number has too many digits",
+            "a number in a flow definition has at most 4300 digits",
+        )
     if not isinstance(value, dict):
         return _Problem(
             f"the top level of {display} must be a JSON object {{...}}, got {describe(value)}",

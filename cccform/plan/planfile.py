@@ -21,8 +21,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from cccform import __version__, files
 from cccform.config.loader import YAML_SUFFIXES
 from cccform.config.models import LocalStateConfig, ProviderConfig
+from cccform.diagnostics import summarise_validation_error
 from cccform.errors import StalePlanError
-from cccform.plan.models import Plan
+from cccform.kinds import kind_of
+from cccform.plan.models import Action, Change, Plan
 from cccform.timestamps import utc_now
 
 PLANFILE_KIND = "cccform-plan"
@@ -30,6 +32,8 @@ PLANFILE_KIND = "cccform-plan"
 # 3: a checksum of the content; config_dir relative to where plan ran
 PLANFILE_VERSION = 3
 CHECKSUM_FIELD = "checksum"
+MAX_PLAN_BYTES = 64 * 1024 * 1024
+"""The largest saved plan cccform reads, as for the state: what a mistaken path is refused at."""
 
 
 class SavedPlan(BaseModel):
@@ -85,16 +89,7 @@ def _unusable(path: Path, why: str) -> StalePlanError:
 
 def read_plan_file(path: Path) -> SavedPlan:
     """Read and verify a saved plan; `StalePlanError` (exit 7) says why it cannot be used."""
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise _unusable(path, f"cannot read it ({error.strerror or error})") from error
-    except UnicodeDecodeError as error:
-        raise _unusable(path, "it is not UTF-8 text") from error
-    except json.JSONDecodeError as error:
-        raise _unusable(
-            path, f"it is not JSON (line {error.lineno}, column {error.colno}: {error.msg})"
-        ) from error
+    raw = _read_document(path)
     if not isinstance(raw, dict) or raw.get("kind") != PLANFILE_KIND:
         raise _unusable(path, f'it has no "kind": "{PLANFILE_KIND}"')
     if raw.get("version") != PLANFILE_VERSION:
@@ -111,6 +106,97 @@ def read_plan_file(path: Path) -> SavedPlan:
             "does not match its content. Make the plan again with cccform plan --out."
         )
     try:
-        return SavedPlan.model_validate(raw)
+        saved = SavedPlan.model_validate(raw)
     except ValidationError as error:
-        raise _unusable(path, f"its content is damaged ({error.error_count()} problems)") from error
+        summary = summarise_validation_error(error)
+        raise _unusable(path, f"its content is damaged ({summary})") from None
+    problems = [problem for change in saved.plan.changes for problem in _check_change(change)]
+    if problems:
+        raise _unusable(path, f"its content is damaged ({'; '.join(problems)})")
+    return saved
+
+
+def _read_document(path: Path) -> Any:
+    try:
+        data, _ = files.read_regular_file(path, MAX_PLAN_BYTES)
+        return files.load_json(data.decode("utf-8"))
+    except files.FileTooLargeError as error:
+        raise _unusable(path, f"{error.strerror} ({error.size} bytes)") from None
+    except OSError as error:
+        raise _unusable(path, f"cannot read it ({error.strerror or error})") from None
+    except UnicodeDecodeError:
+        raise _unusable(path, "it is not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise _unusable(
+            path, f"it is not JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+        ) from None
+    except files.PathologicalJsonError as error:
+        raise _unusable(path, str(error)) from None
+
+
+# -- what each change must hold for apply (and show) to carry it out ----------------------
+
+
+class _InstanceCreate(BaseModel):
+    """The attributes an instance create carries (`planner.desired_attributes`)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    name: str
+    access_path: str
+    description: str
+    phone_numbers: list[str]
+    admins: list[str]
+    conversation_analysis: bool
+    deletion_protection: bool
+
+
+class _InstanceUpdate(BaseModel):
+    """The fields an instance update may carry; the recheck refuses any other as immutable."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+
+    description: str | None = None
+    deletion_protection: bool | None = None
+
+
+def _check_change(change: Change) -> list[str]:
+    """What `change` lacks, or holds in the wrong shape, each as `address (action): what`."""
+    where = f"{change.address} ({change.action.value})"
+    problems = [f"{where}: {what}" for what in _missing_ids(change)]
+    if change.action in (Action.CREATE, Action.UPDATE):
+        if change.after is None:
+            problems.append(f"{where}: after is missing")
+        else:
+            problems += [f"{where}: {what}" for what in _attribute_problems(change)]
+    return problems
+
+
+def _missing_ids(change: Change) -> list[str]:
+    missing: list[str] = []
+    if not change.address.is_instance and change.instance_id is None:
+        missing.append("instance_id is missing")
+    if not change.address.is_instance and change.action is Action.ENABLE_QA:
+        missing.append("only an instance has conversation analysis to enable")
+    needs_remote = change.action is Action.DELETE or (
+        change.address.is_instance and change.action is not Action.CREATE
+    )
+    if needs_remote and change.remote_id is None:
+        missing.append("remote_id is missing")
+    return missing
+
+
+def _attribute_problems(change: Change) -> list[str]:
+    after = change.after or {}
+    if change.address.is_instance:
+        model: type[BaseModel] = (
+            _InstanceCreate if change.action is Action.CREATE else _InstanceUpdate
+        )
+    else:
+        model = kind_of(change.resource_type).model
+    try:
+        model.model_validate(after)
+    except ValidationError as error:
+        return [summarise_validation_error(error, prefix=("after",))]
+    absent = [field for field in change.changed_fields if field not in after]
+    return [f"after.{field}: Field required (it is a changed field)" for field in absent]

@@ -18,7 +18,9 @@ from typing import Any
 import pydantic_core
 from pydantic import ValidationError
 
-from cccform import __version__
+from cccform import __version__, files
+from cccform.addresses import Address
+from cccform.diagnostics import summarise_validation_error
 from cccform.errors import StateError
 from cccform.state.models import STATE_FORMAT_VERSION, State
 
@@ -95,6 +97,10 @@ def parse(data: bytes, source: str, recovery: str = "") -> State:
         raise StateError(_join(f"{source} is not a valid cccform state: {problems}.", recovery))
     try:
         state = State.model_validate(document)
+    except RecursionError:
+        raise StateError(
+            _join(f"{source} cannot be read as a state: it is nested too deeply.", recovery)
+        ) from None
     except ValidationError as exc:
         raise StateError(
             _join(f"{source} is not a valid cccform state: {_summarise(exc)}.", recovery)
@@ -103,6 +109,17 @@ def parse(data: bytes, source: str, recovery: str = "") -> State:
         raise StateError(
             _join(f"{source} is not a valid cccform state: serial is negative.", recovery)
         )
+    # An intent names the instance it creates: the planner reads its key as an address.
+    for key in state.pending:
+        address = Address.try_parse(key)
+        if address is None or not address.is_instance:
+            raise StateError(
+                _join(
+                    f"{source} is not a valid cccform state: pending.{key}: an intent is "
+                    "keyed by the address of an instance (instance.<key>).",
+                    recovery,
+                )
+            )
     return state
 
 
@@ -143,7 +160,9 @@ def _load_json(data: bytes, source: str, recovery: str) -> Document:
     if not text.strip():
         raise StateError(_join(f"{source} is empty, so it holds no state.", recovery))
     try:
-        document = json.loads(text)
+        document = files.load_json(text)
+    except files.PathologicalJsonError as exc:
+        raise StateError(_join(f"{source} cannot be read as a state: {exc}.", recovery)) from None
     except json.JSONDecodeError as exc:
         raise StateError(
             _join(
@@ -178,15 +197,7 @@ def _format_version(document: Document, source: str, recovery: str) -> int:
 
 
 def _summarise(exc: ValidationError) -> str:
-    # Locations and messages only: pydantic's own text would quote the input values.
-    errors = exc.errors(include_url=False, include_input=False, include_context=False)
-    parts = [
-        f"{'.'.join(str(part) for part in error['loc']) or '(top level)'}: {error['msg']}"
-        for error in errors[:_MAX_REPORTED_ERRORS]
-    ]
-    if len(errors) > _MAX_REPORTED_ERRORS:
-        parts.append(f"and {len(errors) - _MAX_REPORTED_ERRORS} more")
-    return "; ".join(parts)
+    return summarise_validation_error(exc, _MAX_REPORTED_ERRORS)
 
 
 def _join(message: str, recovery: str) -> str:

@@ -4,7 +4,11 @@ Files, all mode 0600 and all in the state file's directory:
 
 - `<file>`: the state, replaced atomically (temp file, fsync, rename, fsync directory);
 - `<file>.backup`: the version the last write replaced;
-- `<file>.lock`: the lock (see `cccform.state.lock`).
+- `<file>.lock`: the lock (see `cccform.state.lock`);
+- `<file>.errored`: a state an apply could not save (see `cccform.state.errored`).
+
+A missing `<file>` is a new state, unless `<file>.backup` or `<file>.errored` exists: then
+the state was lost, and reading it is refused with how to restore it.
 
 Take the lock before reading, and keep it until the last write: the store trusts the
 lock for mutual exclusion, and as a second line of defence refuses to write over a
@@ -20,6 +24,7 @@ import errno
 import gc
 import logging
 import os
+import shlex
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -27,10 +32,13 @@ from pathlib import Path
 from cccform import files
 from cccform.errors import StateError
 from cccform.state import fileformat
+from cccform.state.errored import ERRORED_SUFFIX
 from cccform.state.lock import LockInfo, StateLock
 from cccform.state.models import State
 
 logger = logging.getLogger(__name__)
+MAX_STATE_BYTES = 64 * 1024 * 1024
+"""The largest state file cccform reads: what a mistaken path (a device, a dump) is refused at."""
 # Temporary files of the state, its backup and its errored copy (see cccform.files).
 TEMP_TAGS = ("", ".backup", ".errored")
 
@@ -47,6 +55,7 @@ class LocalStateStore:
         self.path = Path(path)
         self.backup_path = self.path.with_name(self.path.name + ".backup")
         self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self.errored_path = self.path.with_name(self.path.name + ERRORED_SUFFIX)
         self._persisted: State | None = None
         self._identity: _FileIdentity | None = None
         self._held: StateLock | None = None
@@ -136,12 +145,42 @@ class LocalStateStore:
 
     def _read_bytes(self) -> tuple[bytes | None, _FileIdentity | None]:
         try:
-            with open(self.path, "rb") as file:
-                return file.read(), _identity(os.fstat(file.fileno()))
+            data, status = files.read_regular_file(
+                self.path, MAX_STATE_BYTES, follow_symlinks=False
+            )
         except FileNotFoundError:
+            self._refuse_if_rescue_exists()
             return None, None
+        except files.NotRegularFileError as exc:
+            raise StateError(
+                f"could not read the state file {self.path}: {exc.strerror}. cccform reads "
+                "and replaces the state as a regular file: point state.path at one."
+            ) from None
+        except files.FileTooLargeError as exc:
+            raise StateError(
+                f"could not read the state file {self.path}: {exc.strerror} ({exc.size} "
+                "bytes), the most cccform reads as a state. Check that state.path names a "
+                "cccform state."
+            ) from None
         except OSError as exc:
             raise StateError(f"could not read the state file {self.path}: {exc.strerror}.") from exc
+        return data, _identity(status)
+
+    def _refuse_if_rescue_exists(self) -> None:
+        """No state file, but a copy of one beside it: the state was lost, not never made.
+
+        Starting a new lineage would make the next plan create everything again, and its
+        first write would replace the backup: refuse, and say how to restore or start over.
+        """
+        for rescue in (self.errored_path, self.backup_path):
+            if os.path.lexists(rescue):
+                copy, state = shlex.quote(str(rescue)), shlex.quote(str(self.path))
+                raise StateError(
+                    f"the state file {self.path} does not exist, but {rescue} does: the state "
+                    f"was lost or moved. To restore it (check that it is what you expect): "
+                    f"cp {copy} {state}. To start a new, empty state on purpose, move "
+                    f"{rescue} away first (mv {copy} {shlex.quote(str(rescue) + '.old')})."
+                )
 
     def _recovery_advice(self) -> str:
         if self.backup_path.exists():

@@ -105,3 +105,23 @@ def test_blank_instance_name_is_a_config_error(cli: Cli) -> None:
     run = cli("validate")
     assert run.code == 4, run.err
     assert "a.yaml:3:" in run.err and "instances.a.name" in run.err and "blank" in run.err
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_definition_file_that_is_not_a_regular_file_is_refused_without_reading_it(
+    cli: Cli, kind: str
+) -> None:
+    written = "flows/main.json"
+    (cli.directory / "flows").mkdir()
+    if kind == "fifo":
+        os.mkfifo(cli.directory / written)
+        what = "a named pipe (FIFO)"
+    else:
+        written, what = "/dev/zero", "a character device"
+    write(cli.directory, "a.yaml", "instances:\n" + _flow_instance(written))
+    for command in ("validate", "plan"):
+        run = cli(command)
+        assert run.code == 4, run.err
+        assert "Traceback" not in run.err
+        assert f"definition file {written} is {what}, not a regular file" in run.err
+        assert "a.yaml:11:26: error: instances.a.flows.main.definition_file:" in run.err

@@ -187,7 +187,7 @@ def test_a_directory_is_not_a_definition_file() -> None:
         (
             "a.yaml:6:31",
             "instances.support.flows.main.definition_file",
-            "definition file flows is not a regular file",
+            "definition file flows is a directory, not a regular file",
             "point definition_file at a JSON file",
         )
     ]

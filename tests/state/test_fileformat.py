@@ -30,7 +30,7 @@ def sample_state() -> State:
                 remote_id="inst-1", attributes={"name": "主呼叫中心"}, deletion_protection=False
             ),
         },
-        pending={"ccc_instance.other": PendingCreate(access_path="other-cc", name="other")},
+        pending={"instance.other": PendingCreate(access_path="other-cc", name="other")},
     )
 
 
