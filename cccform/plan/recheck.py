@@ -15,6 +15,7 @@ from typing import Any
 from cccform.errors import StalePlanError
 from cccform.kinds import kind_of
 from cccform.plan import messages
+from cccform.plan.diff import changed_fields
 from cccform.plan.models import Action, Change, Plan, Rejection, RejectionKind
 from cccform.plan.moves import moved_state
 from cccform.state.models import State
@@ -58,6 +59,8 @@ def _check(change: Change, state: State) -> list[Rejection]:
             return [_one_way(change)]
         return []
     if managed is None:
+        if change.action is Action.UPDATE and _starts_managing(change):
+            return []  # nothing recorded to hold it to; the planner compared it with what is live
         _not_from_state(change, f"{change.action.value}s what the state does not manage")
     elif managed.remote_id != change.remote_id:
         _not_from_state(
@@ -70,27 +73,39 @@ def _check(change: Change, state: State) -> list[Rejection]:
             message, hint = messages.protected()
             return [_refusal(change, "deletion_protection", RejectionKind.PROTECTED, message, hint)]
         return []
-    return _check_update(change)
+    return _check_update(change, managed.attributes)
 
 
-def _check_update(change: Change) -> list[Rejection]:
+def _starts_managing(change: Change) -> bool:
+    """An update may act on what the state does not manage yet only where the planner plans
+    one: adopting an object of an instance that exists already, or a number, which exists
+    with its instance and whose management starts with an update."""
+    if change.address.is_instance:
+        return False
+    return change.adopt or kind_of(change.resource_type).bound
+
+
+def _check_update(change: Change, recorded: dict[str, Any]) -> list[Rejection]:
+    """The rules on what an update changes, measured against what the state recorded (the
+    plan's own `before` is data from the file too)."""
     after: dict[str, Any] = change.after or {}
-    before: dict[str, Any] = change.before or {}
-    fields = sorted(set(change.changed_fields) | set(after))
+    known = {field: value for field, value in after.items() if field in recorded}
+    fields = sorted(set(change.changed_fields) | set(changed_fields(recorded, known)))
     refusals: list[Rejection] = []
     for field in fields:
         if change.address.is_instance:
-            if field == "conversation_analysis" and after.get(field) is not True:
-                refusals.append(_one_way(change))
+            if field == "conversation_analysis":
+                if after.get(field) is not True and recorded.get(field) is True:
+                    refusals.append(_one_way(change))
             elif field not in INSTANCE_MUTABLE:
-                message, hint = messages.immutable(field, before.get(field), after.get(field))
+                message, hint = messages.immutable(field, recorded.get(field), after.get(field))
                 refusals.append(_refusal(change, field, RejectionKind.IMMUTABLE, message, hint))
         elif field in kind_of(change.resource_type).immutable:
             message, hint = messages.content_immutable(
                 change.resource_type.value,
                 change.object_name,
                 field,
-                before.get(field),
+                recorded.get(field),
                 after.get(field),
             )
             refusals.append(_refusal(change, field, RejectionKind.IMMUTABLE, message, hint))

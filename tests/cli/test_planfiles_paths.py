@@ -125,9 +125,9 @@ def test_a_forged_delete_of_a_protected_instance_is_refused(cli: Cli) -> None:
 
 
 def test_a_forged_immutable_change_and_qa_off_are_refused(cli: Cli) -> None:
-    config(cli.directory, instance_yaml("a", 1))
+    config(cli.directory, instance_yaml("a", 1, conversation_analysis=True))
     assert cli("apply", "--auto-approve").code == 0
-    config(cli.directory, instance_yaml("a", 1, description="two"))
+    config(cli.directory, instance_yaml("a", 1, description="two", conversation_analysis=True))
     assert cli("plan", "--out", "tfplan").code == 0
     path = cli.directory / "tfplan"
     plan = json.loads(path.read_text())["plan"]
@@ -139,6 +139,30 @@ def test_a_forged_immutable_change_and_qa_off_are_refused(cli: Cli) -> None:
     assert run.code == 3, run.err
     kinds = sorted(e["kind"] for e in run.json()["plan"]["errors"])
     assert kinds == ["immutable", "one_way"]
+
+
+def test_saved_plans_of_creates_numbers_and_content_updates_apply(cli: Cli) -> None:
+    # A number is managed from its first update, in an instance the same plan creates; a
+    # content update's `after` holds every attribute, not only the changed ones.
+    config(
+        cli.directory,
+        instance_yaml("a", 1)
+        + "    skill_groups:\n      billing: {display_name: Billing}\n"
+        + '    numbers:\n      "057100000001": {usage: Inbound, skill_groups: [billing]}\n',
+    )
+    assert cli("plan", "--out", "first").code == 0
+    applied = cli("apply", "first")
+    assert applied.code == 0, applied.err
+    text = (
+        (cli.directory / "cccform.yaml")
+        .read_text()
+        .replace("{display_name: Billing}", "{display_name: Bills}")
+    )
+    (cli.directory / "cccform.yaml").write_text(text)
+    assert cli("plan", "--out", "second").code == 0
+    applied = cli("apply", "second")
+    assert applied.code == 0, applied.err
+    assert cli("plan", "--detailed-exitcode").code == 0
 
 
 def test_a_forged_remote_id_is_not_from_this_state(cli: Cli) -> None:

@@ -13,7 +13,8 @@ from cccform.state.models import ResourceState, State
 
 
 def state(protected: bool = False) -> State:
-    resource = ResourceState(remote_id="acme", attributes={}, deletion_protection=protected)
+    recorded = {"name": "A", "description": "x", "conversation_analysis": True}
+    resource = ResourceState(remote_id="acme", attributes=recorded, deletion_protection=protected)
     return State(lineage="L", serial=1, resources={"instance.a": resource})
 
 
@@ -40,6 +41,34 @@ def test_immutable_fields_and_qa_off_are_refused() -> None:
     made = plan(Action.UPDATE, after={"name": "B", "conversation_analysis": False})
     assert kinds(recheck(made, state())) == ["one_way", "immutable"]
     assert kinds(recheck(plan(Action.ENABLE_QA, after={"conversation_analysis": False}), state()))
+
+
+def test_fields_are_held_to_what_the_state_recorded_not_to_the_plans_before() -> None:
+    forged = plan(Action.UPDATE, before={"name": "B"}, after={"name": "B"}, changed_fields=[])
+    assert kinds(recheck(forged, state())) == ["immutable"]
+    same = plan(
+        Action.UPDATE, after={"name": "A", "description": "y"}, changed_fields=["description"]
+    )
+    assert kinds(recheck(same, state())) == []
+
+
+def test_a_number_or_an_adoption_may_start_being_managed_by_an_update() -> None:
+    empty = State(lineage="L", serial=1)
+    for address, fields in (
+        ("instance.a.number.0571", {}),
+        ("instance.a.skill_group.g", {"adopt": True}),
+    ):
+        change = Change(address=address, action=Action.UPDATE, after={"usage": "Inbound"}, **fields)
+        made = Plan(changes=[change], prior_state=PriorState(lineage="L", serial=1, existed=True))
+        assert recheck(made, empty) is made
+    not_adopted = Change(address="instance.a.skill_group.g", action=Action.UPDATE, after={})
+    with pytest.raises(StalePlanError, match="does not manage"):
+        recheck(
+            Plan(
+                changes=[not_adopted], prior_state=PriorState(lineage="L", serial=1, existed=True)
+            ),
+            empty,
+        )
 
 
 @pytest.mark.parametrize("action", [Action.UPDATE, Action.DELETE])
