@@ -13,6 +13,7 @@ import logging
 import re
 import socket
 import threading
+import time
 from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -35,6 +36,8 @@ IDLE_TIMEOUT_SECONDS = 30.0
 MAX_CONNECTIONS = 64
 # The largest request body read: a flow definition of 1 MiB, percent-encoded, fits.
 MAX_BODY_BYTES = 8 * 1024 * 1024
+# How long a refused request's unread input is still read and dropped before the socket closes.
+LINGER_SECONDS = 2.0
 # How often the accepting thread, waiting for a free connection slot, checks for a stop.
 _SLOT_POLL_SECONDS = 0.2
 _CONTENT_LENGTH = re.compile(r"[0-9]{1,20}")
@@ -61,6 +64,7 @@ class _Handler(BaseHTTPRequestHandler):
             # The rest of the request cannot be told from the next one: end the connection.
             self.close_connection = True
             self._send(self.server.gateway.refuse(error, self.headers.get("Host") or ""))
+            self._linger()
             return
         if body is None:
             self.close_connection = True
@@ -85,6 +89,18 @@ class _Handler(BaseHTTPRequestHandler):
         self.close_connection = True
         headers = getattr(self, "headers", None)
         self._send(self.server.gateway.refuse(error, (headers and headers.get("Host")) or ""))
+        self._linger()
+
+    def _linger(self) -> None:
+        # Closing a socket with unread input sends a reset, which can destroy the refusal before
+        # the client reads it: stop writing, then drop what still comes, for a bounded time.
+        deadline = time.monotonic() + LINGER_SECONDS
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_WR)
+            while (left := deadline - time.monotonic()) > 0:
+                self.connection.settimeout(left)
+                if not self.connection.recv(65536):
+                    break
 
     def _read_body(self) -> bytes | None:
         """The body the headers announce; None if the client left before sending all of it."""

@@ -3,8 +3,10 @@ idle connections end, and only so many connections are served at once."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -197,3 +199,23 @@ def test_stop_is_not_held_up_by_a_client_waiting_for_a_connection(emu: CccEmulat
     finally:
         held.close()
         waiting.close()
+
+
+def test_a_client_still_sending_a_body_too_large_reads_the_refusal(server: EmulatorServer) -> None:
+    size = MAX_BODY_BYTES + 1
+    with connect(server) as sock:
+        sock.sendall(b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: %d\r\n\r\n" % size)
+
+        def send_body() -> None:
+            with contextlib.suppress(OSError):
+                sock.sendall(b"x" * size)
+
+        sender = threading.Thread(target=send_body)
+        sender.start()
+        try:
+            time.sleep(0.5)
+            assert_gateway_error(read_response(sock), 413, "RequestBodyTooLarge")
+        finally:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_WR)
+            sender.join(10)
