@@ -98,3 +98,14 @@ def test_an_empty_file_is_an_empty_emulation(data_dir: Path) -> None:
     with CccEmulation(data_dir) as emulation:
         listed = emulation.handle("ListInstances", {"PageNumber": "1", "PageSize": "10"})
     assert listed["TotalCount"] == 0
+
+
+def test_a_database_damaged_after_it_opened_is_a_damaged_store_error(data_dir: Path) -> None:
+    with CccEmulation(data_dir, create_seconds=0) as emulation:
+        emulation.handle("CreateInstance", create_params())
+        for name in (DB_FILE_NAME, f"{DB_FILE_NAME}-wal", f"{DB_FILE_NAME}-shm"):
+            path = data_dir / name
+            path.write_bytes(random.Random(name).randbytes(path.stat().st_size))
+        with pytest.raises(DamagedStoreError) as exc:
+            emulation.handle("ListInstances", {"PageNumber": "1", "PageSize": "10"})
+    assert (exc.value.path, exc.value.reason) == (data_dir / DB_FILE_NAME, "file is not a database")
