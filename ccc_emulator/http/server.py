@@ -61,10 +61,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             body = self._read_body()
         except GatewayError as error:
-            # The rest of the request cannot be told from the next one: end the connection.
-            self.close_connection = True
-            self._send(self.server.gateway.refuse(error, self.headers.get("Host") or ""))
-            self._linger()
+            self._refuse(error)
             return
         if body is None:
             self.close_connection = True
@@ -86,8 +83,12 @@ class _Handler(BaseHTTPRequestHandler):
         if self.request_version == "HTTP/0.9":
             # An unreadable request line leaves the 0.9 default, which would send no headers.
             self.request_version = "HTTP/1.0"
+        self._refuse(error)
+
+    def _refuse(self, error: GatewayError) -> None:
+        # What follows a refused request cannot be told from the next one: end the connection.
         self.close_connection = True
-        headers = getattr(self, "headers", None)
+        headers = getattr(self, "headers", None)  # absent when the request line was unreadable
         self._send(self.server.gateway.refuse(error, (headers and headers.get("Host")) or ""))
         self._linger()
 
