@@ -6,6 +6,12 @@ from the tool that uses it.
 """
 
 from ccc_emulator.engine import CccEmulation
-from ccc_emulator.errors import CccApiError, EmulatorError, StoreError
+from ccc_emulator.errors import CccApiError, DamagedStoreError, EmulatorError, StoreError
 
-__all__ = ["CccApiError", "CccEmulation", "EmulatorError", "StoreError"]
+__all__ = [
+    "CccApiError",
+    "CccEmulation",
+    "DamagedStoreError",
+    "EmulatorError",
+    "StoreError",
+]

@@ -23,6 +23,7 @@ from typing import Any
 
 from ccc_emulator import codes
 from ccc_emulator.console import ConsoleActions
+from ccc_emulator.errors import DamagedStoreError
 from ccc_emulator.flows import FlowOperations
 from ccc_emulator.instances import InstanceOperations, Operation
 from ccc_emulator.memberships import MembershipOperations
@@ -75,11 +76,14 @@ class CccEmulation:
         return frozenset(self._actions)
 
     def handle(self, action: str, params: Mapping[str, str]) -> Any:
-        """Carry out one API operation; returns its `Data`, raises `CccApiError`."""
+        """Carry out one API operation; returns its `Data`, raises `CccApiError`.
+
+        `DamagedStoreError` says the database file was damaged after it was opened.
+        """
         operation = self._actions.get(action)
         if operation is None:
             raise codes.api_not_found(action)
-        with _database_errors_as_api_errors():
+        with _database_errors(self._store.path):
             return operation(Params(params))
 
     def enable_conversation_analysis(self, instance_id: str) -> None:
@@ -89,7 +93,7 @@ class CccEmulation:
         (变配) order. It is one way (on only) and idempotent. Errors are those the API would give:
         404 NotExists.InstanceId, 403 AbnormalService.Creating.
         """
-        with _database_errors_as_api_errors():
+        with _database_errors(self._store.path):
             self._console.enable_conversation_analysis(instance_id)
 
     def conversation_analysis_status(self) -> dict[str, bool]:
@@ -97,7 +101,7 @@ class CccEmulation:
 
         The real CCC API cannot report this; it emulates what the console shows.
         """
-        with _database_errors_as_api_errors():
+        with _database_errors(self._store.path):
             return self._console.conversation_analysis_status()
 
     def account_id(self) -> str:
@@ -128,10 +132,12 @@ class CccEmulation:
 
 
 @contextmanager
-def _database_errors_as_api_errors() -> Iterator[None]:
+def _database_errors(path: Path) -> Iterator[None]:
     # The service answers 500 when its storage fails, e.g. the database stayed locked past the
-    # busy timeout or the disk is full.
+    # busy timeout or the disk is full. A file damaged since it was opened is the store's end.
     try:
         yield
     except sqlite3.OperationalError as exc:
         raise codes.internal_error(str(exc)) from exc
+    except sqlite3.DatabaseError as exc:
+        raise DamagedStoreError(path, str(exc)) from exc

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class EmulatorError(Exception):
     """Base of every error the emulator raises on purpose."""
@@ -18,4 +20,13 @@ class CccApiError(EmulatorError):
 
 
 class StoreError(EmulatorError):
-    """The emulator's data directory cannot be used (closed, or written by a newer version)."""
+    """The emulator's data directory cannot be used (closed, newer, damaged)."""
+
+
+class DamagedStoreError(StoreError):
+    """The database file is cut short, overwritten, or not one the emulation wrote."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path} is not a usable emulation database: {reason}")

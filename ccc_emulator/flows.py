@@ -21,7 +21,6 @@ becomes the published version and is closed) or DiscardEditingContactFlow (the d
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import uuid
 from collections import defaultdict
@@ -30,7 +29,7 @@ from typing import Any
 from ccc_emulator import codes, responses
 from ccc_emulator.content_rows import open_draft, require_draft, require_flow
 from ccc_emulator.instances import Operation
-from ccc_emulator.params import Params
+from ccc_emulator.params import Params, json_value
 from ccc_emulator.scope import InstanceScope, Page, Tx, placeholders
 
 TYPES = ("MAIN_FLOW", "SUB_FLOW", "SURVEY_FLOW")
@@ -220,11 +219,7 @@ def _draft_request(params: Params) -> tuple[str, str, str]:
 
 def _definition(params: Params) -> str:
     definition = params.required_text("Definition", max_length=MAX_DEFINITION)
-    try:
-        parsed = json.loads(definition)
-    except ValueError:
-        parsed = None
-    if not isinstance(parsed, dict):
+    if not isinstance(json_value(definition), dict):
         raise codes.parameter_format("Definition", "a JSON object")
     return definition
 

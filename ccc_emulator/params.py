@@ -145,12 +145,17 @@ def parse_int(name: str, value: str, minimum: int, maximum: int | None) -> int:
     return number
 
 
+def json_value(value: str) -> Any:
+    """The JSON a parameter holds; None when it is not JSON or is nested too deeply to read."""
+    try:
+        return json.loads(value)
+    except (ValueError, RecursionError):
+        return None
+
+
 def parse_json_list(name: str, value: str) -> list[Any]:
     """A JSON-encoded array, as every list parameter travels on the wire."""
-    try:
-        parsed = json.loads(value)
-    except ValueError:
-        raise codes.parameter_format(name, "a JSON array") from None
+    parsed = json_value(value)
     if not isinstance(parsed, list):
         raise codes.parameter_format(name, "a JSON array")
     return parsed

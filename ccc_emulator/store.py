@@ -18,8 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ccc_emulator import schema
-from ccc_emulator.errors import StoreError
+from ccc_emulator import integrity, schema
+from ccc_emulator.errors import DamagedStoreError, StoreError
 
 DB_FILE_NAME = "ccc.sqlite3"
 BUSY_TIMEOUT_MS = 30_000
@@ -125,19 +125,34 @@ class Store:
         return handle.conn
 
     def _initialise(self) -> None:
+        try:
+            self._open_schema()
+        except sqlite3.OperationalError as error:
+            raise StoreError(f"{self.path} cannot be used: {error}") from error
+        except sqlite3.DatabaseError as error:
+            raise DamagedStoreError(self.path, str(error)) from error
+
+    def _open_schema(self) -> None:
         conn = self._connection()
         conn.execute("PRAGMA journal_mode = WAL")
         with self.write() as tx:
-            version = schema.schema_version(tx)
-            if version == 0:
+            if schema.schema_version(tx) == 0:
+                self._refuse(integrity.problem_in_empty(tx))
                 schema.create_schema(tx)
                 _record_account(tx)
-            elif version > schema.SCHEMA_VERSION:
+        with self.read() as tx:
+            version = schema.schema_version(tx)
+            if version > schema.SCHEMA_VERSION:
                 raise StoreError(
                     f"{self.path} was written by a newer cccform (schema {version});"
                     " upgrade cccform to use it."
                 )
+            self._refuse(integrity.problem_in(tx))
             self._meta = dict(tx.execute("SELECT key, value FROM meta").fetchall())
+
+    def _refuse(self, problem: str | None) -> None:
+        if problem is not None:
+            raise DamagedStoreError(self.path, problem)
 
 
 def _connect(path: Path) -> sqlite3.Connection:

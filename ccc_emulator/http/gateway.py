@@ -131,8 +131,13 @@ class Gateway:
         except Exception:
             log.exception("the emulator failed on request %s", request_id)
             response = wire.internal_error().response(request_id, self._host_id(request), "Ccc")
-        headers = {**response.headers, "x-acs-request-id": request_id}
-        return replace(response, headers=headers)
+        return _with_request_id(response, request_id)
+
+    def refuse(self, error: GatewayError, host: str = "") -> WireResponse:
+        """The answer to an HTTP request that never became a `WireRequest` (bad framing)."""
+        request_id = wire.new_request_id()
+        response = error.response(request_id, host or DEFAULT_HOST_ID, "Ccc")
+        return _with_request_id(response, request_id)
 
     def _answer(self, request: WireRequest, request_id: str) -> WireResponse:
         product = self.products.get(request.version or "")
@@ -154,6 +159,8 @@ class Gateway:
         return response
 
     def _route(self, request: WireRequest) -> tuple[Product, str]:
+        if request.path != "/":
+            raise wire.path_not_found(request.path)
         disagreement = request.disagreement()
         if disagreement is not None:
             raise wire.incomplete_signature(disagreement)
@@ -184,6 +191,10 @@ class Gateway:
     @staticmethod
     def _host_id(request: WireRequest) -> str:
         return request.host or DEFAULT_HOST_ID
+
+
+def _with_request_id(response: WireResponse, request_id: str) -> WireResponse:
+    return replace(response, headers={**response.headers, "x-acs-request-id": request_id})
 
 
 def fault_key(product: Product, action: str) -> str:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import socket
 import threading
+import time
 from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,14 +21,26 @@ from types import TracebackType
 from typing import Any
 
 from ccc_emulator.engine import CccEmulation
+from ccc_emulator.http import wire
 from ccc_emulator.http.faults import FaultConfig, FaultInjector
 from ccc_emulator.http.gateway import Gateway
-from ccc_emulator.http.wire import WireRequest
+from ccc_emulator.http.wire import GatewayError, WireRequest, WireResponse
 
 log = logging.getLogger(__name__)
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
+# A connection whose client sends nothing for this long is closed, and its thread ends.
+IDLE_TIMEOUT_SECONDS = 30.0
+# Connections served at once (one thread each); further clients wait in the listen queue.
+MAX_CONNECTIONS = 64
+# The largest request body read: a flow definition of 1 MiB, percent-encoded, fits.
+MAX_BODY_BYTES = 8 * 1024 * 1024
+# How long a refused request's unread input is still read and dropped before the socket closes.
+LINGER_SECONDS = 2.0
+# How often the accepting thread, waiting for a free connection slot, checks for a stop.
+_SLOT_POLL_SECONDS = 0.2
+_CONTENT_LENGTH = re.compile(r"[0-9]{1,20}")
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -38,18 +52,74 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "cccform-emulator"
     sys_version = ""
 
+    def setup(self) -> None:
+        super().setup()
+        # Bounds every read and write: a silent client loses its connection and its thread.
+        self.connection.settimeout(self.server.idle_timeout)
+
     def do_POST(self) -> None:
         try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            self.send_error(400, "bad Content-Length")
+            body = self._read_body()
+        except GatewayError as error:
+            self._refuse(error)
             return
-        body = self.rfile.read(length) if length > 0 else b""
+        if body is None:
+            self.close_connection = True
+            return
         headers: dict[str, tuple[str, ...]] = {}
         for name in self.headers:
             headers.setdefault(name.lower(), tuple(self.headers.get_all(name) or ()))
         request = WireRequest.parse(self.command, self.path, headers, body)
-        response = self.server.gateway(request)
+        self._send(self.server.gateway(request))
+
+    do_GET = do_POST
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        # http.server's own refusals (request line, headers, method), in the gateway's JSON.
+        if code == 501:
+            error = wire.method_not_allowed(self.command)
+        else:
+            error = wire.bad_http(code, message or self.responses[code][0])
+        if self.request_version == "HTTP/0.9":
+            # An unreadable request line leaves the 0.9 default, which would send no headers.
+            self.request_version = "HTTP/1.0"
+        self._refuse(error)
+
+    def _refuse(self, error: GatewayError) -> None:
+        # What follows a refused request cannot be told from the next one: end the connection.
+        self.close_connection = True
+        headers = getattr(self, "headers", None)  # absent when the request line was unreadable
+        self._send(self.server.gateway.refuse(error, (headers and headers.get("Host")) or ""))
+        self._linger()
+
+    def _linger(self) -> None:
+        # Closing a socket with unread input sends a reset, which can destroy the refusal before
+        # the client reads it: stop writing, then drop what still comes, for a bounded time.
+        deadline = time.monotonic() + LINGER_SECONDS
+        with contextlib.suppress(OSError):
+            self.connection.shutdown(socket.SHUT_WR)
+            while (left := deadline - time.monotonic()) > 0:
+                self.connection.settimeout(left)
+                if not self.connection.recv(65536):
+                    break
+
+    def _read_body(self) -> bytes | None:
+        """The body the headers announce; None if the client left before sending all of it."""
+        if self.headers.get("Transfer-Encoding") is not None:
+            raise wire.length_required()
+        lengths = set(self.headers.get_all("Content-Length") or ())
+        if not lengths:
+            return b""
+        text = lengths.pop().strip()
+        if lengths or not _CONTENT_LENGTH.fullmatch(text):
+            raise wire.bad_http(400, "Content-Length must be one number of bytes")
+        length = int(text)
+        if length > MAX_BODY_BYTES:
+            raise wire.body_too_large(MAX_BODY_BYTES)
+        body = self.rfile.read(length)
+        return body if len(body) == length else None
+
+    def _send(self, response: WireResponse) -> None:
         if response.drop:
             self.close_connection = True
             with contextlib.suppress(OSError):
@@ -59,12 +129,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(response.status)
         self.send_header("Content-Type", "application/json;charset=utf-8")
         self.send_header("Content-Length", str(len(payload)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(payload)
-
-    do_GET = do_POST
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s " + format, self.address_string(), *args)
@@ -73,22 +143,39 @@ class _Handler(BaseHTTPRequestHandler):
 class _HttpServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], gateway: Gateway) -> None:
+    def __init__(
+        self,
+        address: tuple[str, int],
+        gateway: Gateway,
+        idle_timeout: float = IDLE_TIMEOUT_SECONDS,
+        max_connections: int = MAX_CONNECTIONS,
+    ) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         self.gateway = gateway
+        self.idle_timeout = idle_timeout
+        self._slots = threading.BoundedSemaphore(max_connections)
+        self._stopping = threading.Event()
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         super().__init__(address, _Handler)
 
     def process_request(self, request: Any, client_address: Any) -> None:
+        # Waiting here keeps further clients in the kernel's listen queue, not in threads.
+        while not self._slots.acquire(timeout=_SLOT_POLL_SECONDS):
+            if self._stopping.is_set():
+                super().shutdown_request(request)
+                return
         with self._connections_lock:
             self._connections.add(request)
         super().process_request(request, client_address)
 
     def shutdown_request(self, request: Any) -> None:
         with self._connections_lock:
+            held = request in self._connections
             self._connections.discard(request)
+        if held:
+            self._slots.release()
         super().shutdown_request(request)
 
     def close_connections(self) -> None:
@@ -99,13 +186,20 @@ class _HttpServer(ThreadingHTTPServer):
             with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
 
+    def stop_waiting(self) -> None:
+        """Let the accepting thread give up a wait for a free slot, so shutdown can finish."""
+        self._stopping.set()
+
 
 class EmulatorServer:
     """The gateway behind an HTTP server bound to `host:port` (port 0: a free one).
 
     `credentials` (access key id -> secret) turns on signature checking. `faults` is a
     `FaultInjector` (shared, adjustable while serving) or a `FaultConfig`. With `owns_engine`,
-    `stop` closes the engine too.
+    `stop` closes the engine too. A connection idle for `idle_timeout` seconds is closed; at
+    most `max_connections` are served at once. Requests the gateway cannot read (request line,
+    method, path, headers, a body without Content-Length or over `MAX_BODY_BYTES`) are
+    answered with the gateway's JSON error, never an HTML page.
     """
 
     def __init__(
@@ -117,6 +211,8 @@ class EmulatorServer:
         credentials: Mapping[str, str] | None = None,
         faults: FaultInjector | FaultConfig | None = None,
         owns_engine: bool = False,
+        idle_timeout: float = IDLE_TIMEOUT_SECONDS,
+        max_connections: int = MAX_CONNECTIONS,
     ) -> None:
         self.engine = engine
         self.faults = (
@@ -124,7 +220,7 @@ class EmulatorServer:
         )
         self.gateway = Gateway(engine, credentials, self.faults)
         self._owns_engine = owns_engine
-        self._httpd = _HttpServer((host, port), self.gateway)
+        self._httpd = _HttpServer((host, port), self.gateway, idle_timeout, max_connections)
         self._thread: threading.Thread | None = None
         self._serving = False
         self._stopped = False
@@ -179,6 +275,7 @@ class EmulatorServer:
                 return
             self._stopped = True
             serving = self._serving
+        self._httpd.stop_waiting()
         if serving:
             self._httpd.shutdown()
         if self._thread is not None:

@@ -268,3 +268,34 @@ def service_unavailable() -> GatewayError:
 def internal_error() -> GatewayError:
     message = "The request processing has failed due to some unknown error, exception or failure."
     return GatewayError("InternalError", message, 500)
+
+
+# Refusals of the HTTP request itself, before any parameter is read.
+
+
+def path_not_found(path: str) -> GatewayError:
+    message = f"Specified path {path} is not found; RPC requests go to /."
+    return GatewayError("InvalidUri.NotFound", message, 404)
+
+
+def method_not_allowed(method: str) -> GatewayError:
+    message = f"Specified HTTP method {method} is not supported; use GET or POST."
+    return GatewayError("UnsupportedHTTPMethod", message, 405, {"Allow": "GET, POST"})
+
+
+def length_required() -> GatewayError:
+    message = "A request body must come with a Content-Length; Transfer-Encoding is not supported."
+    return GatewayError("MissingContentLength", message, 411)
+
+
+def body_too_large(limit: int) -> GatewayError:
+    message = f"The request body is larger than {limit} bytes."
+    return GatewayError("RequestBodyTooLarge", message, 413)
+
+
+def bad_http(status: int, detail: str) -> GatewayError:
+    """A request that is not HTTP the gateway can read (request line, headers, version)."""
+    codes = {414: "RequestURITooLong", 431: "RequestHeaderTooLarge", 505: "UnsupportedHTTPVersion"}
+    return GatewayError(
+        codes.get(status, "BadRequest"), f"The request is not valid: {detail}.", status
+    )

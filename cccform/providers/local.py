@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ccc_emulator import CccApiError, CccEmulation, StoreError
+from ccc_emulator import CccApiError, CccEmulation, DamagedStoreError, StoreError
 from cccform.config.models import LocalProviderConfig
 from cccform.errors import CccformError, ProviderError, UsageError
 from cccform.providers.aliyun.failures import CallFailure, classify, final_error
@@ -39,8 +39,20 @@ def _translated(action: str) -> Iterator[None]:
         yield
     except CccApiError as error:
         raise translate(action, error) from error
+    except DamagedStoreError as error:
+        raise ProviderError(damaged_message(error)) from error
     except StoreError as error:
         raise ProviderError(str(error)) from error
+
+
+def damaged_message(error: DamagedStoreError) -> str:
+    """What to do when the emulation's database cannot be read: start over without it."""
+    return (
+        f"the local emulation's database {error.path} is damaged or not one cccform wrote"
+        f": {error.reason}. Nothing was changed. Move it away (with any {error.path.name}-wal"
+        f" and {error.path.name}-shm beside it) to start an empty emulation, or put back a"
+        " copy of it."
+    )
 
 
 class LocalTransport:

@@ -174,3 +174,45 @@ def test_help_lists_the_options(cli: Cli) -> None:
 def test_an_empty_secret_is_a_usage_error(cli: Cli) -> None:
     run = cli("emulator", "serve", "--access-key-id", "AK", "--access-key-secret", "")
     assert run.code == 64 and "must not be empty" in run.err
+
+
+def _raw_answer(host: str, port: int, request: bytes) -> tuple[str, dict[str, object]]:
+    with socket.create_connection((host, port), timeout=10) as sock:
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return head.split(b"\r\n")[0].decode(), json.loads(body)
+
+
+@pytest.mark.slow
+def test_serve_answers_malformed_http_with_the_gateway_error(tmp_path: Path) -> None:
+    process = spawn(tmp_path, "emulator", "serve", "--port", "0", "--data", str(tmp_path / "d"))
+    try:
+        host, port = started(process)
+        answers = [
+            _raw_answer(host, port, b"GARBAGE\r\n\r\n"),
+            _raw_answer(host, port, b"PUT / HTTP/1.1\r\nHost: h\r\n\r\n"),
+            _raw_answer(
+                host, port, b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 9999999999\r\n\r\n"
+            ),
+            _raw_answer(
+                host, port, b"POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+            ),
+        ]
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert [(status, body["Code"]) for status, body in answers] == [
+        ("HTTP/1.1 400 Bad Request", "BadRequest"),
+        ("HTTP/1.1 405 Method Not Allowed", "UnsupportedHTTPMethod"),
+        ("HTTP/1.1 413 Request Entity Too Large", "RequestBodyTooLarge"),
+        ("HTTP/1.1 411 Length Required", "MissingContentLength"),
+    ]
+    assert answers[2][1]["Message"] == "The request body is larger than 8388608 bytes."
+    assert process.returncode == 0, err
+    assert "Traceback" not in err

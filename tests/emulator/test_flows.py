@@ -67,6 +67,16 @@ def test_create_makes_a_published_flow(emu: CccEmulation, inst: str, clock: Fake
             {"Name": "f", "Type": "MAIN_FLOW", "Definition": "{oops", "Description": "d"},
             "Parameter.Format",
         ),
+        pytest.param(
+            {
+                "Name": "f",
+                "Type": "MAIN_FLOW",
+                "Definition": '{"a":' * 100_000 + "1" + "}" * 100_000,
+                "Description": "d",
+            },
+            "Parameter.Format",
+            id="definition-nested-too-deeply",
+        ),
         ({"Name": "f", "Type": "MAIN_FLOW", "Definition": "{}"}, "Parameter.Null"),
         (
             {"Name": "f", "Type": "MAIN_FLOW", "Definition": "{}", "Description": ""},

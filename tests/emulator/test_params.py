@@ -81,7 +81,18 @@ def test_string_lists_are_json_arrays_of_strings() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["0571", "['0571']", '["0571"', '{"a": 1}', '"0571"', "[0571]", "[571]", '["a", 1]']
+    "text",
+    [
+        "0571",
+        "['0571']",
+        '["0571"',
+        '{"a": 1}',
+        '"0571"',
+        "[0571]",
+        "[571]",
+        '["a", 1]',
+        pytest.param("[" * 100_000 + "]" * 100_000, id="nested-too-deeply"),
+    ],
 )
 def test_malformed_lists_are_format_errors(text: str) -> None:
     with pytest.raises(CccApiError) as exc:

@@ -49,3 +49,22 @@ def test_a_newer_data_directory_is_a_provider_error(tmp_path: Path) -> None:
     conn.close()
     with pytest.raises(ProviderError, match="newer cccform"):
         make_local_provider(LocalProviderConfig(create_seconds=0), tmp_path)
+
+
+def test_a_database_damaged_during_a_run_names_the_file_and_what_to_do(tmp_path: Path) -> None:
+    provider = make_local_provider(LocalProviderConfig(create_seconds=0), tmp_path)
+    path = tmp_path / ".cccform" / DB_FILE_NAME
+    try:
+        provider.call("ListInstances", {"PageNumber": "1", "PageSize": "10"})
+        for suffix in ("", "-wal", "-shm"):
+            damaged = path.with_name(DB_FILE_NAME + suffix)
+            damaged.write_bytes(b"\xff" * damaged.stat().st_size)
+        with pytest.raises(ProviderError) as exc:
+            provider.call("ListInstances", {"PageNumber": "1", "PageSize": "10"})
+    finally:
+        provider.close()
+    assert str(exc.value) == (
+        f"the local emulation's database {path} is damaged or not one cccform wrote: file is not"
+        " a database. Nothing was changed. Move it away (with any ccc.sqlite3-wal and"
+        " ccc.sqlite3-shm beside it) to start an empty emulation, or put back a copy of it."
+    )
