@@ -58,7 +58,7 @@ def test_a_damaged_database_names_the_file_and_what_to_do(
     path = cli.directory / ".cccform" / "ccc.sqlite3"
     assert (run.code, run.out) == (1, "")
     assert run.err == (
-        f"Error: the local emulation's database {path} is damaged or not one cccform wrote:"
+        f"error: the local emulation's database {path} is damaged or not one cccform wrote:"
         f" {reason}. Nothing was changed. Move it away (with any ccc.sqlite3-wal and"
         " ccc.sqlite3-shm beside it) to start an empty emulation, or put back a copy of it.\n"
     )
