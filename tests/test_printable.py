@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
-from cccform.printable import printable, printable_lines
+from cccform.printable import PrintableStream, printable, printable_lines, printable_output
 
 
 @pytest.mark.parametrize(
@@ -32,3 +34,16 @@ def test_escaping_is_total_over_the_control_ranges() -> None:
     controls = "".join(map(chr, [*range(0x20), *range(0x7F, 0xA0)]))
     assert all(ord(char) < 0x7F for char in printable(controls))
     assert "\n" not in printable(controls)
+
+
+def test_output_keeps_lines_tabs_and_colour_only() -> None:
+    assert printable_output("a\tb\n\x1b[1;31mred\x1b[0m") == "a\tb\n\x1b[1;31mred\x1b[0m"
+    assert printable_output("\x1b[2J\x1b]0;t\x07\r") == "\\x1b[2J\\x1b]0;t\\x07\\r"
+
+
+def test_a_printable_stream_escapes_what_it_is_given() -> None:
+    raw = io.StringIO()
+    stream = PrintableStream(raw)
+    stream.write("ok\x1b[2K\r\n")
+    assert raw.getvalue() == "ok\\x1b[2K\\r\n"
+    assert stream.raw is raw and stream.getvalue() == raw.getvalue()  # the rest is raw's

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TextIO, cast
 
 import click
 
+from cccform.printable import PrintableStream
 from cccform.render.style import Style
 from cccform.render.views import Terminal
 from cccform.state.lock import parse_duration
@@ -20,11 +21,11 @@ class Context:
 
     @property
     def out(self) -> TextIO:
-        return sys.stdout
+        return printable_stream(sys.stdout)
 
     @property
     def err(self) -> TextIO:
-        return sys.stderr
+        return printable_stream(sys.stderr)
 
     def style(self, stream: TextIO | None = None) -> Style:
         return stream_style(stream or self.out, no_color=self.no_color)
@@ -36,6 +37,11 @@ class Context:
     @staticmethod
     def interactive() -> bool:
         return sys.stdin.isatty()
+
+
+def printable_stream(raw: TextIO) -> TextIO:
+    """`raw` for human views: no control character from a file reaches the terminal raw."""
+    return cast(TextIO, PrintableStream(raw))
 
 
 def stream_style(stream: object, *, no_color: bool) -> Style:

@@ -22,7 +22,7 @@ from cccform.cli.commands.schema import schema
 from cccform.cli.commands.show import show, state
 from cccform.cli.commands.state_surgery import state_mv, state_rebind, state_rm, state_show
 from cccform.cli.commands.validate import validate
-from cccform.cli.context import Context, stream_style
+from cccform.cli.context import Context, printable_stream, stream_style
 from cccform.errors import (
     CccformError,
     ConfigError,
@@ -61,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # frequent full collections cost about a fifth of a large plan and free little.
     gc.set_threshold(100_000, 50, 1000)
     _configure_logging()
-    err = sys.stderr
+    err = printable_stream(sys.stderr)
     args = list(argv) if argv is not None else sys.argv[1:]
     as_json = "--json" in args
     try:

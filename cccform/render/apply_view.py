@@ -7,6 +7,7 @@ from typing import TextIO
 from cccform.apply.result import ApplyResult, DeletedWith, StepStatus
 from cccform.plan.messages import count_by_kind
 from cccform.plan.models import Action, Change
+from cccform.printable import printable
 from cccform.render.style import Style
 
 _VERBS = {
@@ -29,7 +30,8 @@ class ProgressPrinter:
         self.style = style
 
     def _line(self, change: Change, text: str) -> None:
-        self.out.write(f"{self.style(str(change.address), 'bold')}: {text}\n")
+        address = printable(str(change.address))
+        self.out.write(f"{self.style(address, 'bold')}: {printable(text)}\n")
         self.out.flush()
 
     def step_started(self, change: Change) -> None:
@@ -81,9 +83,9 @@ def render_result(result: ApplyResult, style: Style) -> str:
     for outcome in result.outcomes:
         if outcome.status is not StepStatus.DONE:
             change = outcome.change
+            address = printable(str(change.address))
             lines.append(
-                f"  {outcome.status.value}: {change.address} ({change.action.value}): "
-                f"{outcome.message}"
+                f"  {outcome.status.value}: {address} ({change.action.value}): {outcome.message}"
             )
     lines.append("Run cccform plan to see what is left.")
     return "\n".join(lines) + "\n"

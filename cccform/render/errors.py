@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from cccform.printable import printable
 from cccform.render.style import Style
 
 
@@ -23,11 +24,13 @@ def error_lines(
     notes: Sequence[str] = (),
 ) -> list[str]:
     """The lines of one error: the located (or bare) first line, `notes`, then the hint."""
-    head = f"{where}: " if where else ""
-    lines = [f"{head}{style('error:', 'red', 'bold')} {message}"]
-    lines += [f"  {note}" for note in notes]
+    # Each part is one line: a newline or control character from a file (a key, a name, a
+    # lock record) is written as an escape, so it cannot start a line of its own.
+    head = f"{printable(where)}: " if where else ""
+    lines = [f"{head}{style('error:', 'red', 'bold')} {printable(message)}"]
+    lines += [f"  {printable(note)}" for note in notes]
     if hint:
-        lines.append(f"  hint: {hint}")
+        lines.append(f"  hint: {printable(hint)}")
     return lines
 
 

@@ -6,6 +6,7 @@ import json
 import textwrap
 from typing import Any
 
+from cccform.printable import printable
 from cccform.render.errors import error_lines
 from cccform.render.json_diff import diff_lines
 from cccform.render.style import Style
@@ -38,6 +39,7 @@ def value(item: Any) -> str:
 
 def render_plan(doc: dict[str, Any], style: Style) -> str:
     """The plan body for stdout. Rejections are rendered by `render_rejections`."""
+    doc = printable_document(doc)
     lines: list[str] = []
     lines += _warnings(doc.get("warnings", []), style)
     lines += _moved(doc.get("moves", []), style)
@@ -94,6 +96,24 @@ def _impacts(instance: str, mine: list[str], said: list[str]) -> list[str]:
             f"Note: {message}.", width=92, initial_indent="  ", subsequent_indent="        "
         )
     return [*lines, ""] if lines else []
+
+
+def printable_document(doc: Any, *, json_value: bool = False) -> Any:
+    """`doc` with every string it prints raw escaped (`printable`): addresses, names,
+    reasons, messages, attribute names. Attribute values are printed as JSON, which escapes
+    what would break a line; the output stream escapes the rest."""
+    if isinstance(doc, dict):
+        return {
+            printable(key) if isinstance(key, str) else key: printable_document(
+                value, json_value=json_value or key in ("before", "after")
+            )
+            for key, value in doc.items()
+        }
+    if isinstance(doc, list):
+        return [printable_document(item, json_value=json_value) for item in doc]
+    if isinstance(doc, str) and not json_value:
+        return printable(doc)
+    return doc
 
 
 def summary_line(summary: dict[str, int]) -> str:

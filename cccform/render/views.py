@@ -33,7 +33,9 @@ class Terminal:
     style: Callable[[TextIO], Style]
 
     def write_json(self, doc: dict[str, Any]) -> None:
-        self.out.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        # JSON escapes control characters itself; the human views' escaping would break it.
+        raw: TextIO = getattr(self.out, "raw", self.out)
+        raw.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 
     def show_plan(self, plan: Plan) -> None:
         """The plan on stdout, its rejections on stderr."""

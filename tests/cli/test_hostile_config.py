@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 
-from tests.cli.harness import Cli, instance_yaml, write
+from tests.cli.harness import Cli, instance_yaml, run_process, write
 
 
 def _body(key_line: str) -> str:
@@ -125,3 +126,28 @@ def test_a_definition_file_that_is_not_a_regular_file_is_refused_without_reading
         assert "Traceback" not in run.err
         assert f"definition file {written} is {what}, not a regular file" in run.err
         assert "a.yaml:11:26: error: instances.a.flows.main.definition_file:" in run.err
+
+
+def test_control_characters_from_a_configuration_never_reach_the_terminal(
+    tmp_path: Path,
+) -> None:
+    # A key can hold any character: an escape sequence that clears the screen or sets the
+    # window title, a carriage return or a newline that starts a line of its own.
+    (tmp_path / "cccform.yaml").write_text(
+        "instances:\n"
+        '  "ok\\e[2J\\rApply complete!":\n'
+        "    name: Center A\n"
+        "  support:\n"
+        "    name: Center B\n"
+        "    access_path: acme-b\n"
+        '    phone_numbers: ["057100000001"]\n'
+        '    admins: ["248613806810701"]\n'
+        '    "descr\\e]0;pwned\\aiption\\nApply complete! Resources: 9 added.": x\n'
+    )
+    run = run_process(tmp_path, "validate")
+    assert run.code == 4, run.err
+    for raw in ("\x1b", "\r", "\x07"):
+        assert raw not in run.out + run.err
+    assert not any(line.startswith("Apply complete!") for line in run.err.splitlines())
+    assert "descr\\x1b]0;pwned\\x07iption\\nApply complete!" in run.err
+    assert "ok\\x1b[2J\\rApply complete!" in run.err
