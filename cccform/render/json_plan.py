@@ -8,6 +8,8 @@ without changing it. Any change of these models needs a new `FORMAT_VERSION`: th
 for added fields, the major number for anything else.
 
 History of `FORMAT_VERSION`:
+- 2.1: the action `adopt` (an object that exists already is recorded in the state, with no
+  call; what differs is an `update` after it) and `adopt` in the summaries.
 - 2.0: `cccform_version`; `location` on changes; impacts and notes with `subject`, `before`
   and `after`; `details` renamed `changed_paths`; `resume` replaced by `adopt` and
   `resumes_creation`; `depends_on` dropped; `apply --json` carries the versions at its top.
@@ -38,7 +40,7 @@ from cccform.plan.models import (
     RejectionKind,
 )
 
-FORMAT_VERSION: Final = "2.0"
+FORMAT_VERSION: Final = "2.1"
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_ID = "urn:cccform:schema:plan:2"
 
@@ -135,6 +137,7 @@ class JsonSummary(TypedDict):
     """How many changes of each action."""
 
     create: int
+    adopt: int
     update: int
     delete: int
     enable_qa: int
@@ -155,7 +158,7 @@ class JsonPriorState(TypedDict):
 class JsonPlan(TypedDict):
     """`plan --json` and `show --json PLANFILE`."""
 
-    format_version: Literal["2.0"]
+    format_version: Literal["2.1"]
     cccform_version: str
     changes: list[JsonChange]
     errors: list[JsonRejection]
@@ -213,7 +216,7 @@ class JsonApply(TypedDict):
 class JsonApplyOutput(TypedDict):
     """`apply --json`: the plan as reviewed, and what apply did (null: apply did not run)."""
 
-    format_version: Literal["2.0"]
+    format_version: Literal["2.1"]
     cccform_version: str
     plan: JsonPlan
     apply: JsonApply | None
@@ -284,6 +287,7 @@ def _impact(impact: Impact) -> JsonImpact:
 def _summary(counts: dict[str, int]) -> JsonSummary:
     return JsonSummary(
         create=counts["create"],
+        adopt=counts["adopt"],
         update=counts["update"],
         delete=counts["delete"],
         enable_qa=counts["enable_qa"],

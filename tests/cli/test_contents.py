@@ -347,7 +347,10 @@ def test_adopting_an_object_that_already_matches_makes_no_write_call(cli: Cli) -
     state = json.loads(state_file.read_text())
     del state["resources"]["instance.support.flow.main"]  # as if never managed
     state_file.write_text(json.dumps(state))
-    assert "# instance.support.flow.main will be managed by cccform" in cli("plan").out
+    assert (
+        "  # instance.support.flow.main will be adopted: it exists already, cccform will manage "
+        "it from now on\n"
+    ) in cli("plan").out
     counts = calls(cli, "apply", "--auto-approve")
     assert not [a for a in counts if not a.startswith("List")], counts
     assert cli("plan", "--detailed-exitcode").code == 0
