@@ -57,7 +57,7 @@ def _with_adopted(state: State, plan: Plan) -> State:
     """`state` as it will be once the plan's adoptions are recorded: what follows an
     adoption (an update, QA) acts on what the state then manages."""
     adopted = {
-        str(c.address): ResourceState(remote_id=str(c.remote_id), attributes={})
+        str(c.address): ResourceState(remote_id=str(c.remote_id), attributes=dict(c.after or {}))
         for c in plan.changes
         if c.action is Action.ADOPT
     }
@@ -89,10 +89,10 @@ def _check(change: Change, state: State) -> list[Rejection]:
             message, hint = messages.protected()
             return [_refusal(change, "deletion_protection", RejectionKind.PROTECTED, message, hint)]
         return []
-    return _check_update(change)
+    return _check_update(change, managed)
 
 
-def _check_update(change: Change) -> list[Rejection]:
+def _check_update(change: Change, managed: ResourceState) -> list[Rejection]:
     after: dict[str, Any] = change.after or {}
     before: dict[str, Any] = change.before or {}
     fields = sorted(set(change.changed_fields) | set(after))
@@ -104,7 +104,7 @@ def _check_update(change: Change) -> list[Rejection]:
             elif field not in INSTANCE_MUTABLE:
                 message, hint = messages.immutable(field, before.get(field), after.get(field))
                 refusals.append(_refusal(change, field, RejectionKind.IMMUTABLE, message, hint))
-        elif field in kind_of(change.resource_type).immutable:
+        elif field in kind_of(change.resource_type).immutable and _differs(field, after, managed):
             message, hint = messages.content_immutable(
                 change.resource_type.value,
                 change.object_name,
@@ -114,6 +114,12 @@ def _check_update(change: Change) -> list[Rejection]:
             )
             refusals.append(_refusal(change, field, RejectionKind.IMMUTABLE, message, hint))
     return refusals
+
+
+def _differs(field: str, after: dict[str, Any], managed: ResourceState) -> bool:
+    """A content update carries all its attributes: an immutable one breaks the rule only when
+    it is not what the state holds."""
+    return field not in managed.attributes or after.get(field) != managed.attributes[field]
 
 
 def _one_way(change: Change) -> Rejection:

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from tests.cli.harness import Cli, write
+from tests.cli.harness import Cli, calls, write
 
 NUMBER = "057188880001"
 DEFINITION = {"activities": [{"type": "INCOMING_CALL"}, {"type": "HANGUP"}]}
@@ -37,23 +37,6 @@ BASE: dict[str, Any] = {
     "flows": {"main": {"description": "Main", "definition": DEFINITION}},
     "numbers": {NUMBER: {"usage": "Inbound", "flow": "main", "skill_groups": ["billing"]}},
 }
-
-
-def calls(cli: Cli, *args: str) -> dict[str, int]:
-    """Run cccform with API logging on; count the calls per action."""
-    log = cli.directory / "api.log"
-    log.unlink(missing_ok=True)
-    cli.monkeypatch.setenv("CCCFORM_LOG", "debug")
-    cli.monkeypatch.setenv("CCCFORM_LOG_PATH", str(log))
-    run = cli(*args)
-    cli.monkeypatch.delenv("CCCFORM_LOG")
-    assert run.code in (0, 2), run.out + run.err
-    counts: dict[str, int] = {}
-    for line in log.read_text().splitlines():
-        if "cccform.api: call " in line:
-            action = line.split("cccform.api: call ")[1].split()[0]
-            counts[action] = counts.get(action, 0) + 1
-    return counts
 
 
 def lines(text: str) -> list[str]:
@@ -436,4 +419,18 @@ def test_apply_deletes_a_flow(cli: Cli) -> None:
         "instance.support.flow.main",
         f"instance.support.number.{NUMBER}",
     ]
+    assert cli("plan", "--detailed-exitcode").code == 0
+
+
+def test_a_saved_plan_that_updates_contents_is_applied(cli: Cli) -> None:
+    configure(cli, **BASE)
+    assert cli("apply", "--auto-approve").code == 0
+    changed = json.loads(json.dumps(BASE))
+    changed["skill_groups"]["billing"]["display_name"] = "Billing desk"
+    changed["flows"]["main"]["description"] = "Main line"
+    configure(cli, **changed)
+    assert cli("plan", "--out", "tfplan").code == 0
+    run = cli("apply", "tfplan")
+    assert run.code == 0, run.out + run.err
+    assert "Apply complete! Resources: 0 created, 2 updated, 0 deleted, 0 QA enabled." in run.out
     assert cli("plan", "--detailed-exitcode").code == 0

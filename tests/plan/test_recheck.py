@@ -51,3 +51,37 @@ def test_changes_to_what_the_state_does_not_manage_are_stale(action: Action) -> 
     )
     with pytest.raises(StalePlanError, match="names remote id 'acme'"):
         recheck(plan(action, after={}), other)
+
+
+GROUP = {"display_name": "Billing", "description": "", "media_type": "AUDIO"}
+
+
+def group_update(**after: str) -> Plan:
+    change = Change(
+        address="instance.a.skill_group.billing",
+        action=Action.UPDATE,
+        instance_id="acme",
+        remote_id="billing@acme",
+        before=GROUP,
+        after={**GROUP, **after},
+        changed_fields=sorted(after),
+    )
+    return Plan(changes=[change], prior_state=PriorState(lineage="L", serial=1, existed=True))
+
+
+def with_group(attributes: dict[str, Any]) -> State:
+    group = ResourceState(remote_id="billing@acme", attributes=attributes)
+    return state().model_copy(
+        update={"resources": {**state().resources, "instance.a.skill_group.billing": group}}
+    )
+
+
+def test_a_content_update_carrying_its_unchanged_immutable_fields_is_kept() -> None:
+    made = group_update(display_name="Billing desk")
+    assert recheck(made, with_group(GROUP)) is made
+
+
+def test_a_content_update_that_changes_an_immutable_field_is_refused() -> None:
+    assert kinds(recheck(group_update(media_type="CHAT"), with_group(GROUP))) == ["immutable"]
+    unrecorded = {k: v for k, v in GROUP.items() if k != "media_type"}
+    assert kinds(recheck(group_update(display_name="B"), with_group(unrecorded))) == ["immutable"]
