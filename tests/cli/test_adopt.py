@@ -303,3 +303,16 @@ def test_an_immutable_difference_of_contents_is_refused(
     assert error["location"]["file"] == "cccform.yaml" and error["location"]["line"] > 1
     human = cli("plan")
     assert human.code == 3 and f"Error: instance.support.{label}.{name}: {label}" in human.err
+
+
+def test_conversation_analysis_is_enabled_after_the_adoption(cli: Cli) -> None:
+    # whether QA is on cannot be read: the configuration's true is carried out, once
+    made_elsewhere(cli, instance())
+    configure(cli.directory, instance(conversation_analysis=True))
+    doc = cli("plan", "--json").json()
+    assert [c["action"] for c in doc["changes"]] == ["adopt", "enable_qa"]
+    run = cli("apply", "--auto-approve")
+    assert run.code == 0, run.out + run.err
+    assert "Resources: 1 adopted, 0 created, 0 updated, 0 deleted, 1 QA enabled." in run.out
+    assert state_entry(cli, "instance.support")["attributes"]["conversation_analysis"] is True
+    assert cli("plan", "--detailed-exitcode").code == 0
