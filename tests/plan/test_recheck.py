@@ -82,3 +82,23 @@ def test_a_content_update_is_refused_only_for_an_immutable_field_it_changes() ->
     assert kinds(recheck(group_update(media_type="CHAT"), with_group(GROUP))) == ["immutable"]
     unrecorded = {k: v for k, v in GROUP.items() if k != "media_type"}
     assert kinds(recheck(group_update(display_name="B"), with_group(unrecorded))) == ["immutable"]
+
+
+def test_an_adoption_acts_on_what_the_state_does_not_manage_and_what_follows_on_it() -> None:
+    adopt = Change(address="instance.b", action=Action.ADOPT, remote_id="acme-b", after={})
+    update = Change(
+        address="instance.b",
+        action=Action.UPDATE,
+        remote_id="acme-b",
+        after={"description": "y"},
+        changed_fields=["description"],
+    )
+    made = Plan(
+        changes=[adopt, update], prior_state=PriorState(lineage="L", serial=1, existed=True)
+    )
+    assert recheck(made, state()) is made
+    with pytest.raises(StalePlanError, match="adopts what the state already manages"):
+        recheck(plan(Action.ADOPT, after={}), state())
+    alone = made.model_copy(update={"changes": [update]})
+    with pytest.raises(StalePlanError, match="updates what the state does not manage"):
+        recheck(alone, state())
