@@ -272,7 +272,9 @@ class _Applier:
             now = self.clock()
             self.run_state.waiting[change.key] = _Waiting(change, now, call.adopted, now)
             return
-        if change.action is Action.UPDATE:
+        if change.action is Action.ADOPT:
+            self.ledger.adopted(change)
+        elif change.action is Action.UPDATE:
             self.ledger.updated(change)
         elif change.action is Action.ENABLE_QA:
             self.ledger.qa_enabled(change)

@@ -3,7 +3,7 @@ the kind it belongs to. Run in worker threads."""
 
 from __future__ import annotations
 
-from cccform.apply.schedule import Step, StepResult
+from cccform.apply.schedule import ADOPT_STEP, Step, StepResult
 from cccform.kinds import kind_of
 from cccform.wire import Caller
 
@@ -21,5 +21,7 @@ def run_content_step(step: Step, caller: Caller, ids: dict[str, str]) -> StepRes
     `ids` holds the remote ids the step needs that earlier steps made (e.g. a new flow's id
     for the numbers that route to it).
     """
+    if step.kind == ADOPT_STEP:  # it exists already: the state records it, nothing is called
+        return StepResult()
     created = kind_of(step.resource_type).run(step.kind, step.parts, caller, ids)
     return StepResult(created=created)

@@ -16,6 +16,8 @@ def run_step(change: Change, provider: Provider, earlier_intents: frozenset[str]
     """Make the calls of one step. Raises CccformError subclasses on failure."""
     if change.action is Action.CREATE:
         return _create(change, provider, earlier_intents)
+    if change.action is Action.ADOPT:  # it exists already: the state records it, no call
+        return StepResult()
     if change.action is Action.UPDATE:
         if "description" in change.changed_fields:
             provider.modify_instance(

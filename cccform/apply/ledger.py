@@ -116,6 +116,15 @@ class Ledger:
         self.state.pending.pop(str(change.address), None)
         self.dirty = True
 
+    def adopted(self, change: Change) -> None:
+        """An instance that existed already is managed from now on, as the plan recorded it."""
+        after: dict[str, Any] = dict(change.after or {})
+        protected = bool(after.pop("deletion_protection", True))
+        self.state.resources[str(change.address)] = ResourceState(
+            remote_id=change.required_remote_id(), attributes=after, deletion_protection=protected
+        )
+        self.dirty = True
+
     def updated(self, change: Change) -> None:
         resource = self.state.resources[str(change.address)]
         after = change.after or {}
@@ -140,7 +149,7 @@ class Ledger:
         after: dict[str, Any] = dict(change.after or {})
         if change.action is Action.DELETE:
             self.state.resources.pop(str(change.address), None)
-        elif change.action is Action.CREATE:
+        elif change.action in (Action.CREATE, Action.ADOPT):
             self.state.resources[str(change.address)] = ResourceState(
                 remote_id=str(remote_id or change.remote_id),
                 attributes=after,

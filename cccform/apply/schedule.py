@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from cccform.addresses import ResourceType
 from cccform.kinds import kind_of
-from cccform.kinds.base import INSTANCE_STEP, Part, StepKind, StepShare
-from cccform.plan.models import Change
+from cccform.kinds.base import ADOPT_STEP, INSTANCE_STEP, Part, StepKind, StepShare
+from cccform.plan.models import Action, Change
 
 
 @dataclass
@@ -41,6 +41,8 @@ class StepResult:
 def shares_of(change: Change) -> list[StepShare]:
     if change.address.is_instance:
         return [StepShare(change.key, INSTANCE_STEP)]
+    if change.action is Action.ADOPT:
+        return [StepShare(change.key, ADOPT_STEP)]
     return kind_of(change.resource_type).steps(change)
 
 
@@ -61,4 +63,4 @@ def build_steps(changes: list[Change]) -> list[Step]:
     return list(steps.values())
 
 
-__all__ = ["INSTANCE_STEP", "Part", "Step", "StepKind", "StepResult", "build_steps"]
+__all__ = ["ADOPT_STEP", "INSTANCE_STEP", "Part", "Step", "StepKind", "StepResult", "build_steps"]

@@ -107,7 +107,7 @@ class AgentKind(ContentKind[AgentConfig, LiveAgent, AgentAttributes]):
         if change.action is Action.CREATE:
             return [StepShare(change.key, CHANGE_STEP)]
         shares = []
-        if change.adopt or any(f in change.changed_fields for f in PROFILE_FIELDS):
+        if any(f in change.changed_fields for f in PROFILE_FIELDS):
             shares.append(StepShare(change.key, CHANGE_STEP, PROFILE))
         if "skills" in change.changed_fields:
             shares.append(StepShare(f"{batch}:memberships", MEMBERSHIPS, SKILLS))

@@ -48,6 +48,8 @@ WHOLE = Part("whole")
 StepKind = NewType("StepKind", str)
 INSTANCE_STEP = StepKind("instance")
 CHANGE_STEP = StepKind("change")
+# An adoption of any kind: recorded in the state, with no call.
+ADOPT_STEP = StepKind("adopt")
 
 
 @dataclass(frozen=True)
@@ -78,10 +80,11 @@ class PlannedChanges:
         return {c.object_name: c.key for c in self._by.get((kind, Action.CREATE), [])}
 
     def kept(self, kind: ResourceType) -> dict[str, str]:
-        """Objects of `kind` this plan creates or changes: name -> step key."""
+        """Objects of `kind` this plan creates, adopts or changes: name -> the key of the
+        last step that does, once the state knows their ids."""
         return {
             c.object_name: c.key
-            for action in (Action.CREATE, Action.UPDATE)
+            for action in (Action.CREATE, Action.ADOPT, Action.UPDATE)
             for c in self._by.get((kind, action), [])
         }
 

@@ -148,9 +148,21 @@ class ContentsPlanner:
         current = kind.observed(live).recorded()
         for field_name in kind.immutable:
             if current[field_name] != want[field_name]:
-                self._reject(kind, name, field_name, current[field_name], want[field_name])
+                self._reject(kind, name, field_name, current[field_name], want[field_name], managed)
         fields = [f for f in changed_fields(current, want) if f not in kind.immutable]
-        if not fields and managed is not None:
+        adopt = None
+        if managed is None:  # exists, never managed: recorded as it is first (no call)
+            adopt = self._change(
+                kind,
+                name,
+                Action.ADOPT,
+                before=current,
+                after=current,
+                remote_id=kind.live_id(live),
+                adopt=True,
+            )
+            self.out.changes.append(adopt)
+        if not fields:
             return
         recorded = managed.attributes if managed is not None else current
         drift_fields = [f for f in fields if f in recorded and recorded[f] != current[f]]
@@ -167,10 +179,11 @@ class ContentsPlanner:
                 changed_fields=fields,
                 details=details,
                 remote_id=kind.live_id(live),
-                reason=None if managed is not None else messages.ADOPTED,
+                reason=None if adopt is None else messages.AFTER_ADOPTION,
                 drift=Drift.CHANGED if drift_fields else None,
                 drift_fields=drift_fields,
-                adopt=managed is None,
+                adopt=adopt is not None,
+                depends_on=[] if adopt is None else [adopt.key],
             )
         )
 
@@ -194,12 +207,19 @@ class ContentsPlanner:
                 )
             )
 
-    def _reject(self, kind: AnyKind, name: str, field_name: str, before: Any, after: Any) -> None:
+    def _reject(
+        self,
+        kind: AnyKind,
+        name: str,
+        field_name: str,
+        before: Any,
+        after: Any,
+        managed: ResourceState | None,
+    ) -> None:
         path = ("instances", self.ctx.key, kind.config_field, name, field_name)
         found = self.loaded.location(*path)
-        message, hint = messages.content_immutable(
-            kind.resource_type.value, name, field_name, before, after
-        )
+        said = messages.immutable_at_adoption if managed is None else messages.content_immutable
+        message, hint = said(kind.resource_type.value, name, field_name, before, after)
         self.out.errors.append(
             Rejection(
                 address=kind.address(self.ctx.key, name),
@@ -222,7 +242,9 @@ class ContentsPlanner:
         self.out.changes = [
             change.model_copy(
                 update={
-                    "depends_on": sorted({*first, *_kind(change).dependencies(change, planned)})
+                    "depends_on": sorted(
+                        {*change.depends_on, *first, *_kind(change).dependencies(change, planned)}
+                    )
                 }
             )
             for change in self.out.changes

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-ADOPTED = "it exists already: made outside cccform, or by the platform"
+AFTER_ADOPTION = "it exists already: adopted first, then changed to what the configuration says"
 PLATFORM_DEFAULTS = (
     "the platform also creates administrators (admins, or you when none are given), a default "
     "skill group and a default IVR flow that the numbers route to; cccform leaves them alone "
@@ -98,6 +98,24 @@ def content_immutable(kind: str, name: str, field: str, before: Any, after: Any)
     hint = (
         f"put back {field}: {show(before)}. For another {field}, declare a new {label} under "
         "another name and remove this one (a deliberate deletion)."
+    )
+    return message, hint
+
+
+def immutable_at_adoption(
+    kind: str, name: str, field: str, before: Any, after: Any
+) -> tuple[str, str]:
+    """An object to adopt differs in what can never change: adopting it would not make it
+    what the configuration says, and adoption is never a way to replace it."""
+    label = kind.replace("_", " ")
+    message = (
+        f"{label} {name!r} exists already, with {field} {show(before)}; the configuration says "
+        f"{show(after)}, and {field} cannot change once it is created, so it cannot be adopted"
+    )
+    hint = (
+        f"to adopt it, set {field}: {show(before)}. If it is another {label}, give yours "
+        f"another {'access path' if label == 'instance' else 'name'}, so that a new one is "
+        "created."
     )
     return message, hint
 

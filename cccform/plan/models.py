@@ -13,7 +13,11 @@ PLAN_FORMAT_VERSION = "1.0"
 
 
 class Action(StrEnum):
+    """What a change does. The order is the order of the changes of one object in a plan."""
+
     CREATE = "create"
+    # Take over an object that exists but this state does not manage: recorded, no call.
+    ADOPT = "adopt"
     UPDATE = "update"
     DELETE = "delete"
     ENABLE_QA = "enable_qa"
@@ -61,7 +65,8 @@ class Change(_Frozen):
     reason: str | None = None
     # An instance create that finishes what an earlier apply started: no create call.
     resume: bool = False
-    # A content object that exists but is not managed yet: state starts from `before`.
+    # Part of taking over an object that exists but is not managed yet: the `adopt` change,
+    # and the update that brings the object to the configuration after it.
     adopt: bool = False
     depends_on: list[str] = Field(default_factory=list)
     location: Location | None = None  # where the configuration declares it (None: not declared)

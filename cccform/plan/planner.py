@@ -72,7 +72,7 @@ def contents_to_read(
     state = moved_state(state, find_moves(loaded, state))
     managed = index_contents(state.resources)
     for key, instance in loaded.config.instances.items():
-        current = _existing_instance(key, state, live)
+        current = _existing_instance(key, instance, state, live)
         if current is None or current.status == CREATING:
             continue
         kinds = kinds_to_read(instance, managed.get(key, {}))
@@ -81,13 +81,17 @@ def contents_to_read(
     return wanted
 
 
-def _existing_instance(key: str, state: State, live: LiveInventory) -> LiveInstance | None:
+def _existing_instance(
+    key: str, instance: InstanceConfig, state: State, live: LiveInventory
+) -> LiveInstance | None:
+    """The live instance a declared key stands for: the one the state manages, the one an
+    intent may have made, or, with neither, the one at its access path (adopted)."""
     address = instance_address(key)
     managed = state.resources.get(str(address))
     if managed is not None:
         return live.get(managed.remote_id)
     pending = state.pending.get(str(address))
-    return live.get(pending.access_path) if pending is not None else None
+    return live.get(pending.access_path if pending is not None else instance.access_path)
 
 
 class _PlanBuilder:
@@ -168,7 +172,7 @@ class _PlanBuilder:
         instance_changes: list[Change],
     ) -> None:
         create = next((c for c in instance_changes if c.action is Action.CREATE), None)
-        current = _existing_instance(key, self.state, self.live)
+        current = _existing_instance(key, instance, self.state, self.live)
         if create is not None:
             instance_id = str(create.remote_id)
         elif current is not None:
@@ -212,15 +216,18 @@ class _PlanBuilder:
                 self._existing(key, instance, current, managed)
             return
         pending = self.state.pending.get(str(address))
+        if pending is None:
+            current = self.live.get(instance.access_path)
+            if current is None:
+                self._create(key, instance)
+            else:
+                self._adopt(key, instance, current)
+            return
         # only a sent intent for this very access path can be ours to finish, and only when
         # what is there is what it asked for
-        ours = pending is not None and pending.sent and pending.access_path == instance.access_path
+        ours = pending.sent and pending.access_path == instance.access_path
         current = self.live.get(instance.access_path) if ours else None
-        if (
-            current is not None
-            and pending is not None
-            and pending.matches(current.name, current.phone_numbers)
-        ):
+        if current is not None and pending.matches(current.name, current.phone_numbers):
             # An earlier apply called CreateInstance for this address and stopped before
             # recording the result: finish that creation instead of creating again.
             self._check_immutable(key, instance, current, None)
@@ -277,14 +284,57 @@ class _PlanBuilder:
             )
         )
 
-    def _existing(
-        self, key: str, instance: InstanceConfig, current: LiveInstance, managed: ResourceState
-    ) -> None:
+    def _adopt(self, key: str, instance: InstanceConfig, current: LiveInstance) -> None:
+        """An instance at the declared access path that this state does not manage: record it
+        (no call), then change what the configuration says differently, as for any other."""
         address = instance_address(key)
-        self._check_immutable(key, instance, current, managed)
-        qa_now = current.conversation_analysis
-        if qa_now is None:
-            qa_now = bool(managed.attributes.get("conversation_analysis", False))
+        self._check_immutable(key, instance, current, None, adopting=True)
+        qa_now = bool(current.conversation_analysis)
+        self._check_qa(key, instance, qa_now)
+        seen = {
+            "name": current.name,
+            "access_path": current.access_path,
+            "description": current.description,
+            "phone_numbers": list(current.phone_numbers),
+            "admins": list(current.admins),
+            "conversation_analysis": qa_now,
+        }
+        # admins are used at creation only: the state keeps what the configuration says
+        recorded = {
+            **seen,
+            "admins": list(instance.admins),
+            "deletion_protection": instance.deletion_protection,
+        }
+        adopt = Change(
+            address=address,
+            action=Action.ADOPT,
+            before=seen,
+            after=recorded,
+            remote_id=current.instance_id,
+            adopt=True,
+            location=self._location(key),
+        )
+        self.changes.append(adopt)
+        if current.description != instance.description:
+            self.changes.append(
+                Change(
+                    address=address,
+                    action=Action.UPDATE,
+                    before={"description": current.description},
+                    after={"description": instance.description},
+                    changed_fields=["description"],
+                    remote_id=current.instance_id,
+                    reason=messages.AFTER_ADOPTION,
+                    adopt=True,
+                    depends_on=[adopt.key],
+                    location=self._location(key),
+                )
+            )
+        if instance.conversation_analysis and not qa_now:
+            self._enable_qa(address, current.instance_id, depends_on=[adopt.key])
+
+    def _check_qa(self, key: str, instance: InstanceConfig, qa_now: bool) -> None:
+        """Conversation analysis that is on stays on: the configuration must not say off."""
         if qa_now and not instance.conversation_analysis:
             omitted = "conversation_analysis" not in instance.model_fields_set
             self._reject(
@@ -295,6 +345,16 @@ class _PlanBuilder:
                 False,
                 *(messages.omitted_qa(key) if omitted else messages.one_way_qa()),
             )
+
+    def _existing(
+        self, key: str, instance: InstanceConfig, current: LiveInstance, managed: ResourceState
+    ) -> None:
+        address = instance_address(key)
+        self._check_immutable(key, instance, current, managed)
+        qa_now = current.conversation_analysis
+        if qa_now is None:
+            qa_now = bool(managed.attributes.get("conversation_analysis", False))
+        self._check_qa(key, instance, qa_now)
         before = {
             "description": current.description,
             "deletion_protection": managed.deletion_protection,
@@ -333,6 +393,8 @@ class _PlanBuilder:
         instance: InstanceConfig,
         current: LiveInstance,
         managed: ResourceState | None,
+        *,
+        adopting: bool = False,
     ) -> None:
         before = {
             "name": current.name,
@@ -345,14 +407,14 @@ class _PlanBuilder:
             "phone_numbers": list(instance.phone_numbers),
         }
         for field in changed_fields(before, after):
-            self._reject(
-                key,
-                field,
-                RejectionKind.IMMUTABLE,
-                before[field],
-                after[field],
-                *messages.immutable(field, before[field], after[field]),
+            said = (
+                messages.immutable_at_adoption(
+                    "instance", current.access_path, field, before[field], after[field]
+                )
+                if adopting
+                else messages.immutable(field, before[field], after[field])
             )
+            self._reject(key, field, RejectionKind.IMMUTABLE, before[field], after[field], *said)
         if managed is not None and "admins" in managed.attributes:
             recorded = {"admins": managed.attributes["admins"]}
             wanted = {"admins": list(instance.admins)}
@@ -376,10 +438,7 @@ class _PlanBuilder:
         message: str,
         hint: str,
     ) -> None:
-        found = self.loaded.location("instances", key, field)
-        location = (
-            Location(file=found.file, line=found.line, column=found.column) if found else None
-        )
+        location = self._location(key, field)
         self.errors.append(
             Rejection(
                 address=instance_address(key),

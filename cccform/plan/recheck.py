@@ -1,7 +1,8 @@
 """The planner's rules, checked again on a saved plan against the state apply holds locked.
 
 A saved plan is data from a file: apply does not trust it. Every change must act on what the
-state manages, by the same remote id; an instance under deletion protection is not deleted;
+state manages, by the same remote id (an adoption: on what it does not manage yet, and what
+follows an adoption on what it adopts); an instance under deletion protection is not deleted;
 immutable fields are not changed; conversation analysis is never turned off. Broken rules
 become the planner's own rejections (`plan.messages`), so the plan is refused (exit 3); a
 change on something the state does not manage means the plan was not made from this state
@@ -18,7 +19,7 @@ from cccform.plan import messages
 from cccform.plan.diff import changed_fields
 from cccform.plan.models import Action, Change, Plan, Rejection, RejectionKind
 from cccform.plan.moves import moved_state
-from cccform.state.models import State
+from cccform.state.models import ResourceState, State
 
 INSTANCE_MUTABLE = ("description", "deletion_protection")
 """What an update of an instance may change; everything else about an instance is immutable."""
@@ -42,10 +43,28 @@ def recheck(plan: Plan, state: State) -> Plan:
             )
     state = moved_state(state, plan.moves)
     for change in plan.changes:
-        refusals += _check(change, state)
+        if change.action is Action.ADOPT and str(change.address) in state.resources:
+            _not_from_state(change, "adopts what the state already manages")
+    state = _with_adopted(state, plan)
+    for change in plan.changes:
+        if change.action is not Action.ADOPT:
+            refusals += _check(change, state)
     if not refusals:
         return plan
     return plan.model_copy(update={"errors": [*plan.errors, *refusals]})
+
+
+def _with_adopted(state: State, plan: Plan) -> State:
+    """`state` as it will be once the plan's adoptions are recorded: what follows an
+    adoption (an update, QA) acts on what the state then manages."""
+    adopted = {
+        str(c.address): ResourceState(remote_id=str(c.remote_id), attributes=dict(c.after or {}))
+        for c in plan.changes
+        if c.action is Action.ADOPT
+    }
+    if not adopted:
+        return state
+    return state.model_copy(update={"resources": {**state.resources, **adopted}})
 
 
 def _check(change: Change, state: State) -> list[Rejection]:
@@ -90,9 +109,12 @@ def _check_update(change: Change, recorded: dict[str, Any]) -> list[Rejection]:
     plan's own `before` is data from the file too)."""
     after: dict[str, Any] = change.after or {}
     known = {field: value for field, value in after.items() if field in recorded}
-    fields = sorted(set(change.changed_fields) | set(changed_fields(recorded, known)))
+    fields = set(change.changed_fields) | set(changed_fields(recorded, known))
+    if not change.address.is_instance:  # an immutable field the state has no record of
+        immutable = kind_of(change.resource_type).immutable
+        fields |= {field for field in immutable if field in after and field not in recorded}
     refusals: list[Rejection] = []
-    for field in fields:
+    for field in sorted(fields):
         if change.address.is_instance:
             if field == "conversation_analysis":
                 if after.get(field) is not True and recorded.get(field) is True:

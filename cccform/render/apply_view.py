@@ -12,6 +12,7 @@ from cccform.render.style import Style
 
 _VERBS = {
     Action.CREATE: ("Creating...", "Creation complete", "still creating..."),
+    Action.ADOPT: ("Adopting...", "Adoption complete", "still adopting..."),
     Action.UPDATE: ("Modifying...", "Modifications complete", "still modifying..."),
     Action.DELETE: ("Deleting...", "Deletion complete", "still deleting..."),
     Action.ENABLE_QA: (
@@ -57,8 +58,9 @@ class ProgressPrinter:
 
 def render_result(result: ApplyResult, style: Style) -> str:
     done = result.done_counts()
+    adopted = f"{done[Action.ADOPT]} adopted, " if done[Action.ADOPT] else ""
     counts = (
-        f"{done[Action.CREATE]} created, {done[Action.UPDATE]} updated, "
+        f"{adopted}{done[Action.CREATE]} created, {done[Action.UPDATE]} updated, "
         f"{done[Action.DELETE]} deleted, {done[Action.ENABLE_QA]} QA enabled"
     )
     if result.forgotten:

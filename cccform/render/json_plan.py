@@ -10,6 +10,8 @@ for added fields, the major number for anything else.
 History of `FORMAT_VERSION`:
 - 2.1: `warnings` (kind `all_instances_gone`); the rejection kind `forget_not_allowed`;
   `deleted_with` in `apply --json`.
+- 2.2: the action `adopt` (an object that exists already is recorded in the state, with no
+  call; what differs is an `update` after it) and `adopt` in the summaries.
 - 2.0: `cccform_version`; `location` on changes; impacts and notes with `subject`, `before`
   and `after`; `details` renamed `changed_paths`; `resume` replaced by `adopt` and
   `resumes_creation`; `depends_on` dropped; `apply --json` carries the versions at its top.
@@ -41,7 +43,7 @@ from cccform.plan.models import (
     RejectionKind,
 )
 
-FORMAT_VERSION: Final = "2.1"
+FORMAT_VERSION: Final = "2.2"
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_ID = "urn:cccform:schema:plan:2"
 
@@ -147,6 +149,7 @@ class JsonSummary(TypedDict):
     """How many changes of each action."""
 
     create: int
+    adopt: int
     update: int
     delete: int
     enable_qa: int
@@ -167,7 +170,7 @@ class JsonPriorState(TypedDict):
 class JsonPlan(TypedDict):
     """`plan --json` and `show --json PLANFILE`."""
 
-    format_version: Literal["2.1"]
+    format_version: Literal["2.2"]
     cccform_version: str
     changes: list[JsonChange]
     errors: list[JsonRejection]
@@ -236,7 +239,7 @@ class JsonApply(TypedDict):
 class JsonApplyOutput(TypedDict):
     """`apply --json`: the plan as reviewed, and what apply did (null: apply did not run)."""
 
-    format_version: Literal["2.1"]
+    format_version: Literal["2.2"]
     cccform_version: str
     plan: JsonPlan
     apply: JsonApply | None
@@ -311,6 +314,7 @@ def _warning(warning: PlanWarning) -> JsonWarning:
 def _summary(counts: dict[str, int]) -> JsonSummary:
     return JsonSummary(
         create=counts["create"],
+        adopt=counts["adopt"],
         update=counts["update"],
         delete=counts["delete"],
         enable_qa=counts["enable_qa"],

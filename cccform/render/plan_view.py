@@ -11,16 +11,24 @@ from cccform.render.errors import error_lines
 from cccform.render.json_diff import diff_lines
 from cccform.render.style import Style
 
-SYMBOLS = {"create": "+", "update": "~", "delete": "-", "enable_qa": "*"}
+SYMBOLS = {"create": "+", "adopt": "=", "update": "~", "delete": "-", "enable_qa": "*"}
 LEGEND = {
     "create": "create",
+    "adopt": "adopt (exists already; recorded in the state, nothing is called)",
     "update": "update in-place",
     "delete": "delete",
     "enable_qa": "enable conversation analysis (QA)",
 }
-COLORS = {"create": "green", "update": "yellow", "delete": "red", "enable_qa": "cyan"}
+COLORS = {
+    "create": "green",
+    "adopt": "bold",
+    "update": "yellow",
+    "delete": "red",
+    "enable_qa": "cyan",
+}
 HEADERS = {
     "create": "will be created",
+    "adopt": "will be adopted: it exists already, cccform will manage it from now on",
     "update": "will be updated in-place",
     "delete": "will be deleted",
     "enable_qa": "will have conversation analysis (QA) enabled",
@@ -117,14 +125,15 @@ def printable_document(doc: Any, *, json_value: bool = False) -> Any:
 
 
 def summary_line(summary: dict[str, int]) -> str:
-    """`Plan: 1 to create, ...`; moves and forgets only when there are any."""
+    """`Plan: 1 to create, ...`; adoptions, moves and forgets only when there are any."""
+    adopt = f"{summary['adopt']} to adopt, " if summary.get("adopt") else ""
     extra = ""
     if summary.get("move"):
         extra += f", {summary['move']} to move"
     if summary.get("forget"):
         extra += f", {summary['forget']} to forget"
     return (
-        f"Plan: {summary['create']} to create, {summary['update']} to update, "
+        f"Plan: {adopt}{summary['create']} to create, {summary['update']} to update, "
         f"{summary['delete']} to delete, {summary['enable_qa']} to enable QA{extra}."
     )
 
@@ -192,8 +201,6 @@ def _change(change: dict[str, Any], style: Style) -> list[str]:
     action = change["action"]
     symbol = style(SYMBOLS[action], COLORS[action])
     header = HEADERS[action]
-    if action == "update" and change["adopt"]:
-        header = "will be managed by cccform"
     lines = [style(f"  # {change['address']} {header}", "bold")]
     if change["reason"]:
         lines.append(f"  # ({change['reason']})")
@@ -211,12 +218,14 @@ def _attributes(change: dict[str, Any], style: Style) -> list[str]:
         rows = [("+", key, value(val)) for key, val in sorted(change["after"].items())]
     elif action == "delete":
         rows = [("-", key, value(val)) for key, val in sorted(change["before"].items())]
+    elif action == "adopt":
+        rows = [("=", key, value(val)) for key, val in sorted(change["after"].items())]
     else:
         rows = [_update_row(change, key) for key in change["changed_fields"]]
         if not rows:
             return ["      # (it already matches the configuration)"]
     width = max((len(key) for _, key, _ in rows), default=0)
-    colors = {"+": "green", "-": "red", "~": "yellow"}
+    colors = {"+": "green", "-": "red", "~": "yellow", "=": "bold"}
     lines = []
     for mark, key, text in rows:
         first, *more = text.split("\n")

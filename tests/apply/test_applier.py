@@ -152,11 +152,11 @@ def test_state_is_saved_after_each_completed_step(tmp_path: Path, provider: CccP
 def test_failed_step_skips_dependents_and_not_independent_steps(
     tmp_path: Path, provider: CccProvider
 ) -> None:
-    # someone else's instance holds the access path: AlreadyExists, and no intent of ours
-    provider.create_instance(InstanceSpec("Not Ours", "acme-0001", "", (), ("1",)))
     store = LocalStateStore(tmp_path / "state.json")
     wanted = {"taken": instance(1, conversation_analysis=True), "free": instance(2)}
     planned, state = make_plan(tmp_path, provider, store, wanted)
+    # made by someone else since the plan: AlreadyExists, and no intent of ours
+    provider.create_instance(InstanceSpec("Not Ours", "acme-0001", "", (), ("1",)))
     result = apply_plan(planned, store, state, provider, SilentObserver(), options=FAST)
     status = {(str(o.change.address), o.change.action): o for o in result.outcomes}
     failed = status[("instance.taken", Action.CREATE)]

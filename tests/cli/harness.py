@@ -85,6 +85,23 @@ class Cli:
         return CccEmulation(self.directory / ".cccform", create_seconds=0)
 
 
+def calls(cli: Cli, *args: str) -> dict[str, int]:
+    """Run cccform with API logging on; count the calls per action."""
+    log = cli.directory / "api.log"
+    log.unlink(missing_ok=True)
+    cli.monkeypatch.setenv("CCCFORM_LOG", "debug")
+    cli.monkeypatch.setenv("CCCFORM_LOG_PATH", str(log))
+    run = cli(*args)
+    cli.monkeypatch.delenv("CCCFORM_LOG")
+    assert run.code in (0, 2), run.out + run.err
+    counts: dict[str, int] = {}
+    for line in log.read_text().splitlines():
+        if "cccform.api: call " in line:
+            action = line.split("cccform.api: call ")[1].split()[0]
+            counts[action] = counts.get(action, 0) + 1
+    return counts
+
+
 def spawn(
     directory: Path, *args: str, env: dict[str, str] | None = None, **kwargs: Any
 ) -> subprocess.Popen[str]:

@@ -158,13 +158,14 @@ def test_removed_instance_deleted_outside_is_only_forgotten(cli: Cli) -> None:
 
 
 def test_partial_failure_exits_5_and_keeps_what_was_done(cli: Cli) -> None:
-    with cli.emulation() as emulation:  # somebody else's instance holds acme-0001
+    config(cli.directory, instance_yaml("a", 1, conversation_analysis=True), instance_yaml("b", 2))
+    assert cli("plan", "--out", "tfplan").code == 0
+    with cli.emulation() as emulation:  # since the plan, somebody else's holds acme-0001
         emulation.handle(
             "CreateInstance",
             {"Name": "Not Ours", "DomainName": "acme-0001", "AdminRamIdList": '["1"]'},
         )
-    config(cli.directory, instance_yaml("a", 1, conversation_analysis=True), instance_yaml("b", 2))
-    run = cli("apply", "--auto-approve")
+    run = cli("apply", "tfplan")
     assert run.code == 5
     assert (
         "Apply partly done: 1 created, 0 updated, 0 deleted, 0 QA enabled; 1 failed, "
@@ -305,10 +306,15 @@ def test_an_instance_that_is_not_ours_is_never_taken_over_or_deleted(cli: Cli) -
             {"Name": "Not Ours", "DomainName": "acme-0001", "AdminRamIdList": '["1"]'},
         )
     config(cli.directory, instance_yaml("a", 1))
-    for _ in range(2):  # the failed create leaves no intent that a later apply could trust
+    for _ in range(2):  # another name: never adopted, and the refusal leaves no intent
         run = cli("apply", "--auto-approve")
-        assert run.code == 5 and "not managed by this state" in run.out
-    assert json.loads((cli.directory / "cccform.state.json").read_text())["pending"] == {}
+        assert run.code == 3, run.out + run.err
+        assert (
+            "error: instance.a: instance 'acme-0001' exists already, with name \"Not Ours\"; "
+            'the configuration says "Center 0001", and name cannot change once it is created, '
+            "so it cannot be adopted\n"
+        ) in run.out + run.err
+    assert not (cli.directory / "cccform.state.json").exists()
     config(cli.directory)
     run = cli("apply", "--auto-approve", "--allow-delete")
     assert run.code == 0 and "0 deleted" not in run.err

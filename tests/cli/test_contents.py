@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from tests.cli.harness import Cli, write
+from tests.cli.harness import Cli, calls, write
 from tests.jsonplan_schema import assert_valid_apply
 
 NUMBER = "057188880001"
@@ -38,23 +38,6 @@ BASE: dict[str, Any] = {
     "flows": {"main": {"description": "Main", "definition": DEFINITION}},
     "numbers": {NUMBER: {"usage": "Inbound", "flow": "main", "skill_groups": ["billing"]}},
 }
-
-
-def calls(cli: Cli, *args: str) -> dict[str, int]:
-    """Run cccform with API logging on; count the calls per action."""
-    log = cli.directory / "api.log"
-    log.unlink(missing_ok=True)
-    cli.monkeypatch.setenv("CCCFORM_LOG", "debug")
-    cli.monkeypatch.setenv("CCCFORM_LOG_PATH", str(log))
-    run = cli(*args)
-    cli.monkeypatch.delenv("CCCFORM_LOG")
-    assert run.code in (0, 2), run.out + run.err
-    counts: dict[str, int] = {}
-    for line in log.read_text().splitlines():
-        if "cccform.api: call " in line:
-            action = line.split("cccform.api: call ")[1].split()[0]
-            counts[action] = counts.get(action, 0) + 1
-    return counts
 
 
 def lines(text: str) -> list[str]:
@@ -347,7 +330,10 @@ def test_adopting_an_object_that_already_matches_makes_no_write_call(cli: Cli) -
     state = json.loads(state_file.read_text())
     del state["resources"]["instance.support.flow.main"]  # as if never managed
     state_file.write_text(json.dumps(state))
-    assert "# instance.support.flow.main will be managed by cccform" in cli("plan").out
+    assert (
+        "  # instance.support.flow.main will be adopted: it exists already, cccform will manage "
+        "it from now on\n"
+    ) in cli("plan").out
     counts = calls(cli, "apply", "--auto-approve")
     assert not [a for a in counts if not a.startswith("List")], counts
     assert cli("plan", "--detailed-exitcode").code == 0
@@ -485,3 +471,17 @@ def test_no_longer_routing_a_number_is_a_forget_that_needs_allow_forget(cli: Cli
     ) in run.err
     assert cli("apply", "--auto-approve", "--allow-forget").code == 0
     assert f"instance.support.number.{NUMBER}" not in cli("state", "list").out
+
+
+def test_a_saved_plan_that_updates_contents_is_applied(cli: Cli) -> None:
+    configure(cli, **BASE)
+    assert cli("apply", "--auto-approve").code == 0
+    changed = json.loads(json.dumps(BASE))
+    changed["skill_groups"]["billing"]["display_name"] = "Billing desk"
+    changed["flows"]["main"]["description"] = "Main line"
+    configure(cli, **changed)
+    assert cli("plan", "--out", "tfplan").code == 0
+    run = cli("apply", "tfplan")
+    assert run.code == 0, run.out + run.err
+    assert "Apply complete! Resources: 0 created, 2 updated, 0 deleted, 0 QA enabled." in run.out
+    assert cli("plan", "--detailed-exitcode").code == 0

@@ -60,7 +60,7 @@ def test_a_missing_state_beside_its_backup_is_refused_not_founded_anew(
             aside.rename(f"{aside}.old")
     run = cli("plan")
     assert run.code == 0, run.err
-    assert "Plan: 1 to create" in run.out
+    assert "1 to adopt" in run.out  # it exists: a new state takes it over, visibly
 
 
 def test_a_fifo_as_the_state_is_refused_without_hanging(tmp_path: Path) -> None:

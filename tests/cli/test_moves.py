@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.cli.harness import Cli, write
-from tests.cli.test_contents import BASE, calls
+from tests.cli.harness import Cli, calls, write
+from tests.cli.test_contents import BASE
 
 READS = ("List", "Get")  # what a refresh calls; every other action writes
 

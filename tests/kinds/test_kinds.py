@@ -118,9 +118,9 @@ def agent_change(action: Action, fields: list[str], **extra: Any) -> Change:
             agent_change(Action.DELETE, []),
             [StepShare("instance.s:remove_agents", AGENT_REMOVAL)],
         ),
-        (
-            agent_change(Action.UPDATE, [], adopt=True),
-            [StepShare("instance.s.agent.alice:update", CHANGE_STEP, PROFILE)],
+        (  # the adoption recorded the profile: the update after it is only the skills
+            agent_change(Action.UPDATE, ["skills"], adopt=True),
+            [StepShare("instance.s:memberships", MEMBERSHIPS, SKILLS)],
         ),
     ],
 )

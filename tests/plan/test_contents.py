@@ -163,12 +163,42 @@ def test_matching_managed_objects_have_no_changes() -> None:
     assert result.changes == [] and result.errors == []
 
 
-def test_existing_undeclared_object_is_adopted_when_declared() -> None:
+def test_existing_undeclared_object_is_adopted_then_updated_when_declared() -> None:
     state, live = world(live_contents(skill_groups={"billing": group(display_name="Old")}))
-    (change,) = plan(config(skill_groups=GROUP_CFG), state, live, state_exists=True).changes
-    assert change.action is Action.UPDATE and change.adopt
-    assert change.changed_fields == ["display_name"]
-    assert change.reason == "it exists already: made outside cccform, or by the platform"
+    adopt, update = plan(config(skill_groups=GROUP_CFG), state, live, state_exists=True).changes
+    assert (adopt.action, adopt.remote_id, adopt.changed_fields) == (
+        Action.ADOPT,
+        "billing@acme",
+        [],
+    )
+    assert adopt.after == adopt.before and adopt.required_after()["display_name"] == "Old"
+    assert update.action is Action.UPDATE and update.adopt
+    assert update.changed_fields == ["display_name"] and update.depends_on == [adopt.key]
+    assert update.reason == (
+        "it exists already: adopted first, then changed to what the configuration says"
+    )
+
+
+def test_an_existing_object_that_matches_is_only_adopted() -> None:
+    state, live = world(live_contents(skill_groups={"billing": group()}))
+    (adopt,) = plan(config(skill_groups=GROUP_CFG), state, live, state_exists=True).changes
+    assert adopt.action is Action.ADOPT and adopt.depends_on == []
+
+
+def test_an_immutable_difference_of_an_object_to_adopt_is_rejected() -> None:
+    state, live = world(live_contents(flows={"main": flow(type="SUB_FLOW")}))
+    flows = {"main": {"description": "", "definition": DEFINITION}}
+    (error,) = plan(config(flows=flows), state, live, state_exists=True).errors
+    assert (error.kind, error.field, error.before, error.after) == (
+        RejectionKind.IMMUTABLE,
+        "type",
+        "SUB_FLOW",
+        "MAIN_FLOW",
+    )
+    assert error.message == (
+        "flow 'main' exists already, with type \"SUB_FLOW\"; the configuration says "
+        '"MAIN_FLOW", and type cannot change once it is created, so it cannot be adopted'
+    )
 
 
 def test_skill_change_is_an_agent_update() -> None:
@@ -182,7 +212,7 @@ def test_skill_change_is_an_agent_update() -> None:
     changes = [
         c
         for c in plan(cfg, state, live, state_exists=True).changes
-        if c.resource_type is ResourceType.AGENT
+        if c.resource_type is ResourceType.AGENT and c.action is Action.UPDATE
     ]
     (change,) = changes
     assert change.changed_fields == ["skills"]

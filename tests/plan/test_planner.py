@@ -76,6 +76,7 @@ def test_new_instance_is_created_with_every_attribute() -> None:
     }
     assert result.summary() == {
         "create": 1,
+        "adopt": 0,
         "update": 0,
         "delete": 0,
         "enable_qa": 0,

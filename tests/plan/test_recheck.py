@@ -80,3 +80,54 @@ def test_changes_to_what_the_state_does_not_manage_are_stale(action: Action) -> 
     )
     with pytest.raises(StalePlanError, match="names remote id 'acme'"):
         recheck(plan(action, after={}), other)
+
+
+GROUP = {"display_name": "Billing", "description": "", "media_type": "AUDIO"}
+
+
+def group_update(**after: str) -> Plan:
+    change = Change(
+        address="instance.a.skill_group.billing",
+        action=Action.UPDATE,
+        instance_id="acme",
+        remote_id="billing@acme",
+        before=GROUP,
+        after={**GROUP, **after},
+        changed_fields=sorted(after),
+    )
+    return Plan(changes=[change], prior_state=PriorState(lineage="L", serial=1, existed=True))
+
+
+def with_group(attributes: dict[str, Any]) -> State:
+    group = ResourceState(remote_id="billing@acme", attributes=attributes)
+    return state().model_copy(
+        update={"resources": {**state().resources, "instance.a.skill_group.billing": group}}
+    )
+
+
+def test_a_content_update_is_refused_only_for_an_immutable_field_it_changes() -> None:
+    made = group_update(display_name="Billing desk")  # carries media_type, unchanged
+    assert recheck(made, with_group(GROUP)) is made
+    assert kinds(recheck(group_update(media_type="CHAT"), with_group(GROUP))) == ["immutable"]
+    unrecorded = {k: v for k, v in GROUP.items() if k != "media_type"}
+    assert kinds(recheck(group_update(display_name="B"), with_group(unrecorded))) == ["immutable"]
+
+
+def test_an_adoption_acts_on_what_the_state_does_not_manage_and_what_follows_on_it() -> None:
+    adopt = Change(address="instance.b", action=Action.ADOPT, remote_id="acme-b", after={})
+    update = Change(
+        address="instance.b",
+        action=Action.UPDATE,
+        remote_id="acme-b",
+        after={"description": "y"},
+        changed_fields=["description"],
+    )
+    made = Plan(
+        changes=[adopt, update], prior_state=PriorState(lineage="L", serial=1, existed=True)
+    )
+    assert recheck(made, state()) is made
+    with pytest.raises(StalePlanError, match="adopts what the state already manages"):
+        recheck(plan(Action.ADOPT, after={}), state())
+    alone = made.model_copy(update={"changes": [update]})
+    with pytest.raises(StalePlanError, match="updates what the state does not manage"):
+        recheck(alone, state())
