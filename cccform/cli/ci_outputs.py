@@ -42,6 +42,16 @@ def markdown_options(
     )(func)
 
 
+def no_annotations_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`--no-annotations`. Read by the command, and by `cli.main` for configuration errors,
+    which end the command before it sees its options' values."""
+    return click.option(
+        "--no-annotations",
+        is_flag=True,
+        help="On GitHub Actions, print no ::error annotations and write no job summary.",
+    )(func)
+
+
 @dataclass(frozen=True)
 class CiOutputs:
     """The side outputs one plan run writes."""

@@ -15,6 +15,7 @@ import click
 
 from cccform import __version__
 from cccform.cli import exit_codes, signals
+from cccform.cli.ci_outputs import annotate, on_github
 from cccform.cli.commands.apply import apply
 from cccform.cli.commands.emulator import emulator
 from cccform.cli.commands.plan import plan
@@ -31,6 +32,7 @@ from cccform.errors import (
     StateLockedError,
     UsageError,
 )
+from cccform.render.ci_reports import diagnostic_annotations
 from cccform.render.diagnostics_view import render_diagnostics
 from cccform.render.errors import render_error
 from cccform.render.json_plan import FORMAT_VERSION
@@ -88,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return stopped.exit_code
     except ConfigError as error:
         err.write(render_diagnostics(error.diagnostics, _style(err)))
+        if on_github() and "--no-annotations" not in args:
+            annotate(diagnostic_annotations(error.diagnostics), "configuration errors", err)
         if as_json:
             write_error_document(exit_codes.CONFIG_INVALID, error)
         return exit_codes.CONFIG_INVALID

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from cccform.diagnostics import Diagnostic
+
 ANNOTATIONS_PER_KIND = 10
 
 
@@ -49,11 +51,30 @@ def rejection_annotations(doc: dict[str, Any]) -> list[Annotation]:
         where = error.get("location") or {}
         found.append(
             Annotation(
-                message=f"{error['address']}: {error['message']}\nTo fix: {error['hint']}",
+                message=f"{error['address']}: {error['message']}\nhint: {error['hint']}",
                 file=where.get("file"),
                 line=where.get("line"),
                 column=where.get("column"),
                 title="cccform plan rejected",
+            )
+        )
+    return found
+
+
+def diagnostic_annotations(diagnostics: Iterable[Diagnostic]) -> list[Annotation]:
+    """Configuration errors, each on the file and line it is about."""
+    found = []
+    for diagnostic in diagnostics:
+        where = diagnostic.location
+        field = f"{diagnostic.field_path}: " if diagnostic.field_path else ""
+        hint = f"\nhint: {diagnostic.hint}" if diagnostic.hint else ""
+        found.append(
+            Annotation(
+                message=f"{field}{diagnostic.message}{hint}",
+                file=where.file if where else None,
+                line=where.line if where else None,
+                column=where.column if where else None,
+                title="cccform configuration error",
             )
         )
     return found

@@ -64,7 +64,7 @@ def test_on_github_rejections_are_annotations_at_most_ten(
     errors = [line for line in run.err.splitlines() if line.startswith("::error ")]
     assert len(errors) == 10
     assert errors[0].startswith("::error file=cccform.yaml,line=")
-    assert "name cannot change" in errors[0] and "%0ATo fix: " in errors[0]
+    assert "name cannot change" in errors[0] and "%0Ahint: " in errors[0]
     assert "::notice title=cccform::2 more rejections not annotated" in run.err
     quiet = cli("plan", "--no-annotations")
     assert "::error" not in quiet.err and quiet.code == 3
@@ -117,3 +117,21 @@ def test_agents_emails_are_masked_unless_asked_for(cli: Cli) -> None:
     assert "chen.li@example.com" not in masked.out and "c***@example.com" in masked.out
     shown = cli("plan", "--markdown", "--show-personal-data")
     assert "chen.li@example.com" in shown.out
+
+
+def test_on_github_configuration_errors_are_annotations(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config(cli.directory, *(instance_yaml(f"i{n}", n, colour="red") for n in range(11)))
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    run = cli("validate")
+    assert run.code == 4
+    errors = [line for line in run.err.splitlines() if line.startswith("::error ")]
+    assert len(errors) == 10
+    assert errors[0].startswith("::error file=cccform.yaml,line=")
+    assert "title=cccform configuration error::instances.i0.colour: unknown field" in errors[0]
+    assert "::notice title=cccform::1 more configuration errors not annotated" in run.err
+    for command in (["plan"], ["apply", "--auto-approve"]):
+        assert cli(*command).err.count("::error ") == 10
+    for command in (["validate"], ["plan"], ["apply", "--auto-approve"]):
+        assert "::error" not in cli(*command, "--no-annotations").err

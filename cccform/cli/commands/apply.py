@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from cccform import run
+from cccform.cli.ci_outputs import no_annotations_option
 from cccform.cli.confirm import confirm_plan
 from cccform.cli.context import Context, lock_timeout_option, pass_context, path_argument
 from cccform.cli.exit_codes import APPLY_PARTIAL, ERROR, INTERRUPTED, OK, PLAN_REJECTED
@@ -45,6 +46,7 @@ from cccform.render.views import apply_view
     is_flag=True,
     help="Print one JSON document (plan and outcome); progress goes to stderr.",
 )
+@no_annotations_option
 @lock_timeout_option
 @pass_context
 def apply(
@@ -55,9 +57,11 @@ def apply(
     allow_forget: bool,
     parallelism: int,
     as_json: bool,
+    no_annotations: bool,
     lock_timeout: float,
 ) -> int:
     """Carry out the plan: plan first, or apply a saved plan file."""
+    del no_annotations  # configuration errors are annotated by cli.main
     target = Path(path)
     from_file = is_plan_file(target)
     if as_json and not (auto_approve or from_file):

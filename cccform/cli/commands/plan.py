@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from cccform import run
-from cccform.cli.ci_outputs import CiOutputs, markdown_options
+from cccform.cli.ci_outputs import CiOutputs, markdown_options, no_annotations_option
 from cccform.cli.context import (
     UNLOCKED_WARNING,
     Context,
@@ -36,11 +36,7 @@ from cccform.render.views import plan_view
     "--detailed-exitcode", is_flag=True, help="Exit 0 when there are no changes, 2 when there are."
 )
 @markdown_options
-@click.option(
-    "--no-annotations",
-    is_flag=True,
-    help="On GitHub Actions, print no ::error annotations and write no job summary.",
-)
+@no_annotations_option
 @click.option(
     "--gitlab-report",
     "gitlab_report_file",

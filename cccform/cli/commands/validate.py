@@ -7,14 +7,17 @@ from pathlib import Path
 import click
 
 from cccform import run
+from cccform.cli.ci_outputs import no_annotations_option
 from cccform.cli.context import Context, pass_context, path_argument
 
 
 @click.command()
 @path_argument
+@no_annotations_option
 @pass_context
-def validate(ctx: Context, path: str) -> int:
+def validate(ctx: Context, path: str, no_annotations: bool) -> int:
     """Check the configuration offline."""
+    del no_annotations  # configuration errors are annotated by cli.main
     loaded = run.load_configuration(Path(path))
     instances = len(loaded.config.instances)
     files = len(loaded.files)
