@@ -192,7 +192,7 @@ class _PlanBuilder:
         self.errors += planned.errors
         self.forget += planned.forget
         touched = instance_changes + planned.changes
-        self.impacts += instance_impacts(key, instance, context.live, touched)
+        self.impacts += instance_impacts(key, context.live, touched)
         if create is not None and not create.resume:
             self.notes.append(
                 Impact(

@@ -12,6 +12,8 @@ History of `FORMAT_VERSION`:
   `deleted_with` in `apply --json`.
 - 2.2: the action `adopt` (an object that exists already is recorded in the state, with no
   call; what differs is an `update` after it) and `adopt` in the summaries.
+- 2.3: impacts are what the plan changes for callers (routing graph before and after); the
+  kinds `number_stops_answering`, `agent_stops_answering`, `flow_published`.
 - 2.0: `cccform_version`; `location` on changes; impacts and notes with `subject`, `before`
   and `after`; `details` renamed `changed_paths`; `resume` replaced by `adopt` and
   `resumes_creation`; `depends_on` dropped; `apply --json` carries the versions at its top.
@@ -43,7 +45,7 @@ from cccform.plan.models import (
     RejectionKind,
 )
 
-FORMAT_VERSION: Final = "2.2"
+FORMAT_VERSION: Final = "2.3"
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_ID = "urn:cccform:schema:plan:2"
 
@@ -170,7 +172,7 @@ class JsonPriorState(TypedDict):
 class JsonPlan(TypedDict):
     """`plan --json` and `show --json PLANFILE`."""
 
-    format_version: Literal["2.2"]
+    format_version: Literal["2.3"]
     cccform_version: str
     changes: list[JsonChange]
     errors: list[JsonRejection]
@@ -239,7 +241,7 @@ class JsonApply(TypedDict):
 class JsonApplyOutput(TypedDict):
     """`apply --json`: the plan as reviewed, and what apply did (null: apply did not run)."""
 
-    format_version: Literal["2.2"]
+    format_version: Literal["2.3"]
     cccform_version: str
     plan: JsonPlan
     apply: JsonApply | None
