@@ -19,7 +19,7 @@ from cccform.render.ci_reports import (
     rejection_annotations,
     workflow_commands,
 )
-from cccform.render.markdown_plan import MarkdownOptions, render_markdown
+from cccform.render.markdown_plan import MarkdownOptions, masked, render_markdown
 
 
 def on_github() -> bool:
@@ -85,7 +85,8 @@ class CiOutputs:
     def publish(self, doc: dict[str, Any], err: TextIO) -> None:
         """Annotations on stderr, the markdown appended to the job summary, the report file."""
         if self.annotations:
-            annotate(rejection_annotations(doc), "rejections", err)
+            shown = doc if self.markdown.show_personal_data else masked(doc)
+            annotate(rejection_annotations(shown), "rejections", err)
         if self.step_summary is not None:
             _write(self.step_summary, render_markdown(doc, self.markdown), append=True)
         if self.gitlab_report is not None:

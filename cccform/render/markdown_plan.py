@@ -58,7 +58,7 @@ def render_markdown(doc: dict[str, Any], options: MarkdownOptions | None = None)
     """The whole comment for the plan document `doc`."""
     options = options or MarkdownOptions()
     if not options.show_personal_data:
-        doc = _masked(doc)
+        doc = masked(doc)
     title = headline(doc["summary"])
     if doc["errors"]:
         count = len(doc["errors"])
@@ -269,7 +269,7 @@ def _mask_value(name: str, value: Any) -> Any:
     return _EMAIL.sub(mask_email, value)
 
 
-def _masked(doc: dict[str, Any]) -> dict[str, Any]:
+def masked(doc: dict[str, Any]) -> dict[str, Any]:
     """A copy of `doc` with agents' emails and mobiles masked, in attributes and in text."""
     copy: dict[str, Any] = json.loads(json.dumps(doc))
     for change in copy["changes"]:

@@ -135,3 +135,22 @@ def test_on_github_configuration_errors_are_annotations(
         assert cli(*command).err.count("::error ") == 10
     for command in (["validate"], ["plan"], ["apply", "--auto-approve"]):
         assert "::error" not in cli(*command, "--no-annotations").err
+
+
+def test_annotations_mask_emails_too(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    agent = (
+        "    agents:\n      chen.li:\n        display_name: Chen Li\n"
+        "        email: {email}\n        role: Agent\n"
+    )
+    config(cli.directory, instance_yaml("a", 1) + agent.format(email="chen.li@example.com"))
+    assert cli("apply", "--auto-approve").code == 0
+    config(cli.directory, instance_yaml("a", 1) + agent.format(email="chen@example.org"))
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    run = cli("plan")
+    assert run.code == 3, run.err
+    (annotation,) = [line for line in run.err.splitlines() if line.startswith("::error ")]
+    assert "chen.li@example.com" not in annotation and "c***@example.com" in annotation
+    shown = cli("plan", "--show-personal-data")
+    assert "chen.li@example.com" in next(
+        line for line in shown.err.splitlines() if line.startswith("::error ")
+    )
