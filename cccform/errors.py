@@ -34,10 +34,6 @@ class StalePlanError(CccformError):
     """A saved plan no longer matches the state it was made from."""
 
 
-class PlanRejectedError(CccformError):
-    """The plan holds rejections, or a deletion was not allowed."""
-
-
 class UsageError(CccformError):
     """The command line was wrong in a way click cannot see."""
 

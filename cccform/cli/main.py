@@ -27,7 +27,6 @@ from cccform.cli.context import Context, printable_stream, stream_style
 from cccform.errors import (
     CccformError,
     ConfigError,
-    PlanRejectedError,
     StalePlanError,
     StateLockedError,
     UsageError,
@@ -143,7 +142,6 @@ def _exit_code(error: CccformError) -> int:
         (UsageError, exit_codes.USAGE),
         (StateLockedError, exit_codes.STATE_LOCKED),
         (StalePlanError, exit_codes.PLAN_STALE),
-        (PlanRejectedError, exit_codes.PLAN_REJECTED),
     ):
         if isinstance(error, kind):
             return code
