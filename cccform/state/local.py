@@ -25,6 +25,7 @@ import gc
 import logging
 import os
 import shlex
+import stat
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -85,6 +86,7 @@ class LocalStateStore:
 
         The caller gets its own copy: changing it does not change the store's snapshot.
         """
+        _check_is_a_backup(self.backup_path, self.path)
         data, identity = self._read_bytes()
         if data is None:
             state = State()
@@ -252,6 +254,36 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+BACKUP_SNIFF_BYTES = 4096
+"""How much of an existing `.backup` is read to tell that it is a cccform state."""
+
+
+def _check_is_a_backup(backup: Path, state: Path) -> None:
+    """Refuse a state path whose backup name is an existing file that is not a cccform state.
+
+    Each write replaces `<state>.backup`: with `state: {path: notes}`, a `notes.backup` of
+    someone else's would be lost. A state file starts with its sorted top-level keys, and
+    `lineage` is among the first of them.
+    """
+    try:
+        found = os.lstat(backup)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StateError(f"could not check {backup}: {exc.strerror}.") from exc
+    head = b""
+    if stat.S_ISREG(found.st_mode):
+        with contextlib.suppress(OSError), open(backup, "rb") as stream:
+            head = stream.read(BACKUP_SNIFF_BYTES)
+    if head.lstrip().startswith(b"{") and b'"lineage"' in head:
+        return
+    raise StateError(
+        f"{backup} exists and is not a cccform state, but cccform keeps the previous version "
+        f"of {state} under that name and would replace it. Move that file away, or choose "
+        "another state path (state: {path: ...}) in the configuration."
+    )
 
 
 def _identity(stat: os.stat_result) -> _FileIdentity:

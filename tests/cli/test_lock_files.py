@@ -35,6 +35,31 @@ def test_a_state_path_whose_lock_name_is_another_file_is_refused(tmp_path: Path)
     assert yarn_lock.stat().st_mode & 0o777 == 0o644
 
 
+def test_a_state_path_whose_backup_name_is_another_file_is_refused(tmp_path: Path) -> None:
+    config(tmp_path, instance_yaml("a", 1))
+    cfg = tmp_path / "cccform.yaml"
+    cfg.write_text(cfg.read_text() + "state:\n  path: notes\n")
+    notes = write(tmp_path, "notes.backup", "my notes, not a state\n")
+    for command in (["plan"], ["apply", "--auto-approve"]):
+        run = run_process(tmp_path, *command)
+        assert run.code == 1, run.out + run.err
+        assert "notes.backup exists and is not a cccform state" in run.err
+    assert notes.read_text() == "my notes, not a state\n"
+    assert not (tmp_path / "notes").exists()
+
+
+def test_a_symlinked_backup_is_refused_and_its_target_kept(tmp_path: Path) -> None:
+    config(tmp_path, instance_yaml("a", 1))
+    assert run_process(tmp_path, "apply", "--auto-approve").code == 0
+    victim = write(tmp_path, "precious.json", '{"lineage": "not yours"}\n')
+    backup = tmp_path / "cccform.state.json.backup"
+    backup.unlink(missing_ok=True)
+    backup.symlink_to(victim)
+    run = run_process(tmp_path, "plan")
+    assert run.code == 1 and "is not a cccform state" in run.err
+    assert victim.read_text() == '{"lineage": "not yours"}\n'
+
+
 def test_a_forged_holder_pid_out_of_range_still_exits_6(tmp_path: Path) -> None:
     config(tmp_path, instance_yaml("a", 1))
     lock = StateLock(tmp_path / LOCK)
