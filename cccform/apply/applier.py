@@ -205,7 +205,10 @@ class _Applier:
         if any([self.ledger.sending(change) for change in news]):
             self._mark_ahead()
         self._save()  # the last round's results, and "sent" before the create call goes out
-        if creates and self.save_failed is not None:
+        if self.save_failed is not None:
+            # A state that can no longer be written: nothing more happens live, and the
+            # creates of this round never go out (unmarked before the rescue, in `run`).
+            self.marked_ahead.update((change.key, change) for change in creates)
             return
         for step in starting:
             for change in step.changes:

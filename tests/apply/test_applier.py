@@ -390,3 +390,29 @@ def test_creates_marked_ahead_but_never_sent_are_unmarked(tmp_path: Path) -> Non
     assert len(store.read().pending) + len(store.read().resources) == 10
     assert inner.calls.counts["CreateInstance"] == 1
     inner.close()
+
+
+class FailingStore(LocalStateStore):
+    """A state file that can no longer be written (a full disk)."""
+
+    def write(self, _state: State) -> State:
+        raise OSError(28, "No space left on device")
+
+
+def test_after_a_failed_state_write_no_step_starts(tmp_path: Path, provider: CccProvider) -> None:
+    from cccform.errors import StateError
+
+    store = LocalStateStore(tmp_path / "state.json")
+    assert run(tmp_path, provider, store, {f"c{n}": instance(n) for n in range(3)}).complete
+    updated = {f"c{n}": instance(n, description="new") for n in range(3)}
+    failing = FailingStore(store.path)
+    planned, state = make_plan(tmp_path, provider, failing, updated)
+    assert [c.action for c in planned.changes] == [Action.UPDATE] * 3
+    options = ApplyOptions(parallelism=1, first_poll=0.05, max_poll_interval=0.2)
+    with pytest.raises(StateError, match="could not be saved"):
+        apply_plan(planned, failing, state, provider, SilentObserver(), options=options)
+    # the first update went out; its record could not be written, so nothing else started
+    assert provider.calls.counts["ModifyInstance"] == 1
+    rescued = LocalStateStore(tmp_path / "state.json.errored").read()
+    descriptions = [r.attributes["description"] for r in rescued.resources.values()]
+    assert sorted(descriptions) == ["center 1", "center 2", "new"]
