@@ -23,8 +23,11 @@ from cccform.state.models import State
 from cccform.state.store import StateStore
 from cccform.wire import Caller
 
-# Creates marked "sent" ahead in one state write: at first this many rounds of --parallelism.
+# Creates marked "sent" ahead in one state write: at first this many rounds of --parallelism,
+# then twice as many each batch, but never more than MARK_AHEAD_MAX (what a crash can leave
+# marked sent without having gone out).
 MARK_AHEAD_ROUNDS = 4
+MARK_AHEAD_MAX = 256
 
 
 @dataclass(frozen=True)
@@ -225,7 +228,8 @@ class _Applier:
         """
         # Each batch is twice the last: a handful of writes even for 10,000 creates (a
         # state write costs time in proportion to the whole state).
-        self.mark_ahead = max(self.mark_ahead * 2, self.options.parallelism * MARK_AHEAD_ROUNDS)
+        doubled = max(self.mark_ahead * 2, self.options.parallelism * MARK_AHEAD_ROUNDS)
+        self.mark_ahead = min(doubled, MARK_AHEAD_MAX)
         for key in heapq.nsmallest(self.mark_ahead, self.ready):
             step = self.run_state.pending.get(key)
             if step is not None and _creates_instance(step):

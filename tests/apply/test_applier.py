@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from cccform.apply import applier
 from cccform.apply.applier import ApplyOptions, apply_plan
 from cccform.apply.observer import SilentObserver
 from cccform.apply.result import StepStatus
@@ -348,7 +349,22 @@ def test_an_agent_made_between_plan_and_apply_is_adopted_with_its_skills(
     assert again.changes == []
 
 
-def test_sent_is_on_disk_before_each_create_and_costs_a_write_per_batch(tmp_path: Path) -> None:
+def newly_sent(snapshots: list[State]) -> list[list[str]]:
+    """For each state write that marked intents sent: which ones it marked."""
+    batches: list[list[str]] = []
+    before: set[str] = set()
+    for snapshot in snapshots:
+        sent = {a for a, i in snapshot.pending.items() if i.sent}
+        if sent - before:
+            batches.append(sorted(sent - before))
+        before |= sent
+    return batches
+
+
+def test_sent_is_on_disk_before_each_create_and_costs_a_write_per_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(applier, "MARK_AHEAD_MAX", 8)  # so that 40 creates reach the cap
     store = RecordingStore(tmp_path / "state.json")
     inner = make_local_provider(LocalProviderConfig(create_seconds=0), tmp_path)
     unsent_at_call: list[str] = []
@@ -362,16 +378,27 @@ def test_sent_is_on_disk_before_each_create_and_costs_a_write_per_batch(tmp_path
         original(spec)
 
     inner.create_instance = checking_create  # type: ignore[method-assign]
-    options = ApplyOptions(parallelism=2, first_poll=0.05, max_poll_interval=0.2)
-    result = run(tmp_path, inner, store, {f"c{n}": instance(n) for n in range(40)}, options=options)
+    options = ApplyOptions(parallelism=1, first_poll=0.05, max_poll_interval=0.2)
+    wanted = {f"c{n:02d}": instance(n) for n in range(40)}  # keys start in this order
+    result = run(tmp_path, inner, store, wanted, options=options)
     assert result.complete and unsent_at_call == []
-    # marked ahead in batches: far fewer state writes than one per create
-    assert len(store.snapshots) < 40
+    # One create starts per round (parallelism 1); each write that marks also marks the next
+    # ones ahead: 4 rounds of parallelism, then twice the last batch, at most 8 (the cap).
+    keys = [f"instance.{key}" for key in wanted]
+    expected: list[list[str]] = []
+    ahead = start = 0
+    while start < len(keys):
+        ahead = min(max(ahead * 2, 1 * applier.MARK_AHEAD_ROUNDS), 8)
+        expected.append(keys[start : start + 1 + ahead])
+        start += 1 + ahead
+    assert [len(batch) for batch in expected] == [5, 9, 9, 9, 8]  # the cap is reached
+    assert newly_sent(store.snapshots) == expected
+    assert inner.calls.counts["CreateInstance"] == 40
     inner.close()
 
 
 def test_creates_marked_ahead_but_never_sent_are_unmarked(tmp_path: Path) -> None:
-    store = LocalStateStore(tmp_path / "state.json")
+    store = RecordingStore(tmp_path / "state.json")
     inner = make_local_provider(LocalProviderConfig(create_seconds=0), tmp_path)
     cancel = threading.Event()
     original = inner.create_instance
@@ -385,9 +412,13 @@ def test_creates_marked_ahead_but_never_sent_are_unmarked(tmp_path: Path) -> Non
     wanted = {f"c{n}": instance(n) for n in range(10)}
     result = run(tmp_path, inner, store, wanted, options=options, cancel=cancel)
     assert result.interrupted
-    sent = {a for a, i in store.read().pending.items() if i.sent}
-    assert sent <= {"instance.c0"}  # only the create that went out may count as sent
-    assert len(store.read().pending) + len(store.read().resources) == 10
+    # c0 went out with c1..c4 marked ahead (4 rounds of parallelism 1) in one write ...
+    assert newly_sent(store.snapshots) == [[f"instance.c{n}" for n in range(5)]]
+    # ... and in the end only the create that went out is marked sent
+    final = store.read()
+    assert {a for a, i in final.pending.items() if i.sent} == {"instance.c0"}
+    assert set(final.pending) == {f"instance.c{n}" for n in range(10)}
+    assert final.resources == {}
     assert inner.calls.counts["CreateInstance"] == 1
     inner.close()
 
