@@ -46,6 +46,7 @@ class _Waiting:
     since: float
     adopted: bool
     last_report: float
+    after_poll: int  # the poll round current when the wait began: only a later one counts
 
 
 @dataclass
@@ -125,7 +126,7 @@ class _Applier:
         self.save_failed: Exception | None = None
         self.next_poll = 0.0
         self.poll: Future[list[LiveInstance]] | None = None
-        self.poll_started = 0.0
+        self.poll_round = 0  # the number of the latest poll round started
         self.marked_ahead: dict[str, Change] = {}  # marked sent in advance, not yet sent
         self.mark_ahead = 0  # how many creates the last batch marked ahead
 
@@ -277,7 +278,8 @@ class _Applier:
         (change,) = step.changes
         if call.wait:
             now = self.clock()
-            self.run_state.waiting[change.key] = _Waiting(change, now, call.adopted, now)
+            waiting = _Waiting(change, now, call.adopted, now, self.poll_round)
+            self.run_state.waiting[change.key] = waiting
             return
         if change.action is Action.UPDATE:
             self.ledger.updated(change)
@@ -290,7 +292,7 @@ class _Applier:
 
     def _start_poll(self, poller: ThreadPoolExecutor) -> None:
         if self.poll is None and self.run_state.waiting and self.clock() >= self.next_poll:
-            self.poll_started = self.clock()
+            self.poll_round += 1
             self.poll = poller.submit(self.provider.list_instances)
 
     def _finish_poll(self) -> None:
@@ -310,7 +312,7 @@ class _Applier:
     ) -> None:
         change = waiting.change
         elapsed = self.clock() - waiting.since
-        if live is not None and waiting.since > self.poll_started:
+        if live is not None and self.poll_round <= waiting.after_poll:
             live = None  # this poll began before the wait: it cannot say the instance is absent
         found = None if live is None else live.get(change.remote_id or "")
         if change.action is Action.DELETE:

@@ -447,3 +447,46 @@ def test_after_a_failed_state_write_no_step_starts(tmp_path: Path, provider: Ccc
     rescued = LocalStateStore(tmp_path / "state.json.errored").read()
     descriptions = [r.attributes["description"] for r in rescued.resources.values()]
     assert sorted(descriptions) == ["center 1", "center 2", "new"]
+
+
+def test_a_poll_that_began_before_a_wait_does_not_count_for_it_at_the_same_instant(
+    tmp_path: Path, provider: CccProvider
+) -> None:
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    from cccform.apply.ledger import Ledger
+    from cccform.apply.schedule import StepResult
+
+    store = LocalStateStore(tmp_path / "state.json")
+    planned, state = make_plan(tmp_path, provider, store, {"a": instance(1), "b": instance(2)})
+    frozen = ApplyOptions(first_poll=0.05, max_poll_interval=0.2)
+    engine = applier._Applier(
+        planned,
+        Ledger(store, state),
+        provider,
+        SilentObserver(),
+        frozen,
+        threading.Event(),
+        lambda: 100.0,  # a clock that does not advance: the wait and the poll share an instant
+    )
+    a, b = (engine.run_state.pending.pop(c.key) for c in planned.changes)
+
+    def finish(step: Any, result: StepResult) -> None:
+        future: Future[StepResult] = Future()
+        future.set_result(result)
+        engine.run_state.in_flight[future] = step
+        engine._finish_call(future)
+
+    with ThreadPoolExecutor(1) as poller:
+        finish(a, StepResult(wait=True))  # a is being created: a poll round starts
+        engine._start_poll(poller)
+        assert engine.poll is not None and engine.poll.result() == []  # it lists nothing yet
+        # meanwhile b, created by an earlier try of ours, is adopted and waited for
+        provider.create_instance(
+            InstanceSpec("Center 0002", "acme-0002", "center 2", ("057100000002",), ("1",))
+        )
+        finish(b, StepResult(wait=True, adopted=True))
+        engine._finish_poll()
+    # the listing predates b's wait: it cannot say that b is not in this account
+    assert set(engine.run_state.waiting) == {a.key, b.key}
+    assert engine.run_state.outcomes == {}
