@@ -449,6 +449,29 @@ def test_after_a_failed_state_write_no_step_starts(tmp_path: Path, provider: Ccc
     assert sorted(descriptions) == ["center 1", "center 2", "new"]
 
 
+def test_creates_marked_in_a_save_that_failed_are_not_sent_nor_left_marked(
+    tmp_path: Path, provider: CccProvider
+) -> None:
+    from cccform.errors import StateError
+
+    class FullAfterIntents(LocalStateStore):
+        def write(self, state: State) -> State:
+            if state.serial > 0:  # the intents were saved; the "sent" marks hit a full disk
+                raise OSError(28, "No space left on device")
+            return super().write(state)
+
+    store = FullAfterIntents(tmp_path / "state.json")
+    planned, state = make_plan(tmp_path, provider, store, {"a": instance(1), "b": instance(2)})
+    with pytest.raises(StateError, match="could not be saved"):
+        apply_plan(planned, store, state, provider, SilentObserver(), options=FAST)
+    assert "CreateInstance" not in provider.calls.counts
+    rescued = LocalStateStore(tmp_path / "state.json.errored").read()
+    assert {a: i.sent for a, i in rescued.pending.items()} == {
+        "instance.a": False,
+        "instance.b": False,
+    }
+
+
 def test_a_poll_that_began_before_a_wait_does_not_count_for_it_at_the_same_instant(
     tmp_path: Path, provider: CccProvider
 ) -> None:
