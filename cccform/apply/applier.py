@@ -23,8 +23,11 @@ from cccform.state.models import State
 from cccform.state.store import StateStore
 from cccform.wire import Caller
 
-# Creates marked "sent" ahead in one state write: at first this many rounds of --parallelism.
+# Creates marked "sent" ahead in one state write: at first this many rounds of --parallelism,
+# then twice as many each batch, but never more than MARK_AHEAD_MAX (what a crash can leave
+# marked sent without having gone out).
 MARK_AHEAD_ROUNDS = 4
+MARK_AHEAD_MAX = 256
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class _Waiting:
     since: float
     adopted: bool
     last_report: float
+    after_poll: int  # the poll round current when the wait began: only a later one counts
 
 
 @dataclass
@@ -122,7 +126,7 @@ class _Applier:
         self.save_failed: Exception | None = None
         self.next_poll = 0.0
         self.poll: Future[list[LiveInstance]] | None = None
-        self.poll_started = 0.0
+        self.poll_round = 0  # the number of the latest poll round started
         self.marked_ahead: dict[str, Change] = {}  # marked sent in advance, not yet sent
         self.mark_ahead = 0  # how many creates the last batch marked ahead
 
@@ -205,7 +209,10 @@ class _Applier:
         if any([self.ledger.sending(change) for change in news]):
             self._mark_ahead()
         self._save()  # the last round's results, and "sent" before the create call goes out
-        if creates and self.save_failed is not None:
+        if self.save_failed is not None:
+            # A state that can no longer be written: nothing more happens live, and the
+            # creates of this round never go out (unmarked before the rescue, in `run`).
+            self.marked_ahead.update((change.key, change) for change in creates)
             return
         for step in starting:
             for change in step.changes:
@@ -222,7 +229,8 @@ class _Applier:
         """
         # Each batch is twice the last: a handful of writes even for 10,000 creates (a
         # state write costs time in proportion to the whole state).
-        self.mark_ahead = max(self.mark_ahead * 2, self.options.parallelism * MARK_AHEAD_ROUNDS)
+        doubled = max(self.mark_ahead * 2, self.options.parallelism * MARK_AHEAD_ROUNDS)
+        self.mark_ahead = min(doubled, MARK_AHEAD_MAX)
         for key in heapq.nsmallest(self.mark_ahead, self.ready):
             step = self.run_state.pending.get(key)
             if step is not None and _creates_instance(step):
@@ -270,7 +278,8 @@ class _Applier:
         (change,) = step.changes
         if call.wait:
             now = self.clock()
-            self.run_state.waiting[change.key] = _Waiting(change, now, call.adopted, now)
+            waiting = _Waiting(change, now, call.adopted, now, self.poll_round)
+            self.run_state.waiting[change.key] = waiting
             return
         if change.action is Action.ADOPT:
             self.ledger.adopted(change)
@@ -285,7 +294,7 @@ class _Applier:
 
     def _start_poll(self, poller: ThreadPoolExecutor) -> None:
         if self.poll is None and self.run_state.waiting and self.clock() >= self.next_poll:
-            self.poll_started = self.clock()
+            self.poll_round += 1
             self.poll = poller.submit(self.provider.list_instances)
 
     def _finish_poll(self) -> None:
@@ -305,7 +314,7 @@ class _Applier:
     ) -> None:
         change = waiting.change
         elapsed = self.clock() - waiting.since
-        if live is not None and waiting.since > self.poll_started:
+        if live is not None and self.poll_round <= waiting.after_poll:
             live = None  # this poll began before the wait: it cannot say the instance is absent
         found = None if live is None else live.get(change.remote_id or "")
         if change.action is Action.DELETE:

@@ -25,9 +25,14 @@ class ResourceState(BaseModel):
 class PendingCreate(BaseModel):
     """An intent to create, recorded before the (non-idempotent) create call.
 
-    `sent` is set, and saved, just before CreateInstance goes out: an intent that was never
-    sent proves nothing about an instance at its access path. An instance found there is
-    taken for the result of a sent intent only when it is what was asked for.
+    `sent` means the create call went out or was about to: it is saved before
+    CreateInstance goes out, and the applier marks the next creates ahead in the same write,
+    in batches that double up to a bound (`apply.applier.MARK_AHEAD_MAX`), so that not every
+    create costs a state write. On a clean exit (done, failed, interrupted, or rescued after a
+    failed save) the marks of creates that never went out are removed; only a crash leaves
+    them, at most one batch. An intent that was never sent proves nothing about an instance
+    at its access path, and an instance found there is taken for the result of a sent intent
+    only when it is what was asked for.
     """
 
     model_config = ConfigDict(extra="forbid")

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from cccform.apply import applier
 from cccform.apply.applier import ApplyOptions, apply_plan
 from cccform.apply.observer import SilentObserver
 from cccform.apply.result import StepStatus
@@ -348,7 +349,22 @@ def test_an_agent_made_between_plan_and_apply_is_adopted_with_its_skills(
     assert again.changes == []
 
 
-def test_sent_is_on_disk_before_each_create_and_costs_a_write_per_batch(tmp_path: Path) -> None:
+def newly_sent(snapshots: list[State]) -> list[list[str]]:
+    """For each state write that marked intents sent: which ones it marked."""
+    batches: list[list[str]] = []
+    before: set[str] = set()
+    for snapshot in snapshots:
+        sent = {a for a, i in snapshot.pending.items() if i.sent}
+        if sent - before:
+            batches.append(sorted(sent - before))
+        before |= sent
+    return batches
+
+
+def test_sent_is_on_disk_before_each_create_and_costs_a_write_per_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(applier, "MARK_AHEAD_MAX", 8)  # so that 40 creates reach the cap
     store = RecordingStore(tmp_path / "state.json")
     inner = make_local_provider(LocalProviderConfig(create_seconds=0), tmp_path)
     unsent_at_call: list[str] = []
@@ -362,16 +378,27 @@ def test_sent_is_on_disk_before_each_create_and_costs_a_write_per_batch(tmp_path
         original(spec)
 
     inner.create_instance = checking_create  # type: ignore[method-assign]
-    options = ApplyOptions(parallelism=2, first_poll=0.05, max_poll_interval=0.2)
-    result = run(tmp_path, inner, store, {f"c{n}": instance(n) for n in range(40)}, options=options)
+    options = ApplyOptions(parallelism=1, first_poll=0.05, max_poll_interval=0.2)
+    wanted = {f"c{n:02d}": instance(n) for n in range(40)}  # keys start in this order
+    result = run(tmp_path, inner, store, wanted, options=options)
     assert result.complete and unsent_at_call == []
-    # marked ahead in batches: far fewer state writes than one per create
-    assert len(store.snapshots) < 40
+    # One create starts per round (parallelism 1); each write that marks also marks the next
+    # ones ahead: 4 rounds of parallelism, then twice the last batch, at most 8 (the cap).
+    keys = [f"instance.{key}" for key in wanted]
+    expected: list[list[str]] = []
+    ahead = start = 0
+    while start < len(keys):
+        ahead = min(max(ahead * 2, 1 * applier.MARK_AHEAD_ROUNDS), 8)
+        expected.append(keys[start : start + 1 + ahead])
+        start += 1 + ahead
+    assert [len(batch) for batch in expected] == [5, 9, 9, 9, 8]  # the cap is reached
+    assert newly_sent(store.snapshots) == expected
+    assert inner.calls.counts["CreateInstance"] == 40
     inner.close()
 
 
 def test_creates_marked_ahead_but_never_sent_are_unmarked(tmp_path: Path) -> None:
-    store = LocalStateStore(tmp_path / "state.json")
+    store = RecordingStore(tmp_path / "state.json")
     inner = make_local_provider(LocalProviderConfig(create_seconds=0), tmp_path)
     cancel = threading.Event()
     original = inner.create_instance
@@ -385,8 +412,104 @@ def test_creates_marked_ahead_but_never_sent_are_unmarked(tmp_path: Path) -> Non
     wanted = {f"c{n}": instance(n) for n in range(10)}
     result = run(tmp_path, inner, store, wanted, options=options, cancel=cancel)
     assert result.interrupted
-    sent = {a for a, i in store.read().pending.items() if i.sent}
-    assert sent <= {"instance.c0"}  # only the create that went out may count as sent
-    assert len(store.read().pending) + len(store.read().resources) == 10
+    # c0 went out with c1..c4 marked ahead (4 rounds of parallelism 1) in one write ...
+    assert newly_sent(store.snapshots) == [[f"instance.c{n}" for n in range(5)]]
+    # ... and in the end only the create that went out is marked sent
+    final = store.read()
+    assert {a for a, i in final.pending.items() if i.sent} == {"instance.c0"}
+    assert set(final.pending) == {f"instance.c{n}" for n in range(10)}
+    assert final.resources == {}
     assert inner.calls.counts["CreateInstance"] == 1
     inner.close()
+
+
+class FailingStore(LocalStateStore):
+    """A state file that can no longer be written (a full disk)."""
+
+    def write(self, _state: State) -> State:
+        raise OSError(28, "No space left on device")
+
+
+def test_after_a_failed_state_write_no_step_starts(tmp_path: Path, provider: CccProvider) -> None:
+    from cccform.errors import StateError
+
+    store = LocalStateStore(tmp_path / "state.json")
+    assert run(tmp_path, provider, store, {f"c{n}": instance(n) for n in range(3)}).complete
+    updated = {f"c{n}": instance(n, description="new") for n in range(3)}
+    failing = FailingStore(store.path)
+    planned, state = make_plan(tmp_path, provider, failing, updated)
+    assert [c.action for c in planned.changes] == [Action.UPDATE] * 3
+    options = ApplyOptions(parallelism=1, first_poll=0.05, max_poll_interval=0.2)
+    with pytest.raises(StateError, match="could not be saved"):
+        apply_plan(planned, failing, state, provider, SilentObserver(), options=options)
+    # the first update went out; its record could not be written, so nothing else started
+    assert provider.calls.counts["ModifyInstance"] == 1
+    rescued = LocalStateStore(tmp_path / "state.json.errored").read()
+    descriptions = [r.attributes["description"] for r in rescued.resources.values()]
+    assert sorted(descriptions) == ["center 1", "center 2", "new"]
+
+
+def test_creates_marked_in_a_save_that_failed_are_not_sent_nor_left_marked(
+    tmp_path: Path, provider: CccProvider
+) -> None:
+    from cccform.errors import StateError
+
+    class FullAfterIntents(LocalStateStore):
+        def write(self, state: State) -> State:
+            if state.serial > 0:  # the intents were saved; the "sent" marks hit a full disk
+                raise OSError(28, "No space left on device")
+            return super().write(state)
+
+    store = FullAfterIntents(tmp_path / "state.json")
+    planned, state = make_plan(tmp_path, provider, store, {"a": instance(1), "b": instance(2)})
+    with pytest.raises(StateError, match="could not be saved"):
+        apply_plan(planned, store, state, provider, SilentObserver(), options=FAST)
+    assert "CreateInstance" not in provider.calls.counts
+    rescued = LocalStateStore(tmp_path / "state.json.errored").read()
+    assert {a: i.sent for a, i in rescued.pending.items()} == {
+        "instance.a": False,
+        "instance.b": False,
+    }
+
+
+def test_a_poll_that_began_before_a_wait_does_not_count_for_it_at_the_same_instant(
+    tmp_path: Path, provider: CccProvider
+) -> None:
+    from concurrent.futures import Future, ThreadPoolExecutor
+
+    from cccform.apply.ledger import Ledger
+    from cccform.apply.schedule import StepResult
+
+    store = LocalStateStore(tmp_path / "state.json")
+    planned, state = make_plan(tmp_path, provider, store, {"a": instance(1), "b": instance(2)})
+    frozen = ApplyOptions(first_poll=0.05, max_poll_interval=0.2)
+    engine = applier._Applier(
+        planned,
+        Ledger(store, state),
+        provider,
+        SilentObserver(),
+        frozen,
+        threading.Event(),
+        lambda: 100.0,  # a clock that does not advance: the wait and the poll share an instant
+    )
+    a, b = (engine.run_state.pending.pop(c.key) for c in planned.changes)
+
+    def finish(step: Any, result: StepResult) -> None:
+        future: Future[StepResult] = Future()
+        future.set_result(result)
+        engine.run_state.in_flight[future] = step
+        engine._finish_call(future)
+
+    with ThreadPoolExecutor(1) as poller:
+        finish(a, StepResult(wait=True))  # a is being created: a poll round starts
+        engine._start_poll(poller)
+        assert engine.poll is not None and engine.poll.result() == []  # it lists nothing yet
+        # meanwhile b, created by an earlier try of ours, is adopted and waited for
+        provider.create_instance(
+            InstanceSpec("Center 0002", "acme-0002", "center 2", ("057100000002",), ("1",))
+        )
+        finish(b, StepResult(wait=True, adopted=True))
+        engine._finish_poll()
+    # the listing predates b's wait: it cannot say that b is not in this account
+    assert set(engine.run_state.waiting) == {a.key, b.key}
+    assert engine.run_state.outcomes == {}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from cccform.state.local import LocalStateStore
+from cccform.state.models import State
 from tests.cli.harness import Cli, config, instance_yaml
 from tests.jsonplan_schema import assert_valid_apply, assert_valid_plan
 
@@ -354,3 +356,32 @@ def test_an_abandoned_interrupted_creation_is_forgotten_not_deleted(cli: Cli) ->
     assert "instance acme-0001 exists; declare it again to manage it" in run.out
     with cli.emulation() as emulation:
         assert emulation.handle("GetInstance", {"InstanceId": "acme-0001"})
+
+
+def test_a_state_that_cannot_be_saved_stops_the_apply_after_the_call_in_flight(cli: Cli) -> None:
+    config(cli.directory, *(instance_yaml(f"c{n}", n) for n in range(3)))
+    assert cli("apply", "--auto-approve").code == 0
+    config(cli.directory, *(instance_yaml(f"c{n}", n, description="new") for n in range(3)))
+
+    def full_disk(_store: LocalStateStore, _state: State) -> State:
+        raise OSError(28, "No space left on device")
+
+    cli.monkeypatch.setattr(LocalStateStore, "write", full_disk)
+    run = cli("apply", "--auto-approve", "--parallelism", "1")
+    assert run.code == 1
+    # the update in flight when the save failed finished; the two others never started
+    assert run.out.endswith(
+        "instance.c0: Modifying...\ninstance.c0: Modifications complete after 0s\n"
+    )
+    errored = cli.directory / "cccform.state.json.errored"
+    assert run.err == (
+        "error: the state could not be saved ([Errno 28] No space left on device). Everything "
+        f"this apply did is in {errored}; once the cause is fixed, restore it with: "
+        f"cp {errored} {cli.directory / 'cccform.state.json'}\n"
+    )
+    with cli.emulation() as emulation:
+        listed = emulation.handle("ListInstances", {"PageNumber": "1", "PageSize": "100"})
+    descriptions = {item["Id"]: item["Description"] for item in listed["List"]}
+    assert descriptions == {"acme-0000": "new", "acme-0001": "center 1", "acme-0002": "center 2"}
+    rescued = json.loads(errored.read_text())
+    assert rescued["resources"]["instance.c0"]["attributes"]["description"] == "new"
