@@ -22,6 +22,7 @@ both read the same downstream. Each file is read once, however many flows name i
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -123,9 +124,10 @@ class _Checker:
 
     def numbers(self) -> None:
         instance = self.instance
+        own = set(instance.phone_numbers)  # a list: membership in it would cost a scan per number
         for number, routing in instance.numbers.items():
             path = (*self.prefix, "numbers", number)
-            if number not in instance.phone_numbers:
+            if number not in own:
                 self._not_own(number, path)
             flow_path = (*path, "flow")
             if routing.flow is not None and routing.flow not in instance.flows:
@@ -160,7 +162,7 @@ class _Checker:
         is_key: bool,
     ) -> None:
         where = f"instances.{self.key}.{section}"
-        close = closest(name, declared)
+        close = self.document.suggester.closest(name, declared)
         if close:
             hint = f"did you mean '{close}'?"
         elif declared:
@@ -172,7 +174,7 @@ class _Checker:
 
     def _not_own(self, number: str, path: FieldPath) -> None:
         own = self.instance.phone_numbers
-        close = closest(number, own)
+        close = self.document.suggester.closest(number, own)
         if close:
             hint = f"did you mean '{close}'?"
         elif own:
@@ -191,7 +193,7 @@ class _Checker:
 
 
 def _listing(names: Collection[str]) -> str:
-    shown = list(names)[:_LISTED]
+    shown = list(itertools.islice(names, _LISTED))
     more = f", ... ({len(names)} in all)" if len(names) > _LISTED else ""
     return ", ".join(shown) + more
 

@@ -38,7 +38,6 @@ from cccform.config.models import (
     AgentConfig,
     FlowConfig,
 )
-from cccform.config.suggest import closest
 from cccform.config.values import describe
 from cccform.diagnostics import Diagnostic, FieldPath
 
@@ -135,7 +134,8 @@ def _diagnostic(
     if kind == "extra_forbidden":
         message = f"unknown field '{loc[-1]}'"
         key_location = document.key_location(path) or location
-        return Diagnostic(message, key_location, path, _unknown_field_hint(model, error["loc"]))
+        unknown = _unknown_field_hint(model, error["loc"], document)
+        return Diagnostic(message, key_location, path, unknown)
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         return _union_tag(error, walked.target, path, document)
     field, target = walked.field, walked.target
@@ -277,7 +277,9 @@ def _union_tag(error: ErrorDetails, union: Any, path: FieldPath, document: Docum
     return Diagnostic(message, document.location_of(tag_path), tag_path, hint)
 
 
-def _unknown_field_hint(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
+def _unknown_field_hint(
+    model: type[BaseModel], loc: tuple[str | int, ...], document: Document
+) -> str:
     name = str(loc[-1])
     if name == "<<":
         return "merge keys (<<) are not supported; write the fields out"
@@ -285,7 +287,7 @@ def _unknown_field_hint(model: type[BaseModel], loc: tuple[str | int, ...]) -> s
     if not (isinstance(owner, type) and issubclass(owner, BaseModel)):
         return "remove it"
     fields = list(owner.model_fields)
-    close = closest(name, fields)
+    close = document.suggester.closest(name, fields)
     if close:
         return f"did you mean '{close}'?"
     return "allowed fields: " + ", ".join(fields)

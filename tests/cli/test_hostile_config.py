@@ -7,6 +7,7 @@ import os
 
 import pytest
 
+from cccform.config.suggest import MAX_SUGGESTIONS
 from tests.cli.harness import Cli, instance_yaml, write
 
 
@@ -105,3 +106,24 @@ def test_blank_instance_name_is_a_config_error(cli: Cli) -> None:
     run = cli("validate")
     assert run.code == 4, run.err
     assert "a.yaml:3:" in run.err and "instances.a.name" in run.err and "blank" in run.err
+
+
+def _misspelt_numbers(count: int) -> str:
+    own = [f"0571{2 * n:08d}" for n in range(count)]
+    lines = [f"    phone_numbers: {json.dumps(own)}", "    numbers:"]
+    lines += [f'      "0571{2 * n + 1:08d}": {{usage: Inbound}}' for n in range(count)]
+    body = instance_yaml("a", 1).split("    phone_numbers:")[0]
+    return "instances:\n" + body + "\n".join(lines) + "\n"
+
+
+def test_did_you_mean_hints_stop_after_a_bounded_number_per_file(cli: Cli) -> None:
+    write(cli.directory, "a.yaml", _misspelt_numbers(MAX_SUGGESTIONS + 5))
+    run = cli("validate")
+    assert run.code == 4, run.err
+    assert "Traceback" not in run.err
+    first = f"a.yaml:8:7: error: instances.a.numbers.0571{1:08d}: number '0571{1:08d}' is not one"
+    assert run.err.startswith(first) and run.err.splitlines()[1].startswith("  hint: did you mean")
+    assert run.err.count("did you mean") == MAX_SUGGESTIONS
+    last = f"number '0571{2 * (MAX_SUGGESTIONS + 4) + 1:08d}' is not one of"
+    assert last in run.err
+    assert run.err.count("numbers routes the instance's own phone_numbers: ") == 5
