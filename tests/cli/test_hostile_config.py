@@ -108,6 +108,30 @@ def test_blank_instance_name_is_a_config_error(cli: Cli) -> None:
     assert "a.yaml:3:" in run.err and "instances.a.name" in run.err and "blank" in run.err
 
 
+@pytest.mark.parametrize(
+    ("setting", "url", "reason"),
+    [
+        ("endpoint", "http://ccc.example.com", "plain http is allowed only for loopback"),
+        ("endpoint", "ccc.cn-shanghai.aliyuncs.com", "it has no scheme"),
+        ("bss_endpoint", "https://[::1", "Invalid IPv6 URL"),
+        ("sts_endpoint", "https://sts.aliyuncs.com/path", "no path, query or fragment"),
+        ("endpoint", "https://host:99999", "the port must be a number"),
+    ],
+)
+def test_unusable_endpoint_is_caught_by_validate_and_plan_at_its_line(
+    cli: Cli, setting: str, url: str, reason: str
+) -> None:
+    provider = f"provider:\n  type: aliyun\n  {setting}: {json.dumps(url)}\n"
+    write(cli.directory, "a.yaml", provider + "instances:\n" + instance_yaml("a", 1))
+    for command in ("validate", "plan"):
+        run = cli(command)
+        assert run.code == 4, run.err
+        assert "Traceback" not in run.err
+        where = f"a.yaml:3:{len(setting) + 5}: error: provider.{setting}: "
+        assert where + f"endpoint {url!r} is not usable: " in run.err
+        assert reason in run.err
+
+
 def _misspelt_numbers(count: int) -> str:
     own = [f"0571{2 * n:08d}" for n in range(count)]
     lines = [f"    phone_numbers: {json.dumps(own)}", "    numbers:"]
