@@ -44,7 +44,8 @@ AddressKey = Annotated[str, StringConstraints(pattern=ADDRESS_KEY_PATTERN)]
 SKILL_GROUP_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
 LOGIN_NAME_PATTERN = r"^[A-Za-z0-9._-]{4,64}$"
 FLOW_NAME_PATTERN = r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9_.\u4e00-\u9fff-]{0,63}$"
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+# What CreateUser accepts as Email: an address of these characters, at most 128 of them.
+EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
 MOBILE_PATTERN = r"^\+?[0-9]{5,20}$"
 
 

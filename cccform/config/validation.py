@@ -75,7 +75,11 @@ _RULES = {
         "a flow name is 1-64 of A-Z a-z 0-9 _ . - and Chinese characters, "
         "not starting with _ . or -",
     ),
-    EMAIL_PATTERN: ("email address", "an email address looks like alice@example.com"),
+    EMAIL_PATTERN: (
+        "email address",
+        "an email address looks like alice@example.com: A-Z a-z 0-9 . _ % + - before the @, "
+        "a domain of A-Z a-z 0-9 - labels ending in a top-level name of letters after it",
+    ),
     MOBILE_PATTERN: (
         "mobile number",
         "a mobile number is 5-20 digits, with an optional leading +, and no spaces or dashes",

@@ -132,6 +132,43 @@ def test_unusable_endpoint_is_caught_by_validate_and_plan_at_its_line(
         assert reason in run.err
 
 
+def _agent(email: str) -> str:
+    return (
+        "instances:\n"
+        + instance_yaml("a", 1)
+        + "    agents:\n      alice:\n        display_name: Alice\n"
+        + f"        email: {json.dumps(email)}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "alice@example",  # no top-level domain
+        "alice@-example.com.",  # trailing dot
+        "alice@exa_mple.com",
+        "ali ce@example.com",
+        "alice@@example.com",
+        '"alice"@example.com',
+        "alice@example.c0m",
+        "alice\u00e9@example.com",
+        "a" * 120 + "@example.com",  # over the 128 characters CreateUser takes
+    ],
+)
+def test_agent_email_the_api_refuses_is_a_config_error(cli: Cli, email: str) -> None:
+    write(cli.directory, "a.yaml", _agent(email))
+    run = cli("validate")
+    assert run.code == 4, run.err
+    assert "Traceback" not in run.err
+    assert "a.yaml:12:16: error: instances.a.agents.alice.email: " in run.err
+
+
+def test_agent_email_the_api_takes_validates(cli: Cli) -> None:
+    write(cli.directory, "a.yaml", _agent("alice.wang+ccc_1%x@mail-1.example.com.cn"))
+    run = cli("validate")
+    assert run.code == 0, run.err
+
+
 def _misspelt_numbers(count: int) -> str:
     own = [f"0571{2 * n:08d}" for n in range(count)]
     lines = [f"    phone_numbers: {json.dumps(own)}", "    numbers:"]
