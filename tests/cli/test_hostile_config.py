@@ -169,6 +169,38 @@ def test_agent_email_the_api_takes_validates(cli: Cli) -> None:
     assert run.code == 0, run.err
 
 
+def _aliased_definition(copies: int) -> str:
+    """A flow whose inline definition is 100 kB written once and repeated by aliases."""
+    return (
+        "instances:\n"
+        + instance_yaml("a", 1)
+        + "    flows:\n      main:\n        type: MAIN_FLOW\n        definition:\n"
+        + f'          blob: &b ["{"x" * 100_000}"]\n'
+        + "          l1: &l1 [*b, *b, *b, *b]\n"
+        + "          l2: ["
+        + ", ".join(["*l1"] * copies)
+        + "]\n"
+    )
+
+
+def test_inline_definition_that_aliases_expand_past_1_mib_is_a_config_error(cli: Cli) -> None:
+    write(cli.directory, "a.yaml", _aliased_definition(3))  # 1.7 MB once expanded
+    for command in ("validate", "plan"):
+        run = cli(command)
+        assert run.code == 4, run.err
+        assert "Traceback" not in run.err
+        assert run.err.startswith(
+            "a.yaml:12:9: error: instances.a.flows.main.definition: "
+            "the inline definition of flow 'main' is larger than 1 MiB as JSON\n"
+        )
+
+
+def test_inline_definition_that_aliases_keep_under_1_mib_validates(cli: Cli) -> None:
+    write(cli.directory, "a.yaml", _aliased_definition(1))  # 0.9 MB once expanded
+    run = cli("validate")
+    assert run.code == 0, run.err
+
+
 def _misspelt_numbers(count: int) -> str:
     own = [f"0571{2 * n:08d}" for n in range(count)]
     lines = [f"    phone_numbers: {json.dumps(own)}", "    numbers:"]
