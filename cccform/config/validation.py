@@ -16,6 +16,7 @@ at the tag's field (`provider.type`) with the kinds to choose from.
 
 from __future__ import annotations
 
+import functools
 import re
 import types
 from typing import Annotated, Any, Literal, NamedTuple, TypeVar, Union, get_args, get_origin
@@ -225,6 +226,20 @@ def _step(target: Any, part: str | int, field: FieldInfo | None) -> tuple[Any, F
 
 def _unwrap(annotation: Any) -> Any:
     """`Annotated[X, ...]` and `X | None` as X."""
+    try:
+        return _unwrapped(annotation)  # once per annotation, not once per error
+    except TypeError:  # metadata that cannot be hashed
+        return _unwrap_uncached(annotation)
+
+
+def _union_members(annotation: Any) -> tuple[Any, ...]:
+    try:
+        return _members_of(annotation)
+    except TypeError:
+        return _union_members_uncached(annotation)
+
+
+def _unwrap_uncached(annotation: Any) -> Any:
     while True:
         origin = get_origin(annotation)
         if origin is Annotated:
@@ -238,10 +253,14 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def _union_members(annotation: Any) -> tuple[Any, ...]:
+def _union_members_uncached(annotation: Any) -> tuple[Any, ...]:
     if get_origin(annotation) is Union or get_origin(annotation) is types.UnionType:
         return tuple(_unwrap(arg) for arg in get_args(annotation) if arg is not type(None))
     return ()
+
+
+_unwrapped = functools.cache(_unwrap_uncached)
+_members_of = functools.cache(_union_members_uncached)
 
 
 def _member(members: tuple[Any, ...], name: str | int) -> Any:
