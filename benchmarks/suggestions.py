@@ -16,16 +16,20 @@ from pathlib import Path
 from cccform.config.loader import load_config
 from cccform.errors import ConfigError
 
+_INSTANCE = [
+    "instances:",
+    "  a:",
+    "    name: Center A",
+    "    access_path: acme-a",
+    "    admins: ['248613806810701']",
+]
+
 
 def configuration(count: int) -> str:
     """An instance owning `count` numbers whose `numbers:` keys are all numbers it does not own."""
     own = [f"0571{2 * n:08d}" for n in range(count)]
     lines = [
-        "instances:",
-        "  a:",
-        "    name: Center A",
-        "    access_path: acme-a",
-        "    admins: ['248613806810701']",
+        *_INSTANCE,
         "    phone_numbers: [" + ", ".join(f'"{n}"' for n in own) + "]",
         "    numbers:",
     ]
@@ -35,14 +39,7 @@ def configuration(count: int) -> str:
 
 def fields_configuration(count: int) -> str:
     """An instance with `count` skill groups, each with three misspelt field names."""
-    lines = [
-        "instances:",
-        "  a:",
-        "    name: Center A",
-        "    access_path: acme-a",
-        "    admins: ['248613806810701']",
-        "    skill_groups:",
-    ]
+    lines = [*_INSTANCE, "    skill_groups:"]
     lines += [
         f"      g{n}: {{dispaly_name: G, descripton: x, media_typ: AUDIO}}" for n in range(count)
     ]
