@@ -21,6 +21,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from cccform.config.suggest import Suggester
 from cccform.diagnostics import Diagnostic, FieldPath, SourceLocation
 
 
@@ -66,6 +67,7 @@ class Document:
         self.raw: dict[FieldPath, str] = {}  # the text of plain scalars that are not text
         self.poisoned: set[FieldPath] = set()
         self.diagnostics: list[Diagnostic] = []
+        self.suggester = Suggester()  # "did you mean" hints, bounded per file
 
     def report(
         self, location: SourceLocation | None, message: str, hint: str, path: FieldPath

@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from cccform.diagnostics import FieldPath, SourceLocation
+from cccform.endpoints import EndpointError, parse_endpoint
 
 ADDRESS_KEY_PATTERN = r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$"
 ACCESS_PATH_PATTERN = r"^[A-Za-z0-9_-]{4,48}$"
@@ -43,7 +44,8 @@ AddressKey = Annotated[str, StringConstraints(pattern=ADDRESS_KEY_PATTERN)]
 SKILL_GROUP_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,63}$"
 LOGIN_NAME_PATTERN = r"^[A-Za-z0-9._-]{4,64}$"
 FLOW_NAME_PATTERN = r"^[A-Za-z0-9\u4e00-\u9fff][A-Za-z0-9_.\u4e00-\u9fff-]{0,63}$"
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+# What CreateUser accepts as Email: an address of these characters, at most 128 of them.
+EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
 MOBILE_PATTERN = r"^\+?[0-9]{5,20}$"
 
 
@@ -55,6 +57,19 @@ def _no_nul(value: str) -> str:
 
 FilePath = Annotated[str, AfterValidator(_no_nul)]
 """A path written in the configuration: any text a file system can name (no NUL)."""
+
+
+def _usable_endpoint(value: str) -> str:
+    if value:  # empty means the default, as when it is left out
+        try:
+            parse_endpoint(value)
+        except EndpointError as error:
+            raise ValueError(f"endpoint {value!r} is not usable: {error}") from None
+    return value
+
+
+EndpointUrl = Annotated[str, AfterValidator(_usable_endpoint)]
+"""A provider endpoint: `https://host[:port]`, plain http only for a loopback host."""
 
 SkillGroupName = Annotated[str, StringConstraints(pattern=SKILL_GROUP_NAME_PATTERN)]
 LoginName = Annotated[str, StringConstraints(pattern=LOGIN_NAME_PATTERN)]
@@ -218,17 +233,17 @@ class AliyunProviderConfig(_Strict):
     region: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}-[a-z0-9-]{2,30}$")] = Field(
         default="cn-shanghai", description="The region of the CCC endpoint, e.g. cn-shanghai."
     )
-    endpoint: str | None = Field(
+    endpoint: EndpointUrl | None = Field(
         default=None,
         description="URL of the CCC endpoint; default https://ccc.<region>.aliyuncs.com. Plain "
         "http only for loopback addresses (e.g. http://127.0.0.1:8765 for cccform emulator).",
     )
-    bss_endpoint: str | None = Field(
+    bss_endpoint: EndpointUrl | None = Field(
         default=None,
         description="URL of the BSS OpenAPI endpoint used to turn on conversation analysis; "
         "default https://business.aliyuncs.com, or the CCC endpoint when that is loopback.",
     )
-    sts_endpoint: str | None = Field(
+    sts_endpoint: EndpointUrl | None = Field(
         default=None,
         description="URL of the STS endpoint used to find the caller's identity; default "
         "https://sts.aliyuncs.com, or the CCC endpoint when that is loopback.",

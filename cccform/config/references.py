@@ -9,7 +9,9 @@ Inside one validated instance (`instances.<key>`):
   it; absolute paths and `..` are allowed) is a regular file (opened without blocking, so
   a FIFO is refused, never waited on) of at most `MAX_DEFINITION_BYTES`, valid UTF-8 JSON
   (a leading byte order mark is ignored; NaN and Infinity are not JSON) whose top level is
-  an object.
+  an object;
+- each inline `definition` is at most `MAX_DEFINITION_BYTES` as compact JSON once its
+  aliases are expanded (measured on the shared nodes, never by expanding them).
 
 A name that is not declared gets `did you mean ...?` when one is close, else the declared
 names. A problem inside a JSON file is located there (line and column), with the YAML
@@ -23,6 +25,7 @@ both read the same downstream. Each file is read once, however many flows name i
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -84,11 +87,26 @@ class References:
         }
         return instance.model_copy(update={"flows": flows}), checker.found
 
+    def _inline(self, flow: FlowConfig, path: FieldPath, checker: _Checker) -> FlowConfig:
+        """An inline definition as JSON data, unless aliases expand it past the limit."""
+        size = _json_size(flow.definition, MAX_DEFINITION_BYTES, {})
+        if size <= MAX_DEFINITION_BYTES:
+            return flow.model_copy(update={"definition": _plain(flow.definition)})
+        value_path = (*path, "definition")
+        message = f"the inline definition of flow '{path[-1]}' is larger than 1 MiB as JSON"
+        hint = (
+            "a flow definition is at most 1 MiB; the *aliases in it repeat what they refer to, "
+            "so write less or split the flow into sub-flows"
+        )
+        location = checker.document.entry_location(value_path)
+        checker.found.append(Diagnostic(message, location, value_path, hint))
+        return flow
+
     def _resolve(
         self, flow: FlowConfig, path: FieldPath, checker: _Checker, directory: Path
     ) -> FlowConfig:
         if flow.definition_file is None:
-            return flow.model_copy(update={"definition": _plain(flow.definition)})
+            return self._inline(flow, path, checker)
         value_path = (*path, "definition_file")
         if checker.document.is_poisoned(value_path):
             return flow  # a problem with the value (a tag) is already reported
@@ -124,9 +142,10 @@ class _Checker:
 
     def numbers(self) -> None:
         instance = self.instance
+        own = set(instance.phone_numbers)  # a list: membership in it would cost a scan per number
         for number, routing in instance.numbers.items():
             path = (*self.prefix, "numbers", number)
-            if number not in instance.phone_numbers:
+            if number not in own:
                 self._not_own(number, path)
             flow_path = (*path, "flow")
             if routing.flow is not None and routing.flow not in instance.flows:
@@ -161,7 +180,7 @@ class _Checker:
         is_key: bool,
     ) -> None:
         where = f"instances.{self.key}.{section}"
-        close = closest(name, declared)
+        close = self.document.suggester.closest(name, declared)
         if close:
             hint = f"did you mean '{close}'?"
         elif declared:
@@ -173,7 +192,7 @@ class _Checker:
 
     def _not_own(self, number: str, path: FieldPath) -> None:
         own = self.instance.phone_numbers
-        close = closest(number, own)
+        close = self.document.suggester.closest(number, own)
         if close:
             hint = f"did you mean '{close}'?"
         elif own:
@@ -192,9 +211,31 @@ class _Checker:
 
 
 def _listing(names: Collection[str]) -> str:
-    shown = list(names)[:_LISTED]
+    shown = list(itertools.islice(names, _LISTED))
     more = f", ... ({len(names)} in all)" if len(names) > _LISTED else ""
     return ", ".join(shown) + more
+
+
+def _json_size(value: Any, limit: int, sizes: dict[int, int]) -> int:
+    """The bytes of `value` as compact JSON, counting no further than just past `limit`.
+
+    A node that aliases share counts each time it is used but is measured once (`sizes`, by
+    id), so an alias bomb costs the work of its distinct nodes, not of its expansion.
+    """
+    if not isinstance(value, (dict, tuple, list)):
+        return len(json.dumps(value, ensure_ascii=False, default=str).encode())
+    known = sizes.get(id(value))
+    if known is not None:
+        return known
+    pairs = value.items() if isinstance(value, dict) else ((None, item) for item in value)
+    total = 1 if value else 2  # the opening bracket; each item adds its comma or the closing one
+    for key, item in pairs:
+        total += 1 if key is None else _json_size(key, limit, sizes) + 2
+        total += _json_size(item, limit, sizes)
+        if total > limit:
+            break
+    sizes[id(value)] = total
+    return total
 
 
 def _plain(value: Any) -> Any:

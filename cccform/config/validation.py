@@ -16,6 +16,7 @@ at the tag's field (`provider.type`) with the kinds to choose from.
 
 from __future__ import annotations
 
+import functools
 import re
 import types
 from typing import Annotated, Any, Literal, NamedTuple, TypeVar, Union, get_args, get_origin
@@ -38,7 +39,6 @@ from cccform.config.models import (
     AgentConfig,
     FlowConfig,
 )
-from cccform.config.suggest import closest
 from cccform.config.values import describe
 from cccform.diagnostics import Diagnostic, FieldPath
 
@@ -76,7 +76,11 @@ _RULES = {
         "a flow name is 1-64 of A-Z a-z 0-9 _ . - and Chinese characters, "
         "not starting with _ . or -",
     ),
-    EMAIL_PATTERN: ("email address", "an email address looks like alice@example.com"),
+    EMAIL_PATTERN: (
+        "email address",
+        "an email address looks like alice@example.com: A-Z a-z 0-9 . _ % + - before the @, "
+        "a domain of A-Z a-z 0-9 - labels ending in a top-level name of letters after it",
+    ),
     MOBILE_PATTERN: (
         "mobile number",
         "a mobile number is 5-20 digits, with an optional leading +, and no spaces or dashes",
@@ -135,7 +139,8 @@ def _diagnostic(
     if kind == "extra_forbidden":
         message = f"unknown field '{loc[-1]}'"
         key_location = document.key_location(path) or location
-        return Diagnostic(message, key_location, path, _unknown_field_hint(model, error["loc"]))
+        unknown = _unknown_field_hint(model, error["loc"], document)
+        return Diagnostic(message, key_location, path, unknown)
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         return _union_tag(error, walked.target, path, document)
     field, target = walked.field, walked.target
@@ -221,6 +226,20 @@ def _step(target: Any, part: str | int, field: FieldInfo | None) -> tuple[Any, F
 
 def _unwrap(annotation: Any) -> Any:
     """`Annotated[X, ...]` and `X | None` as X."""
+    try:
+        return _unwrapped(annotation)  # once per annotation, not once per error
+    except TypeError:  # metadata that cannot be hashed
+        return _unwrap_uncached(annotation)
+
+
+def _union_members(annotation: Any) -> tuple[Any, ...]:
+    try:
+        return _members_of(annotation)
+    except TypeError:
+        return _union_members_uncached(annotation)
+
+
+def _unwrap_uncached(annotation: Any) -> Any:
     while True:
         origin = get_origin(annotation)
         if origin is Annotated:
@@ -234,10 +253,14 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def _union_members(annotation: Any) -> tuple[Any, ...]:
+def _union_members_uncached(annotation: Any) -> tuple[Any, ...]:
     if get_origin(annotation) is Union or get_origin(annotation) is types.UnionType:
         return tuple(_unwrap(arg) for arg in get_args(annotation) if arg is not type(None))
     return ()
+
+
+_unwrapped = functools.cache(_unwrap_uncached)
+_members_of = functools.cache(_union_members_uncached)
 
 
 def _member(members: tuple[Any, ...], name: str | int) -> Any:
@@ -277,7 +300,9 @@ def _union_tag(error: ErrorDetails, union: Any, path: FieldPath, document: Docum
     return Diagnostic(message, document.location_of(tag_path), tag_path, hint)
 
 
-def _unknown_field_hint(model: type[BaseModel], loc: tuple[str | int, ...]) -> str:
+def _unknown_field_hint(
+    model: type[BaseModel], loc: tuple[str | int, ...], document: Document
+) -> str:
     name = str(loc[-1])
     if name == "<<":
         return "merge keys (<<) are not supported; write the fields out"
@@ -285,7 +310,7 @@ def _unknown_field_hint(model: type[BaseModel], loc: tuple[str | int, ...]) -> s
     if not (isinstance(owner, type) and issubclass(owner, BaseModel)):
         return "remove it"
     fields = list(owner.model_fields)
-    close = closest(name, fields)
+    close = document.suggester.closest(name, fields)
     if close:
         return f"did you mean '{close}'?"
     return "allowed fields: " + ", ".join(fields)

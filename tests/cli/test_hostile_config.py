@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from cccform.config.suggest import MAX_SUGGESTIONS
 from tests.cli.harness import Cli, instance_yaml, run_process, write
 
 
@@ -106,6 +107,120 @@ def test_blank_instance_name_is_a_config_error(cli: Cli) -> None:
     run = cli("validate")
     assert run.code == 4, run.err
     assert "a.yaml:3:" in run.err and "instances.a.name" in run.err and "blank" in run.err
+
+
+@pytest.mark.parametrize(
+    ("setting", "url", "reason"),
+    [
+        ("endpoint", "http://ccc.example.com", "plain http is allowed only for loopback"),
+        ("endpoint", "ccc.cn-shanghai.aliyuncs.com", "it has no scheme"),
+        ("bss_endpoint", "https://[::1", "Invalid IPv6 URL"),
+        ("sts_endpoint", "https://sts.aliyuncs.com/path", "no path, query or fragment"),
+        ("endpoint", "https://host:99999", "the port must be a number"),
+    ],
+)
+def test_unusable_endpoint_is_caught_by_validate_and_plan_at_its_line(
+    cli: Cli, setting: str, url: str, reason: str
+) -> None:
+    provider = f"provider:\n  type: aliyun\n  {setting}: {json.dumps(url)}\n"
+    write(cli.directory, "a.yaml", provider + "instances:\n" + instance_yaml("a", 1))
+    for command in ("validate", "plan"):
+        run = cli(command)
+        assert run.code == 4, run.err
+        assert "Traceback" not in run.err
+        where = f"a.yaml:3:{len(setting) + 5}: error: provider.{setting}: "
+        assert where + f"endpoint {url!r} is not usable: " in run.err
+        assert reason in run.err
+
+
+def _agent(email: str) -> str:
+    return (
+        "instances:\n"
+        + instance_yaml("a", 1)
+        + "    agents:\n      alice:\n        display_name: Alice\n"
+        + f"        email: {json.dumps(email)}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "alice@example",  # no top-level domain
+        "alice@-example.com.",  # trailing dot
+        "alice@exa_mple.com",
+        "ali ce@example.com",
+        "alice@@example.com",
+        '"alice"@example.com',
+        "alice@example.c0m",
+        "alice\u00e9@example.com",
+        "a" * 120 + "@example.com",  # over the 128 characters CreateUser takes
+    ],
+)
+def test_agent_email_the_api_refuses_is_a_config_error(cli: Cli, email: str) -> None:
+    write(cli.directory, "a.yaml", _agent(email))
+    run = cli("validate")
+    assert run.code == 4, run.err
+    assert "Traceback" not in run.err
+    assert "a.yaml:12:16: error: instances.a.agents.alice.email: " in run.err
+
+
+def test_agent_email_the_api_takes_validates(cli: Cli) -> None:
+    write(cli.directory, "a.yaml", _agent("alice.wang+ccc_1%x@mail-1.example.com.cn"))
+    run = cli("validate")
+    assert run.code == 0, run.err
+
+
+def _aliased_definition(copies: int) -> str:
+    """A flow whose inline definition is 100 kB written once and repeated by aliases."""
+    return (
+        "instances:\n"
+        + instance_yaml("a", 1)
+        + "    flows:\n      main:\n        type: MAIN_FLOW\n        definition:\n"
+        + f'          blob: &b ["{"x" * 100_000}"]\n'
+        + "          l1: &l1 [*b, *b, *b, *b]\n"
+        + "          l2: ["
+        + ", ".join(["*l1"] * copies)
+        + "]\n"
+    )
+
+
+def test_inline_definition_that_aliases_expand_past_1_mib_is_a_config_error(cli: Cli) -> None:
+    write(cli.directory, "a.yaml", _aliased_definition(3))  # 1.7 MB once expanded
+    for command in ("validate", "plan"):
+        run = cli(command)
+        assert run.code == 4, run.err
+        assert "Traceback" not in run.err
+        assert run.err.startswith(
+            "a.yaml:12:9: error: instances.a.flows.main.definition: "
+            "the inline definition of flow 'main' is larger than 1 MiB as JSON\n"
+        )
+
+
+def test_inline_definition_that_aliases_keep_under_1_mib_validates(cli: Cli) -> None:
+    write(cli.directory, "a.yaml", _aliased_definition(1))  # 0.9 MB once expanded
+    run = cli("validate")
+    assert run.code == 0, run.err
+
+
+def _misspelt_numbers(count: int) -> str:
+    own = [f"0571{2 * n:08d}" for n in range(count)]
+    lines = [f"    phone_numbers: {json.dumps(own)}", "    numbers:"]
+    lines += [f'      "0571{2 * n + 1:08d}": {{usage: Inbound}}' for n in range(count)]
+    body = instance_yaml("a", 1).split("    phone_numbers:")[0]
+    return "instances:\n" + body + "\n".join(lines) + "\n"
+
+
+def test_did_you_mean_hints_stop_after_a_bounded_number_per_file(cli: Cli) -> None:
+    write(cli.directory, "a.yaml", _misspelt_numbers(MAX_SUGGESTIONS + 5))
+    run = cli("validate")
+    assert run.code == 4, run.err
+    assert "Traceback" not in run.err
+    first = f"a.yaml:8:7: error: instances.a.numbers.0571{1:08d}: number '0571{1:08d}' is not one"
+    assert run.err.startswith(first) and run.err.splitlines()[1].startswith("  hint: did you mean")
+    assert run.err.count("did you mean") == MAX_SUGGESTIONS
+    last = f"number '0571{2 * (MAX_SUGGESTIONS + 4) + 1:08d}' is not one of"
+    assert last in run.err
+    assert run.err.count("numbers routes the instance's own phone_numbers: ") == 5
 
 
 @pytest.mark.parametrize("kind", ["fifo", "device"])

@@ -165,7 +165,8 @@ def test_agent_field_rules() -> None:
             "a.yaml:8:16",
             "instances.support.agents.alice.email",
             "invalid email address 'alice'",
-            "an email address looks like alice@example.com",
+            "an email address looks like alice@example.com: A-Z a-z 0-9 . _ % + - before the @, "
+            "a domain of A-Z a-z 0-9 - labels ending in a top-level name of letters after it",
         ),
         (
             "a.yaml:9:17",

@@ -99,14 +99,17 @@ def test_explicit_bss_and_sts_endpoints() -> None:
     endpoints = resolve_endpoints(config)
     assert endpoints.bss.url == "https://business.ap-southeast-1.aliyuncs.com"
     assert endpoints.sts.url == "http://127.0.0.1:9999"
+    # Validation refuses it first; settings built without validation are refused here too.
+    unchecked = AliyunProviderConfig.model_construct(type="aliyun", sts_endpoint="http://sts.x.com")
     with pytest.raises(UsageError, match="sts_endpoint"):
-        resolve_endpoints(AliyunProviderConfig(type="aliyun", sts_endpoint="http://sts.x.com"))
+        resolve_endpoints(unchecked)
 
 
 def test_bad_endpoint_refused_before_anything_else(tmp_path: Path) -> None:
     # No credentials at all: the endpoint is checked first, and nothing is contacted.
     with credential_env(tmp_path / "home", access_key_id=None, secret=None), SilentServer() as s:
-        config = AliyunProviderConfig(
+        # Validation refuses it first; settings built without validation are refused here too.
+        config = AliyunProviderConfig.model_construct(
             type="aliyun", endpoint=s.url.replace("127.0.0.1", "localhost.invalid")
         )
         with pytest.raises(UsageError, match="plain http is allowed only for loopback"):
