@@ -21,6 +21,7 @@ from cccform.plan.models import Action, Change, Plan, Rejection, RejectionKind
 from cccform.plan.moves import moved_state
 from cccform.state.models import ResourceState, State
 
+_ABSENT = object()
 INSTANCE_MUTABLE = ("description", "deletion_protection")
 """What an update of an instance may change; everything else about an instance is immutable."""
 
@@ -46,9 +47,10 @@ def recheck(plan: Plan, state: State) -> Plan:
         if change.action is Action.ADOPT and str(change.address) in state.resources:
             _not_from_state(change, "adopts what the state already manages")
     state = _with_adopted(state, plan)
+    created = {str(c.address): c.remote_id for c in plan.changes if c.action is Action.CREATE}
     for change in plan.changes:
         if change.action is not Action.ADOPT:
-            refusals += _check(change, state)
+            refusals += _check(change, state, created)
     if not refusals:
         return plan
     return plan.model_copy(update={"errors": [*plan.errors, *refusals]})
@@ -67,18 +69,23 @@ def _with_adopted(state: State, plan: Plan) -> State:
     return state.model_copy(update={"resources": {**state.resources, **adopted}})
 
 
-def _check(change: Change, state: State) -> list[Rejection]:
+def _check(change: Change, state: State, created: dict[str, str | None]) -> list[Rejection]:
     managed = state.resources.get(str(change.address))
     if change.action is Action.CREATE:
         if managed is not None:
             _not_from_state(change, "creates what the state already manages")
         return []
     if change.action is Action.ENABLE_QA:
+        # QA is one-way and a paid order: only on an instance this state holds or this plan
+        # creates, by the same id.
+        own = managed.remote_id if managed is not None else created.get(str(change.address))
+        if own is None or own != change.remote_id:
+            _not_from_state(change, "enables QA on an instance the state does not manage")
         if (change.after or {}).get("conversation_analysis") is not True:
             return [_one_way(change)]
         return []
     if managed is None:
-        if change.action is Action.UPDATE and _starts_managing(change):
+        if change.action is Action.UPDATE and _starts_managing(change, state, created):
             return []  # nothing recorded to hold it to; the planner compared it with what is live
         _not_from_state(change, f"{change.action.value}s what the state does not manage")
     elif managed.remote_id != change.remote_id:
@@ -95,13 +102,15 @@ def _check(change: Change, state: State) -> list[Rejection]:
     return _check_update(change, managed.attributes)
 
 
-def _starts_managing(change: Change) -> bool:
+def _starts_managing(change: Change, state: State, created: dict[str, str | None]) -> bool:
     """An update may act on what the state does not manage yet only where the planner plans
-    one: adopting an object of an instance that exists already, or a number, which exists
-    with its instance and whose management starts with an update."""
-    if change.address.is_instance:
+    one: a number (it exists with its instance, and its management starts with an update)
+    of an instance that the state holds or that the plan creates. Anything else that exists
+    unmanaged is taken over by an `adopt` change first."""
+    if change.address.is_instance or not kind_of(change.resource_type).bound:
         return False
-    return change.adopt or kind_of(change.resource_type).bound
+    instance = str(change.address.instance_address)
+    return instance in state.resources or instance in created
 
 
 def _check_update(change: Change, recorded: dict[str, Any]) -> list[Rejection]:
@@ -110,9 +119,19 @@ def _check_update(change: Change, recorded: dict[str, Any]) -> list[Rejection]:
     after: dict[str, Any] = change.after or {}
     known = {field: value for field, value in after.items() if field in recorded}
     fields = set(change.changed_fields) | set(changed_fields(recorded, known))
-    if not change.address.is_instance:  # an immutable field the state has no record of
+    if not change.address.is_instance:
         immutable = kind_of(change.resource_type).immutable
+        # an immutable field the state has no record of, unless what was live is what is asked
         fields |= {field for field in immutable if field in after and field not in recorded}
+        # A content update carries all its attributes. One that differs from an outdated
+        # record, where the plan says it does not change and it is what was live (before),
+        # is not changed by the plan: the update calls never send an immutable field.
+        before: dict[str, Any] = change.before or {}
+        fields -= {
+            field
+            for field in fields
+            if field not in change.changed_fields and before.get(field, _ABSENT) == after.get(field)
+        }
     refusals: list[Rejection] = []
     for field in sorted(fields):
         if change.address.is_instance:

@@ -177,3 +177,21 @@ def test_a_forged_remote_id_is_not_from_this_state(cli: Cli) -> None:
     run = cli("apply", "tfplan")
     assert run.code == 7, run.err
     assert "names remote id 'acme-0002'" in run.err
+
+
+def test_a_forged_enable_qa_on_an_unmanaged_instance_is_refused(cli: Cli) -> None:
+    config(cli.directory, instance_yaml("a", 1), instance_yaml("b", 2))
+    assert cli("apply", "--auto-approve").code == 0
+    assert cli("state", "rm", "instance.b").code == 0
+    config(cli.directory, instance_yaml("a", 1, description="two"))
+    assert cli("plan", "--out", "tfplan").code == 0
+    path = cli.directory / "tfplan"
+    plan = json.loads(path.read_text())["plan"]
+    qa = {**plan["changes"][0], "address": "instance.b", "action": "enable_qa"}
+    qa.update(remote_id="acme-0002", after={"conversation_analysis": True}, changed_fields=[])
+    plan["changes"].append(qa)
+    resign(path, {"plan": plan})
+    run = cli("apply", "tfplan")
+    assert run.code == 7, run.out + run.err
+    assert "enables QA on an instance the state does not manage" in run.err
+    assert cli.emulation().conversation_analysis_status().get("acme-0002") is not True

@@ -52,23 +52,38 @@ def test_fields_are_held_to_what_the_state_recorded_not_to_the_plans_before() ->
     assert kinds(recheck(same, state())) == []
 
 
-def test_a_number_or_an_adoption_may_start_being_managed_by_an_update() -> None:
+def test_only_a_number_of_a_managed_or_created_instance_starts_being_managed_by_an_update() -> None:
+    number = Change(address="instance.a.number.0571", action=Action.UPDATE, after={"usage": "x"})
+    made = Plan(changes=[number], prior_state=PriorState(lineage="L", serial=1, existed=True))
+    assert recheck(made, state()) is made
     empty = State(lineage="L", serial=1)
-    for address, fields in (
-        ("instance.a.number.0571", {}),
-        ("instance.a.skill_group.g", {"adopt": True}),
-    ):
-        change = Change(address=address, action=Action.UPDATE, after={"usage": "Inbound"}, **fields)
-        made = Plan(changes=[change], prior_state=PriorState(lineage="L", serial=1, existed=True))
-        assert recheck(made, empty) is made
-    not_adopted = Change(address="instance.a.skill_group.g", action=Action.UPDATE, after={})
     with pytest.raises(StalePlanError, match="does not manage"):
-        recheck(
-            Plan(
-                changes=[not_adopted], prior_state=PriorState(lineage="L", serial=1, existed=True)
-            ),
-            empty,
-        )
+        recheck(made, empty)  # its instance is neither managed nor created by the plan
+    create = Change(address="instance.a", action=Action.CREATE, remote_id="acme", after={})
+    with_create = made.model_copy(update={"changes": [create, number]})
+    assert recheck(with_create, empty) is with_create
+    # anything else unmanaged is adopted first: an update saying "adopt" is not enough
+    forged = Change(address="instance.a.skill_group.g", action=Action.UPDATE, adopt=True, after={})
+    with pytest.raises(StalePlanError, match="does not manage"):
+        recheck(made.model_copy(update={"changes": [forged]}), state())
+
+
+def test_qa_is_enabled_only_on_an_instance_managed_or_created_by_the_same_id() -> None:
+    qa = Change(
+        address="instance.b",
+        action=Action.ENABLE_QA,
+        remote_id="acme-b",
+        after={"conversation_analysis": True},
+    )
+    made = Plan(changes=[qa], prior_state=PriorState(lineage="L", serial=1, existed=True))
+    with pytest.raises(StalePlanError, match="enables QA on an instance the state does not"):
+        recheck(made, state())
+    create = Change(address="instance.b", action=Action.CREATE, remote_id="acme-b", after={})
+    both = made.model_copy(update={"changes": [create, qa]})
+    assert recheck(both, state()) is both
+    other_id = qa.model_copy(update={"address": "instance.a", "remote_id": "not-acme"})
+    with pytest.raises(StalePlanError):
+        recheck(made.model_copy(update={"changes": [other_id]}), state())
 
 
 @pytest.mark.parametrize("action", [Action.UPDATE, Action.DELETE])
@@ -110,7 +125,14 @@ def test_a_content_update_is_refused_only_for_an_immutable_field_it_changes() ->
     assert recheck(made, with_group(GROUP)) is made
     assert kinds(recheck(group_update(media_type="CHAT"), with_group(GROUP))) == ["immutable"]
     unrecorded = {k: v for k, v in GROUP.items() if k != "media_type"}
-    assert kinds(recheck(group_update(display_name="B"), with_group(unrecorded))) == ["immutable"]
+    # not recorded, but what was live (before) is what is asked: the plan does not change it
+    assert recheck(group_update(display_name="B"), with_group(unrecorded)).errors == []
+    stale = {**GROUP, "media_type": "VIDEO"}  # an outdated record, the same
+    assert recheck(group_update(display_name="B"), with_group(stale)).errors == []
+    forged = group_update(display_name="B").changes[0]
+    forged = forged.model_copy(update={"before": {**GROUP, "media_type": "VIDEO"}})
+    made = Plan(changes=[forged], prior_state=PriorState(lineage="L", serial=1, existed=True))
+    assert kinds(recheck(made, with_group(unrecorded))) == ["immutable"]
 
 
 def test_an_adoption_acts_on_what_the_state_does_not_manage_and_what_follows_on_it() -> None:
