@@ -90,7 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         err.write(render_diagnostics(error.diagnostics, _style(err)))
         if on_github() and "--no-annotations" not in args:
-            annotate(diagnostic_annotations(error.diagnostics), "configuration errors", err)
+            shown = diagnostic_annotations(
+                error.diagnostics, show_personal_data="--show-personal-data" in args
+            )
+            annotate(shown, "configuration errors", err)
         if as_json:
             write_error_document(exit_codes.CONFIG_INVALID, error)
         return exit_codes.CONFIG_INVALID

@@ -11,6 +11,7 @@ QA are not counted there (the markdown comment lists them).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from cccform.diagnostics import Diagnostic
 
 ANNOTATIONS_PER_KIND = 10
+_QUOTED = re.compile(r"'[^']*'")
 
 
 @dataclass(frozen=True)
@@ -61,16 +63,22 @@ def rejection_annotations(doc: dict[str, Any]) -> list[Annotation]:
     return found
 
 
-def diagnostic_annotations(diagnostics: Iterable[Diagnostic]) -> list[Annotation]:
-    """Configuration errors, each on the file and line it is about."""
+def diagnostic_annotations(
+    diagnostics: Iterable[Diagnostic], *, show_personal_data: bool = False
+) -> list[Annotation]:
+    """Configuration errors, each on the file and line it is about; the value of an agent's
+    email or mobile that a message quotes is masked unless asked for."""
     found = []
     for diagnostic in diagnostics:
         where = diagnostic.location
         field = f"{diagnostic.field_path}: " if diagnostic.field_path else ""
         hint = f"\nhint: {diagnostic.hint}" if diagnostic.hint else ""
+        message = diagnostic.message
+        if not show_personal_data and diagnostic.path[-1:] in (("email",), ("mobile",)):
+            message = _QUOTED.sub("'***'", message)
         found.append(
             Annotation(
-                message=f"{field}{diagnostic.message}{hint}",
+                message=f"{field}{message}{hint}",
                 file=where.file if where else None,
                 line=where.line if where else None,
                 column=where.column if where else None,

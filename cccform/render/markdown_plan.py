@@ -20,7 +20,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from cccform.render.plan_view import change_block
+from cccform.printable import printable
+from cccform.render.plan_view import change_block, printable_document
 from cccform.render.style import Style
 
 MARKER = "<!-- cccform:plan -->"
@@ -59,6 +60,7 @@ def render_markdown(doc: dict[str, Any], options: MarkdownOptions | None = None)
     options = options or MarkdownOptions()
     if not options.show_personal_data:
         doc = masked(doc)
+    doc = printable_document(doc)  # one line each, no control character, as in the terminal
     title = headline(doc["summary"])
     if doc["errors"]:
         count = len(doc["errors"])
@@ -233,7 +235,7 @@ def _fit(head: str, blocks: list[str], notes: str, options: MarkdownOptions) -> 
 
 def text(raw: str) -> str:
     """`raw` as literal markdown text: no emphasis, link, heading, table cell or HTML."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", _html(raw))
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", _html(printable(raw)))
     return " ".join(escaped.split())  # one line: a newline would end the list item
 
 
@@ -249,7 +251,7 @@ def code(raw: str) -> str:
     """`raw` as an inline code span, whatever backticks it holds."""
     fence = "`" * (max((len(run) for run in re.findall(r"`+", raw)), default=0) + 1)
     pad = " " if raw.startswith("`") or raw.endswith("`") else ""
-    return f"{fence}{pad}{' '.join(raw.split())}{pad}{fence}"
+    return f"{fence}{pad}{' '.join(printable(raw).split())}{pad}{fence}"
 
 
 def _html(raw: str) -> str:
@@ -262,11 +264,13 @@ def mask_email(match: re.Match[str]) -> str:
 
 
 def _mask_value(name: str, value: Any) -> Any:
+    """An agent's email or mobile, masked whole (whatever characters it is written in)."""
     if not isinstance(value, str) or not value:
         return value
     if name == "mobile":
         return "*" * max(len(value) - 2, 0) + value[-2:]
-    return _EMAIL.sub(mask_email, value)
+    local, at, domain = value.rpartition("@")
+    return f"{local[:1]}***@{domain}" if at else "***"
 
 
 def masked(doc: dict[str, Any]) -> dict[str, Any]:
@@ -278,9 +282,9 @@ def masked(doc: dict[str, Any]) -> dict[str, Any]:
             for name in PERSONAL_FIELDS:
                 if name in attributes:
                     attributes[name] = _mask_value(name, attributes[name])
-    for key in ("errors", "impacts", "notes"):
-        for item in copy[key]:
-            for field in ("message", "hint"):
+    for key in ("errors", "impacts", "notes", "warnings", "forget"):
+        for item in copy.get(key, []):
+            for field in ("message", "hint", "reason"):
                 if isinstance(item.get(field), str):
                     item[field] = _EMAIL.sub(mask_email, item[field])
             for side in ("before", "after"):

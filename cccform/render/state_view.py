@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from cccform.printable import printable
 from cccform.state.models import State
 
 
@@ -18,10 +19,10 @@ def render_state(state: State) -> str:
     lines: list[str] = []
     for address in sorted(state.resources):
         resource = state.resources[address]
-        lines.append(f"# {address}:")
+        lines.append(f"# {printable(address)}:")
         lines.append(f"  id                  = {json.dumps(resource.remote_id)}")
         for key, val in sorted(resource.attributes.items()):
-            lines.append(f"  {key.ljust(19)} = {json.dumps(val, ensure_ascii=False)}")
+            lines.append(f"  {printable(key).ljust(19)} = {json.dumps(val, ensure_ascii=False)}")
         lines.append(
             f"  {'deletion_protection'.ljust(19)} = {json.dumps(resource.deletion_protection)}"
         )
@@ -30,12 +31,13 @@ def render_state(state: State) -> str:
         pending = state.pending[address]
         if pending.sent:
             lines.append(
-                f"# {address}: creation started {pending.recorded_at} "
+                f"# {printable(address)}: creation started {printable(pending.recorded_at)} "
                 f"(access path {pending.access_path!r}); the next apply finishes it"
             )
         else:
             lines.append(
-                f"# {address}: creation recorded {pending.recorded_at} but never sent "
+                f"# {printable(address)}: creation recorded {printable(pending.recorded_at)} "
+                "but never sent "
                 f"(access path {pending.access_path!r}); the next apply starts it"
             )
     return "\n".join(lines).rstrip("\n") + "\n"
@@ -43,4 +45,4 @@ def render_state(state: State) -> str:
 
 def render_addresses(state: State) -> str:
     addresses = sorted(state.resources)
-    return "".join(f"{address}\n" for address in addresses)
+    return "".join(f"{printable(address)}\n" for address in addresses)

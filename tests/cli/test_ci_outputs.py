@@ -154,3 +154,19 @@ def test_annotations_mask_emails_too(cli: Cli, monkeypatch: pytest.MonkeyPatch) 
     assert "chen.li@example.com" in next(
         line for line in shown.err.splitlines() if line.startswith("::error ")
     )
+
+
+def test_configuration_error_annotations_mask_a_quoted_mobile(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    agent = (
+        "    agents:\n      chen.li:\n        display_name: Chen Li\n"
+        "        email: chen.li@example.com\n        mobile: '1380000000x'\n"
+    )
+    config(cli.directory, instance_yaml("a", 1) + agent)
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    run = cli("validate")
+    assert run.code == 4
+    (annotation,) = [line for line in run.err.splitlines() if line.startswith("::error ")]
+    assert "1380000000x" not in annotation and "'***'" in annotation
+    assert "1380000000x" in run.err  # the terminal is the user's own

@@ -3,6 +3,7 @@ a hang, or a new state founded over a lost one."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -126,3 +127,19 @@ def test_an_intent_not_keyed_by_an_instance_address_is_refused(cli: Cli) -> None
     for command in (["plan"], ["apply", "--auto-approve"]):
         err = _refused(cli, *command)
         assert f"{STATE} is not a valid cccform state: pending.zz: an intent is keyed" in err
+
+
+def test_control_characters_in_a_state_are_escaped_by_show_and_state_list(cli: Cli) -> None:
+    _applied_twice(cli)
+    doc = json.loads(Path(STATE).read_text())
+    forged = "instance.a.skill_group.vip\nApply complete! Resources: 9 added.\x1b[8m"
+    doc["resources"][forged] = {
+        "remote_id": "vip@acme",
+        "deletion_protection": False,
+        "attributes": {"display_name\x1b]0;t\x07": "VIP"},
+    }
+    Path(STATE).write_text(json.dumps(doc))
+    for command in (["show"], ["state", "list"]):
+        run = cli(*command)
+        assert "\x1b" not in run.out + run.err and "\x07" not in run.out + run.err
+        assert not any(line.startswith("Apply complete!") for line in run.out.splitlines())

@@ -117,3 +117,28 @@ def test_personal_data_is_masked_unless_asked_for() -> None:
     assert f"{email[0]}***@{email.split('@')[1]}" in masked
     assert email in render_markdown(doc, MarkdownOptions(show_personal_data=True))
     assert golden("contents_create") == doc  # the document itself is left alone
+
+
+def test_newlines_in_the_plan_cannot_close_the_fence_or_add_markup() -> None:
+    doc = golden("update_description")
+    doc["changes"][0]["reason"] = 'x\n```\n<img src="https://evil.example/y.png">\n# Injected'
+    source = render_markdown(doc)
+    tokens = MarkdownIt("commonmark").parse(source)
+    assert [token.type for token in tokens].count("fence") == 1
+    html = MarkdownIt("commonmark").render(source)
+    assert "<img" not in html and "<h1>" not in html
+    assert "\x1b" not in render_markdown(
+        {
+            **doc,
+            "errors": [],
+            "forget": [{"address": "instance.x\x1b[8m", "remote_id": "x", "reason": "gone\x1b[8m"}],
+        }
+    )
+
+
+def test_emails_are_masked_whatever_they_are_written_in() -> None:
+    doc = golden("contents_create")
+    agent = next(c for c in doc["changes"] if c["resource_type"] == "agent")
+    agent["after"]["email"] = "张三@例子.cn"
+    assert "张三@例子.cn" not in render_markdown(doc)
+    assert "张***@例子.cn" in render_markdown(doc)

@@ -11,6 +11,7 @@ from cccform import run
 from cccform.cli.context import Context, pass_context
 from cccform.cli.exit_codes import OK
 from cccform.errors import StateError
+from cccform.printable import printable
 from cccform.state import surgery
 
 _DIR = click.option(
@@ -105,12 +106,12 @@ def state_show(ctx: Context, address: str, directory: Path, as_json: bool) -> in
         document = {"address": key, **entry.model_dump(mode="json")}
         out.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
         return OK
-    out.write(f"# {key}:\n")
+    out.write(f"# {printable(key)}:\n")
     rows = {"remote_id": entry.remote_id, "deletion_protection": entry.deletion_protection}
     rows.update(entry.attributes)
     width = max(len(name) for name in rows)
     for name, value in rows.items():
-        out.write(f"  {name.ljust(width)} = {json.dumps(value, sort_keys=True)}\n")
+        out.write(f"  {printable(name).ljust(width)} = {json.dumps(value, sort_keys=True)}\n")
     return OK
 
 
