@@ -79,8 +79,11 @@ def instance_impacts(key: str, live: LiveContents | None, changes: list[Change])
     after = planned_routing(before, changes)
     impacts = _numbers(key, before, after)
     impacts += _published(key, after, changes)
-    impacts += _groups(key, before, after)
-    impacts += _agents(key, before, after)
+    # Which groups callers reach depends on what the flows say: when the flows of an
+    # existing instance were not read (none is declared or managed), it is not known.
+    if live is None or live.read(ResourceType.FLOW) is not None:
+        impacts += _groups(key, before, after)
+        impacts += _agents(key, before, after)
     impacts += _flows(key, before, after)
     return impacts
 
@@ -174,6 +177,18 @@ def _numbers(key: str, before: Routing, after: Routing) -> list[Impact]:
                     subject=subject,
                     message=f"number {number} will route to {target} ({previous})",
                     before=was.get(number),
+                    after=will[number],
+                )
+            )
+        elif number in will and number in before.numbers and number not in was:
+            target = f"flow {will[number]}" if will[number] else "no flow"
+            found.append(
+                Impact(
+                    instance=key,
+                    kind="routing",
+                    subject=subject,
+                    message=f"number {number} will answer calls, routed to {target} (was Outbound)",
+                    before=None,
                     after=will[number],
                 )
             )

@@ -127,3 +127,25 @@ def test_a_flow_change_says_which_numbers_hear_it() -> None:
 
 def test_an_untouched_instance_has_no_impacts() -> None:
     assert instance_impacts("s", live(), []) == []
+
+
+def test_a_number_that_starts_answering_says_where_it_routes() -> None:
+    inbound = change("number", "0571", after={"usage": "Inbound"}, changed_fields=["usage"])
+    world = live(numbers={"0571": ("Outbound", "main")}, agents={"alice": ["tech"]})
+    assert said(world, inbound) == [
+        ("routing", "number 0571 will answer calls, routed to flow main (was Outbound)"),
+        (
+            "skill_group_without_agents",
+            "skill group billing will have no agents, and callers reach it (flow main)",
+        ),
+    ]
+
+
+def test_without_the_flows_read_no_group_or_agent_impact_is_guessed() -> None:
+    contents = live()
+    unread = LiveContents(
+        by_kind={k: v for k, v in contents.by_kind.items() if k is not ResourceType.FLOW}
+    )
+    leaves = change("agent", "alice", after={"skills": {"tech": 1}}, changed_fields=["skills"])
+    assert said(contents, leaves) != []
+    assert said(unread, leaves) == []
