@@ -24,6 +24,13 @@ from cccform.printable import printable
 from cccform.render.plan_view import change_block, printable_document
 from cccform.render.style import Style
 
+HEAD_CAPS = (100, 50, 20, 10, 5)
+"""Items per list when the head alone would not fit the budget, tried in turn."""
+HEAD_RESERVE = 2_000
+"""Characters kept free for the changes and the notes when the head is measured."""
+BLOCK_MINIMUM = 2_000
+"""Below this room, an instance block too large to fit is left out instead of cut."""
+
 MARKER = "<!-- cccform:plan -->"
 """The comment's first line: a bot finds its earlier comment by it and edits it in place."""
 
@@ -66,15 +73,39 @@ def render_markdown(doc: dict[str, Any], options: MarkdownOptions | None = None)
         count = len(doc["errors"])
         rejected = f"rejected, {count} error{'s' if count != 1 else ''}"
         title = rejected if title == "No changes" else f"{rejected}; planned: {title}"
-    head = [MARKER, "", f"### cccform plan: {title}", ""]
-    head += _warnings(doc.get("warnings", []))
-    head += _rejections(doc["errors"])
-    head += _deletions(doc)
-    head += _impacts(doc["impacts"])
-    head += _moves_and_forgets(doc)
+    see = f"`cccform show {options.plan_file}`" if options.plan_file else "`cccform plan`"
+    head = _head(doc, title, None, see)
+    for cap in HEAD_CAPS:  # the head alone would pass the limit: cut each of its lists
+        if len(head) <= options.budget - HEAD_RESERVE:
+            break
+        head = _head(doc, title, cap, see)
     blocks = [_instance_block(instance, changes) for instance, changes in _by_instance(doc)]
-    notes = _notes(doc["notes"])
-    return _fit("\n".join(head), blocks, "\n".join(notes), options)
+    notes = _section(["#### Notes", ""], _notes(doc["notes"]), 20, see)
+    return _fit(head, blocks, "\n".join(notes), options, see)
+
+
+def _head(doc: dict[str, Any], title: str, cap: int | None, see: str) -> str:
+    """The part of the comment always shown: headline, rejections, deletions, impacts."""
+    deleted = [change for change in doc["changes"] if change["action"] == "delete"]
+    lines = [MARKER, "", f"### cccform plan: {title}", ""]
+    lines += _warnings(doc.get("warnings", []))
+    rejected = ["#### Rejected", "", "Nothing can be applied until these are fixed.", ""]
+    lines += _section(rejected, _rejections(doc["errors"]), cap, see)
+    lines += _section([f"#### Deletions: {len(deleted)}", ""], _deletions(doc), cap, see)
+    lines += _section(["#### Impact on callers", ""], _impacts(doc["impacts"]), cap, see)
+    lines += _section(["#### State only", ""], _moves_and_forgets(doc), cap, see)
+    return "\n".join(lines)
+
+
+def _section(title: list[str], items: list[str], cap: int | None, see: str) -> list[str]:
+    """A titled list, cut to its first `cap` items (saying how many more) when asked."""
+    if not items:
+        return []
+    shown = items if cap is None else items[:cap]
+    lines = [*title, *shown]
+    if len(shown) < len(items):
+        lines.append(f"- _... and {len(items) - len(shown)} more: run {see} to see them all_")
+    return [*lines, ""]
 
 
 def headline(summary: dict[str, int]) -> str:
@@ -98,45 +129,37 @@ def _warnings(warnings: list[dict[str, Any]]) -> list[str]:
 
 
 def _rejections(errors: list[dict[str, Any]]) -> list[str]:
-    if not errors:
-        return []
-    lines = ["#### Rejected", "", "Nothing can be applied until these are fixed.", ""]
+    items = []
     for error in errors:
         where = error.get("location")
         place = f"{code(_place(where))} " if where else ""
-        lines.append(f"- {place}**{text(error['address'])}**: {text(error['message'])}")
-        lines.append(f"  To fix: {text(error['hint'])}")
-    return [*lines, ""]
+        items.append(
+            f"- {place}**{text(error['address'])}**: {text(error['message'])}\n"
+            f"  To fix: {text(error['hint'])}"
+        )
+    return items
 
 
 def _deletions(doc: dict[str, Any]) -> list[str]:
     deleted = [change for change in doc["changes"] if change["action"] == "delete"]
-    if not deleted:
-        return []
     taken = {
         impact["subject"]: impact["message"]
         for impact in doc["impacts"]
         if impact["kind"] == "deleted_with_instance"
     }
-    lines = [f"#### Deletions: {len(deleted)}", ""]
+    items = []
     for change in deleted:
         address = change["address"]
         line = f"- **{text(address)}** ({text(change['remote_id'] or 'no id')})"
         if address in taken:
             line += f": {text(taken[address])}"
-        lines.append(line)
-    return [*lines, ""]
+        items.append(line)
+    return items
 
 
 def _impacts(impacts: list[dict[str, Any]]) -> list[str]:
     shown = [impact for impact in impacts if impact["kind"] != "deleted_with_instance"]
-    if not shown:
-        return []
-    lines = ["#### Impact on callers", ""]
-    lines += [
-        f"- {code('instance.' + item['instance'])}: {text(item['message'])}" for item in shown
-    ]
-    return [*lines, ""]
+    return [f"- {_instance(item)}: {text(item['message'])}" for item in shown]
 
 
 def _moves_and_forgets(doc: dict[str, Any]) -> list[str]:
@@ -151,17 +174,11 @@ def _moves_and_forgets(doc: dict[str, Any]) -> list[str]:
             f"- {code(entry['address'])} will be forgotten (nothing is changed in it): "
             f"{text(entry['reason'])}"
         )
-    return ["#### State only", "", *lines, ""] if lines else []
+    return lines
 
 
 def _notes(notes: list[dict[str, Any]]) -> list[str]:
-    if not notes:
-        return []
-    lines = ["#### Notes", ""]
-    lines += [
-        f"- {code('instance.' + note['instance'])}: {text(note['message'])}" for note in notes
-    ]
-    return [*lines, ""]
+    return [f"- {_instance(note)}: {text(note['message'])}" for note in notes]
 
 
 def _by_instance(doc: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
@@ -206,28 +223,47 @@ def _diff_lines(change: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _fit(head: str, blocks: list[str], notes: str, options: MarkdownOptions) -> str:
-    """Head and notes whole; as many instance blocks as the budget leaves room for."""
+def _fit(head: str, blocks: list[str], notes: str, options: MarkdownOptions, see: str) -> str:
+    """Head and notes whole; as many instance blocks as the budget leaves room for (the
+    first one cut line by line when it alone is too large)."""
     parts = [head, "#### Changes", ""] if blocks else [head]
     room = options.budget - len(head) - len(notes) - 400  # the notice below and the joins
     kept = 0
     for block in blocks:
         if len(block) + 1 > room:
+            if kept == 0 and room > BLOCK_MINIMUM:
+                parts.append(_cut_block(block, room, see))
             break
         parts.append(block)
         room -= len(block) + 1
         kept += 1
     if kept < len(blocks):
         left = len(blocks) - kept
-        see = f"`cccform show {options.plan_file}`" if options.plan_file else "`cccform plan`"
         parts.append(
-            f"_The changes of {left} of {len(blocks)} instances are left out to keep this "
-            f"comment within GitHub's size limit; run {see} to see them all._"
+            f"_The changes of {left} of {len(blocks)} instances are left out (or cut) to keep "
+            f"this comment within GitHub's size limit; run {see} to see them all._"
         )
         parts.append("")
     if notes:
         parts.append(notes)
     return "\n".join(parts).rstrip("\n") + "\n"
+
+
+def _cut_block(block: str, room: int, see: str) -> str:
+    """An instance block larger than `room`, its diff cut to fit, saying where the rest is."""
+    lines = block.split("\n")
+    fence = lines.index("```diff")
+    closing = len(lines) - 1 - lines[::-1].index("```")
+    kept, size = lines[: fence + 1], sum(len(line) + 1 for line in lines[: fence + 1]) + 200
+    body = lines[fence + 1 : closing]
+    for line in body:
+        if size + len(line) + 1 > room:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    left = len(body) - (len(kept) - fence - 1)
+    kept.append(f"  # ... {left} more lines: run {see} to see them all")
+    return "\n".join([*kept, *lines[closing:]])
 
 
 # -- escaping and masking ------------------------------------------------------------

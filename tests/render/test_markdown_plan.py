@@ -67,7 +67,7 @@ def test_a_large_plan_is_cut_instance_by_instance_and_says_so() -> None:
     assert whole.count("<details>") == 400
 
 
-def test_the_headline_rejections_and_impacts_stay_whole_past_the_budget() -> None:
+def test_lists_that_alone_pass_the_budget_are_cut_saying_how_many_more() -> None:
     doc = many_instances(3)
     doc["impacts"] = [
         {
@@ -76,14 +76,39 @@ def test_the_headline_rejections_and_impacts_stay_whole_past_the_budget() -> Non
             "subject": "n",
             "before": None,
             "after": None,
-            "message": f"impact {n}",
+            "message": f"impact {n} " + "x" * 40,
         }
         for n in range(2000)
     ]
-    source = render_markdown(doc, MarkdownOptions(budget=5_000))
-    assert all(f"impact {n}\n" in source for n in range(2000))
-    assert "<details>" not in source
-    assert "The changes of 3 of 3 instances are left out" in source
+    whole = render_markdown(doc, MarkdownOptions(budget=10**9))
+    assert all(f"impact {n} " in whole for n in range(2000))  # kept whole when they fit
+    source = render_markdown(doc, MarkdownOptions(budget=20_000, plan_file="p.out"))
+    assert len(source) <= 20_000
+    assert "impact 0 " in source and "impact 1999 " not in source
+    assert "... and 1900 more: run `cccform show p.out` to see them all" in source
+
+
+def test_one_instance_larger_than_the_budget_is_cut_not_dropped() -> None:
+    doc = many_instances(1)
+    big = doc["changes"][0]
+    doc["changes"] = [
+        {**big, "address": f"{big['address']}{n}", "name": f"{big['name']}{n}"} for n in range(3000)
+    ]
+    source = render_markdown(doc)
+    assert len(source) <= 60_000
+    assert source.count("<details>") == 1 and source.count("</details>") == 1
+    assert "more lines: run `cccform plan` to see them all" in source
+    tokens = MarkdownIt("commonmark").parse(source)
+    assert [token.type for token in tokens].count("fence") == 1
+
+
+def test_twelve_hundred_deletions_fit_a_comment() -> None:
+    doc = golden("delete_unprotected")
+    (deleted,) = doc["changes"]
+    doc["changes"] = [
+        {**deleted, "address": f"instance.old{n}", "instance": f"old{n}"} for n in range(1200)
+    ]
+    assert len(render_markdown(doc)) <= 60_000
 
 
 def test_text_from_the_plan_cannot_become_markup() -> None:
