@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from typing import Any
 
 INDENT = "    "
 MAX_TEXT = 60  # characters of a shortened string
-CONTEXT = 16  # characters kept on each side of the part of a string that changed
+CONTEXT = 16
+_PLAIN_KEY = re.compile(
+    r"[A-Za-z0-9_][A-Za-z0-9_.-]*"
+)  # characters kept on each side of the part of a string that changed
 
 
 def diff_lines(before: Any, after: Any) -> list[str]:
@@ -52,18 +56,19 @@ def _object(before: dict[str, Any], after: dict[str, Any], depth: int) -> list[s
     lines = ["{"]
     hidden = 0
     for key in sorted(set(before) | set(after), key=str):
+        name = _name(key)
         if key not in after:
-            lines.append(f"{pad}- {key} = {compact(before[key])}")
+            lines.append(f"{pad}- {name} = {compact(before[key])}")
         elif key not in before:
-            lines.append(f"{pad}+ {key} = {compact(after[key])}")
+            lines.append(f"{pad}+ {name} = {compact(after[key])}")
         elif before[key] == after[key]:
             hidden += 1
         elif _nested(before[key], after[key]):
             inner = _container(before[key], after[key], depth + 1)
-            lines.append(f"{pad}~ {key} = {inner[0]}")
+            lines.append(f"{pad}~ {name} = {inner[0]}")
             lines += inner[1:]
         else:
-            lines.append(f"{pad}~ {key} = {changed_pair(before[key], after[key])}")
+            lines.append(f"{pad}~ {name} = {changed_pair(before[key], after[key])}")
     if hidden:
         lines.append(f"{pad}  # ({hidden} unchanged attribute{'s' if hidden != 1 else ''} hidden)")
     lines.append(f"{INDENT * depth}}}")
@@ -81,24 +86,57 @@ def _array(before: list[Any], after: list[Any], depth: int) -> list[str]:
             hidden = i2 - i1
             lines.append(f"{pad}  # ({hidden} unchanged element{'s' if hidden != 1 else ''})")
             continue
-        if tag == "replace" and i2 - i1 == j2 - j1:
-            for old, new in zip(before[i1:i2], after[j1:j2], strict=True):
-                if _nested(old, new):
-                    inner = _container(old, new, depth + 1)
-                    lines.append(f"{pad}~ {inner[0]}")
-                    lines += inner[1:]
-                else:
-                    lines.append(f"{pad}~ {changed_pair(old, new)}")
-            continue
-        lines += [f"{pad}- {compact(item)}" for item in before[i1:i2]]
-        lines += [f"{pad}+ {compact(item)}" for item in after[j1:j2]]
+        for old, new in _paired(before[i1:i2], after[j1:j2]):
+            if new is _NONE:
+                lines.append(f"{pad}- {compact(old)}")
+            elif old is _NONE:
+                lines.append(f"{pad}+ {compact(new)}")
+            elif _nested(old, new):
+                inner = _container(old, new, depth + 1)
+                lines.append(f"{pad}~ {inner[0]}")
+                lines += inner[1:]
+            else:
+                lines.append(f"{pad}~ {changed_pair(old, new)}")
     lines.append(f"{INDENT * depth}]")
     return lines
+
+
+_NONE: Any = object()
+
+
+def _paired(old: list[Any], new: list[Any]) -> list[tuple[Any, Any]]:
+    """The elements of a replaced run, paired: by their `id` when they have one (a flow's
+    activities), else by position; an element with no partner is removed or added."""
+    if len(old) == len(new) and not (_ids(old) and _ids(new)):
+        return list(zip(old, new, strict=True))
+    old_ids = _ids(old)
+    new_ids = _ids(new)
+    pairs: list[tuple[Any, Any]] = [(item, _NONE) for item in old if _id(item) not in new_ids]
+    for item in new:
+        ident = _id(item)
+        pairs.append((old_ids[ident], item) if ident in old_ids else (_NONE, item))
+    return pairs
+
+
+def _id(item: Any) -> Any:
+    return item.get("id", _NONE) if isinstance(item, dict) else _NONE
+
+
+def _ids(items: list[Any]) -> dict[Any, Any]:
+    found = {_id(item): item for item in items}
+    found.pop(_NONE, None)
+    return found
 
 
 def _nested(old: Any, new: Any) -> bool:
     both_objects = isinstance(old, dict) and isinstance(new, dict)
     return both_objects or (isinstance(old, list) and isinstance(new, list))
+
+
+def _name(key: Any) -> str:
+    """An object's key as shown: bare when it is a plain word, else quoted as JSON."""
+    text = str(key)
+    return text if _PLAIN_KEY.fullmatch(text) else json.dumps(text, ensure_ascii=False)
 
 
 def _key(item: Any) -> str:

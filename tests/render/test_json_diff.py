@@ -58,3 +58,23 @@ def test_compact_values_stay_on_one_line_within_bounds() -> None:
     assert compact("short") == '"short"'
     assert len(compact("x" * 500)) <= MAX_TEXT + 2
     assert "characters of JSON" in compact({"k": "v" * 200})
+
+
+def test_activities_are_paired_by_id_so_a_change_beside_an_insertion_shows() -> None:
+    prompt = "For billing press 1, for technical support press 2. " * 3
+    before = [{"id": "start"}, {"id": "menu", "prompt": prompt}, {"id": "end"}]
+    after = [
+        {"id": "start"},
+        {"id": "menu", "prompt": prompt.replace("press 1", "press 9", 1)},
+        {"id": "hours", "type": "CHECK_HOURS"},
+        {"id": "end"},
+    ]
+    lines = diff_lines(before, after)
+    assert lines[0] == "["
+    assert any("press 1" in line and "press 9" in line for line in lines)
+    assert '    + {"id": "hours", "type": "CHECK_HOURS"}' in lines
+
+
+def test_keys_that_are_not_plain_words_are_quoted() -> None:
+    assert diff_lines({"": 1}, {"": 3})[1] == '    ~ "" = 1 -> 3'
+    assert diff_lines({"a b": 1}, {"a b": 2})[1] == '    ~ "a b" = 1 -> 2'
