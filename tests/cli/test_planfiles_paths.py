@@ -195,3 +195,9 @@ def test_a_forged_enable_qa_on_an_unmanaged_instance_is_refused(cli: Cli) -> Non
     assert run.code == 7, run.out + run.err
     assert "enables QA on an instance the state does not manage" in run.err
     assert cli.emulation().conversation_analysis_status().get("acme-0002") is not True
+
+
+def test_apply_of_a_path_that_does_not_exist_says_so_first(cli: Cli) -> None:
+    run = cli("apply", "missing.out")
+    assert run.code == 64
+    assert run.err.startswith("error: missing.out does not exist: pass a configuration")

@@ -63,6 +63,11 @@ def apply(
     """Carry out the plan: plan first, or apply a saved plan file."""
     del no_annotations  # configuration errors are annotated by cli.main
     target = Path(path)
+    if not target.exists():  # said before anything about approval, which would not matter
+        raise UsageError(
+            f"{target} does not exist: pass a configuration directory, a *.yaml file, or a "
+            "saved plan file (cccform plan --out FILE)."
+        )
     from_file = is_plan_file(target)
     if as_json and not (auto_approve or from_file):
         raise UsageError("--json needs --auto-approve (or a saved plan file): it cannot prompt.")
