@@ -51,6 +51,22 @@ class LocalStateStore:
         self._identity: _FileIdentity | None = None
         self._held: StateLock | None = None
 
+    @property
+    def rescue_path(self) -> Path:
+        return self.path
+
+    def restore_command(self, rescued: Path) -> str:
+        return f"cp {rescued} {self.path}"
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def describe(self) -> str:
+        return f"the state file {self.path}"
+
+    def close(self) -> None:
+        """Nothing stays open between calls."""
+
     def lock(self, operation: str, timeout: float = 0.0) -> AbstractContextManager[LockInfo]:
         """A context manager holding this state's lock for `operation` (e.g. "apply").
 

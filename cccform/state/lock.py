@@ -96,7 +96,7 @@ class StateLock:
         if self._fd is not None:
             raise RuntimeError(f"{self.lock_path} is already held by this StateLock")
         deadline = time.monotonic() + timeout
-        delays = _retry_delays()
+        delays = retry_delays()
         while True:
             fd = self._try_lock()
             if fd is not None and not self._names_inode_of(fd):
@@ -197,15 +197,7 @@ class StateLock:
         return fd
 
     def _record_holder(self, fd: int, operation: str) -> LockInfo:
-        info = LockInfo(
-            id=str(uuid.uuid4()),
-            who=_user_name(),
-            host=socket.gethostname(),
-            pid=os.getpid(),
-            operation=operation,
-            since=utc_now(),
-            version=__version__,
-        )
+        info = new_holder(operation)
         try:
             os.ftruncate(fd, 0)
             os.pwrite(fd, info.model_dump_json().encode(), 0)
@@ -220,16 +212,7 @@ class StateLock:
         return info
 
     def _locked_message(self, timeout: float) -> str:
-        holder = self._read_holder()
-        who = holder.describe() if holder else "another process that has not said who it is yet"
-        if timeout > 0:
-            advice = (
-                f"It was still locked after waiting {_format_duration(timeout)}; wait for it "
-                "to finish, or retry with a longer --lock-timeout."
-            )
-        else:
-            advice = "Wait for it to finish, or retry with --lock-timeout 5m."
-        return f"the state is locked by {who} (lock file {self.lock_path}). {advice}"
+        return locked_message(self._read_holder(), f"lock file {self.lock_path}", timeout)
 
     def _read_holder(self) -> LockInfo | None:
         # A new holder writes its record just after locking: give it a moment.
@@ -239,6 +222,32 @@ class StateLock:
             if holder is not None or time.monotonic() >= deadline:
                 return holder
             time.sleep(0.02)
+
+
+def new_holder(operation: str) -> LockInfo:
+    """The record of this process as the holder of a new lock for `operation`."""
+    return LockInfo(
+        id=str(uuid.uuid4()),
+        who=user_name(),
+        host=socket.gethostname(),
+        pid=os.getpid(),
+        operation=operation,
+        since=utc_now(),
+        version=__version__,
+    )
+
+
+def locked_message(holder: LockInfo | None, where: str, timeout: float) -> str:
+    """What a run that could not take the lock says: who holds it, where, and what to do."""
+    who = holder.describe() if holder else "another process that has not said who it is yet"
+    if timeout > 0:
+        advice = (
+            f"It was still locked after waiting {_format_duration(timeout)}; wait for it "
+            "to finish, or retry with a longer --lock-timeout."
+        )
+    else:
+        advice = "Wait for it to finish, or retry with --lock-timeout 5m."
+    return f"the state is locked by {who} ({where}). {advice}"
 
 
 def read_holder(lock_path: Path) -> LockInfo | None:
@@ -294,7 +303,8 @@ def parse_duration(text: str) -> float:
     )
 
 
-def _retry_delays() -> Iterator[float]:
+def retry_delays() -> Iterator[float]:
+    """Pauses between attempts to take a lock: doubling from 50 ms up to 1 s."""
     delay = FIRST_RETRY_DELAY
     while True:
         yield delay
@@ -310,7 +320,8 @@ def _format_duration(seconds: float) -> str:
     return f"{minutes:g}m{rest:g}s" if minutes else f"{rest:g}s"
 
 
-def _user_name() -> str:
+def user_name() -> str:
+    """The login name of this process, or uid-N where there is none."""
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no login name and no passwd entry, as in some containers

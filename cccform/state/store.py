@@ -1,15 +1,49 @@
-"""What the engine needs from a state backend."""
+"""What the engine needs from a state backend, and what a run needs around it."""
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Protocol
 
+from cccform.state.lock import LockInfo
 from cccform.state.models import State
 
 
 class StateStore(Protocol):
+    """What the apply reads and writes, and where it rescues a state it cannot write."""
+
     def read(self) -> State: ...
 
     def write(self, state: State) -> State:
         """Persist `state` if its content changed; return the persisted copy (serial bumped)."""
+        ...
+
+    @property
+    def rescue_path(self) -> Path:
+        """The path whose `.errored` sibling takes a state that could not be written."""
+        ...
+
+    def restore_command(self, rescued: Path) -> str:
+        """The command that puts a rescued state back once the cause is fixed."""
+        ...
+
+
+class StateBackend(StateStore, Protocol):
+    """A store with its lock: what `cccform.state.backends.open_backend` gives a run."""
+
+    def lock(self, operation: str, timeout: float = 0.0) -> AbstractContextManager[LockInfo]:
+        """Hold the state's lock for `operation`; StateLockedError names another holder."""
+        ...
+
+    def exists(self) -> bool:
+        """Whether a state has been written (False: a read gives a fresh state)."""
+        ...
+
+    def describe(self) -> str:
+        """Where the state is, for messages ("the state file ...")."""
+        ...
+
+    def close(self) -> None:
+        """Let go of what the store holds open (a connection); the lock must be released."""
         ...
