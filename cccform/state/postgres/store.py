@@ -122,6 +122,11 @@ class PostgresStateStore:
             with translated(self.dsn, "releasing the state lock"):
                 held.__exit__(None, None, None)
 
+    def holder(self) -> LockInfo | None:
+        """Who holds this workspace's lock now (None: nobody, or not said yet)."""
+        with translated(self.dsn, "reading the lock"):
+            return self._lock.holder(self._ready())
+
     def exists(self) -> bool:
         with translated(self.dsn, "reading the state"):
             conn = self._connection()
