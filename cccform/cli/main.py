@@ -21,6 +21,7 @@ from cccform.cli.commands.plan import plan
 from cccform.cli.commands.schema import schema
 from cccform.cli.commands.show import show, state
 from cccform.cli.commands.state_surgery import state_mv, state_rebind, state_rm, state_show
+from cccform.cli.commands.state_transfer import state_history, state_pull, state_push
 from cccform.cli.commands.validate import validate
 from cccform.cli.context import Context, stream_style
 from cccform.errors import (
@@ -50,7 +51,15 @@ def cli(click_ctx: click.Context, no_color: bool) -> None:
 
 for command in (validate, plan, apply, show, state, schema, emulator):
     cli.add_command(command)
-for command in (state_mv, state_rm, state_show, state_rebind):
+for command in (
+    state_mv,
+    state_rm,
+    state_show,
+    state_rebind,
+    state_history,
+    state_pull,
+    state_push,
+):
     state.add_command(command)
 
 

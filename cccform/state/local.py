@@ -22,13 +22,16 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cccform import files
 from cccform.errors import StateError
 from cccform.state import fileformat
 from cccform.state.lock import LockInfo, StateLock
-from cccform.state.models import State
+from cccform.state.models import HistoryEntry, State
+from cccform.state.store import next_serial
+from cccform.timestamps import utc_text
 
 logger = logging.getLogger(__name__)
 # Temporary files of the state, its backup and its errored copy (see cccform.files).
@@ -115,20 +118,62 @@ class LocalStateStore:
         with _collector_paused():
             return self._persist_if_changed(state, persisted)
 
-    def _persist_if_changed(self, state: State, persisted: State) -> State:
-        if state.lineage != persisted.lineage:
+    def replace(self, state: State) -> State:
+        """Persist `state` as the next serial, whatever the lineage of the file it replaces."""
+        persisted = self._baseline(state)
+        with _collector_paused():
+            return self._persist_if_changed(state, persisted, replacing=True)
+
+    def history(self) -> list[HistoryEntry]:
+        """The two versions a local state keeps: the file and its backup."""
+        return [self._entry(state, mtime) for state, mtime in self._kept()]
+
+    def read_serial(self, serial: int) -> State:
+        for state, _ in self._kept():
+            if state.serial == serial:
+                return state
+        raise StateError(
+            f"serial {serial} is not kept in {self.path}: a local state keeps only its current "
+            "version and the one before it (the backup). See cccform state history."
+        )
+
+    def _kept(self) -> Iterator[tuple[State, float]]:
+        for path in (self.path, self.backup_path):
+            try:
+                data, mtime = path.read_bytes(), path.stat().st_mtime
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise StateError(f"could not read {path}: {exc.strerror}.") from exc
+            yield fileformat.parse(data, str(path)), mtime
+
+    @staticmethod
+    def _entry(state: State, mtime: float) -> HistoryEntry:
+        return HistoryEntry(
+            serial=state.serial,
+            lineage=state.lineage,
+            recorded_at=utc_text(datetime.fromtimestamp(mtime, UTC)),
+            resources=len(state.resources),
+            pending=len(state.pending),
+        )
+
+    def _persist_if_changed(
+        self, state: State, persisted: State, *, replacing: bool = False
+    ) -> State:
+        same_lineage = state.lineage == persisted.lineage
+        if not same_lineage and not replacing:
             raise StateError(
                 f"refusing to write a state of lineage {state.lineage} over {self.path}, "
                 f"which holds lineage {persisted.lineage}: they are different states. "
                 "Check that the command uses the right state file."
             )
-        if persisted.content_equal(state):
+        if same_lineage and persisted.content_equal(state):
             return state
         self._check_unchanged_on_disk(persisted)
         document = fileformat.to_document(
             state.model_copy(
                 update={
-                    "serial": persisted.serial + 1,
+                    "serial": next_serial(persisted, state, replacing=replacing),
                     "format_version": fileformat.CURRENT_FORMAT_VERSION,
                 }
             )

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Protocol
 
 from cccform.state.lock import LockInfo
-from cccform.state.models import State
+from cccform.state.models import HistoryEntry, State
 
 
 class StateStore(Protocol):
@@ -40,6 +40,18 @@ class StateBackend(StateStore, Protocol):
         """Whether a state has been written (False: a read gives a fresh state)."""
         ...
 
+    def replace(self, state: State) -> State:
+        """Persist `state` even when its lineage differs (a push), at `next_serial`."""
+        ...
+
+    def history(self) -> list[HistoryEntry]:
+        """The versions kept, newest first (empty: no state yet)."""
+        ...
+
+    def read_serial(self, serial: int) -> State:
+        """The state as it was at `serial`; StateError when that serial is not kept."""
+        ...
+
     def describe(self) -> str:
         """Where the state is, for messages ("the state file ...")."""
         ...
@@ -47,3 +59,10 @@ class StateBackend(StateStore, Protocol):
     def close(self) -> None:
         """Let go of what the store holds open (a connection); the lock must be released."""
         ...
+
+
+def next_serial(persisted: State, state: State, *, replacing: bool) -> int:
+    """The serial a write of `state` over `persisted` takes: the next one; a replacement
+    (`state push`) keeps its own serial when that is higher, so a moved state keeps it."""
+    following = persisted.serial + 1
+    return max(following, state.serial) if replacing else following

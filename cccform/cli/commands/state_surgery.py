@@ -13,7 +13,7 @@ from cccform.cli.exit_codes import OK
 from cccform.errors import StateError
 from cccform.state import surgery
 
-_DIR = click.option(
+DIR_OPTION = click.option(
     "-C",
     "--dir",
     "directory",
@@ -23,7 +23,7 @@ _DIR = click.option(
     help="The configuration directory (or file) whose state to use.",
 )
 _DRY_RUN = click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
-_LOCK_TIMEOUT = click.option(
+LOCK_TIMEOUT_OPTION = click.option(
     "--lock-timeout",
     default=0.0,
     type=click.FloatRange(min=0),
@@ -48,9 +48,9 @@ def _report(ctx: Context, outcome: run.SurgeryOutcome) -> None:
 @click.command("mv")
 @click.argument("source")
 @click.argument("target")
-@_DIR
+@DIR_OPTION
 @_DRY_RUN
-@_LOCK_TIMEOUT
+@LOCK_TIMEOUT_OPTION
 @pass_context
 def state_mv(
     ctx: Context, source: str, target: str, directory: Path, dry_run: bool, lock_timeout: float
@@ -69,9 +69,9 @@ def state_mv(
 
 @click.command("rm")
 @click.argument("addresses", nargs=-1, required=True)
-@_DIR
+@DIR_OPTION
 @_DRY_RUN
-@_LOCK_TIMEOUT
+@LOCK_TIMEOUT_OPTION
 @pass_context
 def state_rm(
     ctx: Context, addresses: tuple[str, ...], directory: Path, dry_run: bool, lock_timeout: float
@@ -90,7 +90,7 @@ def state_rm(
 
 @click.command("show")
 @click.argument("address")
-@_DIR
+@DIR_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @pass_context
 def state_show(ctx: Context, address: str, directory: Path, as_json: bool) -> int:
@@ -115,8 +115,8 @@ def state_show(ctx: Context, address: str, directory: Path, as_json: bool) -> in
 
 
 @click.command("rebind")
-@_DIR
-@_LOCK_TIMEOUT
+@DIR_OPTION
+@LOCK_TIMEOUT_OPTION
 @pass_context
 def state_rebind(ctx: Context, directory: Path, lock_timeout: float) -> int:
     """Bind the state to the provider and account the configuration now talks to."""

@@ -26,18 +26,21 @@ from cccform.config.models import PostgresStateConfig
 from cccform.errors import StateError
 from cccform.state import fileformat
 from cccform.state.lock import LockInfo, user_name
-from cccform.state.models import State
+from cccform.state.models import HistoryEntry, State
 from cccform.state.postgres import rows, schema
 from cccform.state.postgres.connection import Dsn, connect, dsn_from_env, translated
+from cccform.state.postgres.history import document_at, kept
 from cccform.state.postgres.lock import AdvisoryLock
 from cccform.state.postgres.rows import Change
+from cccform.state.store import next_serial
 
 Connection = psycopg.Connection[tuple[object, ...]]
 
 _HEADER = """SELECT lineage, serial, format_version, binding::text FROM {schema}.workspaces
     WHERE workspace = %s"""
 _ENTRIES = "SELECT kind, address, body::text FROM {schema}.entries WHERE workspace = %s"
-_SWAP = """UPDATE {schema}.workspaces SET serial = %s, format_version = %s, binding = %s,
+_SWAP = """UPDATE {schema}.workspaces SET serial = %s, lineage = %s, format_version = %s,
+    binding = %s,
     resource_count = %s, pending_count = %s, updated_at = now()
     WHERE workspace = %s AND serial = %s AND lineage = %s"""
 _FOUND = """INSERT INTO {schema}.workspaces (workspace, lineage, serial, format_version,
@@ -64,7 +67,7 @@ class PostgresStateStore:
         self.dsn = dsn
         self.workspace = workspace
         self.schema = schema_name
-        self.history = history
+        self.keep = history
         self._rescue_path = rescue_path
         self._lock = AdvisoryLock(schema_name, workspace, dsn.where)
         self._conn: Connection | None = None
@@ -150,6 +153,26 @@ class PostgresStateStore:
         self._persisted, self._exists = rows.to_state(doc, where), True
         return rows.to_state(doc, where)
 
+    def history(self) -> list[HistoryEntry]:
+        with translated(self.dsn, "reading the history"):
+            conn = self._connection()
+            if self._installed(conn) is None:
+                return []
+            return kept(self._ready(), self.schema, self.workspace)
+
+    def read_serial(self, serial: int) -> State:
+        with translated(self.dsn, "reading the history"):
+            conn = self._connection()
+            if self._installed(conn) is None:
+                raise StateError(f"{self.describe()} holds no state yet: no serial is kept.")
+            where = self.describe()
+            doc = document_at(self._ready(), self.schema, self.workspace, serial, where)
+        return rows.to_state(doc, where)
+
+    def replace(self, state: State) -> State:
+        """Persist `state` as the next serial, whatever the lineage it replaces."""
+        return self._save(state, replacing=True)
+
     def write(self, state: State) -> State:
         """Persist `state` if its content changed, as serial = persisted serial + 1.
 
@@ -157,19 +180,23 @@ class PostgresStateStore:
         changing nothing, when another writer has moved the serial since this store read.
         The copy returned may share entries with `state`, never with the store's snapshot.
         """
+        return self._save(state, replacing=False)
+
+    def _save(self, state: State, *, replacing: bool) -> State:
         persisted = self._baseline(state)
-        if self._exists and state.lineage != persisted.lineage:
+        same_lineage = state.lineage == persisted.lineage
+        if self._exists and not same_lineage and not replacing:
             raise StateError(
                 f"refusing to write a state of lineage {state.lineage} over {self.describe()}, "
                 f"which holds lineage {persisted.lineage}: they are different states. Check "
                 "that the configuration names the right workspace."
             )
-        if persisted.content_equal(state):
+        if same_lineage and persisted.content_equal(state):
             return state
         changed = rows.changes(persisted, state)
         written = state.model_copy(
             update={
-                "serial": persisted.serial + 1,
+                "serial": next_serial(persisted, state, replacing=replacing),
                 "format_version": fileformat.CURRENT_FORMAT_VERSION,
             }
         )
@@ -250,6 +277,7 @@ class PostgresStateStore:
                 self._sql(_SWAP),
                 [
                     written.serial,
+                    written.lineage,
                     written.format_version,
                     binding,
                     *counts,
@@ -319,4 +347,4 @@ class PostgresStateStore:
         ]
         with conn.cursor() as cursor:
             cursor.executemany(self._sql(_UNDO), undo)
-        conn.execute(self._sql(_PRUNE), [self.workspace, written.serial - self.history])
+        conn.execute(self._sql(_PRUNE), [self.workspace, written.serial - self.keep])
