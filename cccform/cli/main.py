@@ -17,6 +17,7 @@ from cccform import __version__
 from cccform.cli import exit_codes, signals
 from cccform.cli.commands.apply import apply
 from cccform.cli.commands.emulator import emulator
+from cccform.cli.commands.force_unlock import force_unlock
 from cccform.cli.commands.plan import plan
 from cccform.cli.commands.schema import schema
 from cccform.cli.commands.show import show, state
@@ -49,7 +50,7 @@ def cli(click_ctx: click.Context, no_color: bool) -> None:
     click_ctx.obj = Context(no_color=no_color)
 
 
-for command in (validate, plan, apply, show, state, schema, emulator):
+for command in (validate, plan, apply, show, state, schema, emulator, force_unlock):
     cli.add_command(command)
 for command in (
     state_mv,

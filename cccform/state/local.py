@@ -27,8 +27,9 @@ from pathlib import Path
 
 from cccform import files
 from cccform.errors import StateError
+from cccform.printable import printable
 from cccform.state import fileformat
-from cccform.state.lock import LockInfo, StateLock
+from cccform.state.lock import LockInfo, StateLock, read_holder
 from cccform.state.models import HistoryEntry, State
 from cccform.state.store import next_serial
 from cccform.timestamps import utc_text
@@ -69,6 +70,23 @@ class LocalStateStore:
 
     def close(self) -> None:
         """Nothing stays open between calls."""
+
+    def holder(self) -> LockInfo | None:
+        return read_holder(self.lock_path)
+
+    def force_unlock_effect(self, holder: LockInfo) -> str:
+        raise StateError(
+            f"the lock of {self.describe()} is held by the process itself ({holder.describe()}): "
+            "the kernel releases it when that process ends, and cccform cannot take it away "
+            f"while it runs. Stop that process (for example: kill {holder.pid} on "
+            f"{printable(holder.host)}); its lock goes with it."
+        )
+
+    def force_unlock(self, lock_id: str) -> LockInfo:
+        holder = self.holder()
+        if holder is None or holder.id != lock_id:
+            raise StateError(f"no run holds the lock of {self.describe()} with id {lock_id}.")
+        raise StateError(self.force_unlock_effect(holder))
 
     def lock(self, operation: str, timeout: float = 0.0) -> AbstractContextManager[LockInfo]:
         """A context manager holding this state's lock for `operation` (e.g. "apply").

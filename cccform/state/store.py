@@ -56,6 +56,19 @@ class StateBackend(StateStore, Protocol):
         """Where the state is, for messages ("the state file ...")."""
         ...
 
+    def holder(self) -> LockInfo | None:
+        """Who holds the lock now, as its holder recorded it (None: nobody that says so)."""
+        ...
+
+    def force_unlock_effect(self, holder: LockInfo) -> str:
+        """What `force_unlock` does to `holder`, and what it needs; StateError where the
+        backend cannot do it."""
+        ...
+
+    def force_unlock(self, lock_id: str) -> LockInfo:
+        """End the run holding the lock `lock_id`, freeing the lock; returns who it was."""
+        ...
+
     def close(self) -> None:
         """Let go of what the store holds open (a connection); the lock must be released."""
         ...

@@ -15,8 +15,9 @@ import time
 from collections.abc import Iterator
 
 import psycopg
+import psycopg.errors
 
-from cccform.errors import StateLockedError
+from cccform.errors import StateError, StateLockedError
 from cccform.state.lock import (
     HOLDER_RECORD_GRACE,
     LockInfo,
@@ -29,6 +30,8 @@ from cccform.state.postgres.schema import advisory_key, statement
 _HOLDER = """SELECT lock_id, who, host, pid, operation, since, version FROM {schema}.locks l
     WHERE workspace = %s
     AND EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = l.backend_pid)"""
+_TERMINATE = """SELECT pg_terminate_backend(backend_pid, 5000) FROM {schema}.locks
+    WHERE workspace = %s AND lock_id = %s"""
 _RECORD = """INSERT INTO {schema}.locks
     (workspace, lock_id, who, host, pid, operation, since, version, backend_pid)
     VALUES (%s, %s, %s, %s, %s, %s, %s, %s, pg_backend_pid())
@@ -118,3 +121,28 @@ class AdvisoryLock:
                 [self.workspace],
             )
             conn.execute("SELECT pg_advisory_unlock(%s)", [self.key])
+
+    def break_(self, conn: psycopg.Connection[tuple[object, ...]], lock_id: str) -> LockInfo:
+        """End the session holding the lock `lock_id` (waiting up to 5 s for it to go)."""
+        holder = self.holder(conn)
+        if holder is None or holder.id != lock_id:
+            now = f"it is held by {holder.describe()}" if holder else "it is free"
+            raise StateError(
+                f"no run holds the lock of workspace '{self.workspace}' with id {lock_id} "
+                f"({now}). Nothing was changed."
+            )
+        try:
+            conn.execute(statement(_TERMINATE, self.schema), [self.workspace, lock_id])
+        except psycopg.errors.InsufficientPrivilege:
+            raise StateError(
+                f"the database refused to end the session of {holder.describe()}: this role "
+                "may end only its own sessions. Run force-unlock as the same role, a superuser, "
+                "or a member of pg_signal_backend. Nothing was changed."
+            ) from None
+        conn.execute(
+            statement(
+                "DELETE FROM {schema}.locks WHERE workspace = %s AND lock_id = %s", self.schema
+            ),
+            [self.workspace, lock_id],
+        )
+        return holder

@@ -24,6 +24,7 @@ from psycopg.types.json import Jsonb
 
 from cccform.config.models import PostgresStateConfig
 from cccform.errors import StateError
+from cccform.printable import printable
 from cccform.state import fileformat
 from cccform.state.lock import LockInfo, user_name
 from cccform.state.models import HistoryEntry, State
@@ -129,6 +130,20 @@ class PostgresStateStore:
         """Who holds this workspace's lock now (None: nobody, or not said yet)."""
         with translated(self.dsn, "reading the lock"):
             return self._lock.holder(self._ready())
+
+    def force_unlock_effect(self, holder: LockInfo) -> str:
+        return (
+            f"Force-unlocking ends the database session of that run (pid {holder.pid} on "
+            f"{printable(holder.host)}) with pg_terminate_backend on {self.dsn.where}: the run "
+            "stops at once, possibly in the middle of a step, and "
+            "its lock goes with its session. What it finished is in the state; run cccform "
+            "plan afterwards to see what it left undone. This needs a role that may end that "
+            "session: the same role, a superuser, or a member of pg_signal_backend."
+        )
+
+    def force_unlock(self, lock_id: str) -> LockInfo:
+        with translated(self.dsn, "force-unlocking"):
+            return self._lock.break_(self._ready(), lock_id)
 
     def exists(self) -> bool:
         with translated(self.dsn, "reading the state"):
