@@ -36,7 +36,7 @@ from cccform.plan.review import Verdict, review, standing
 from cccform.providers.ccc import CccProvider
 from cccform.providers.registry import make_provider
 from cccform.refresh import refresh, refresh_contents
-from cccform.state.backends import open_backend
+from cccform.state.backends import backend_of, open_backend
 from cccform.state.models import ProviderBinding, State
 from cccform.state.store import StateBackend
 from cccform.state.surgery import SurgeryResult
@@ -322,8 +322,7 @@ def read_state(path: Path) -> State:
 
     Read without the lock: it only looks, and a reader never sees a half-written state.
     """
-    loaded = load_config(path)
-    with closing(open_backend(loaded.config.state, loaded.directory)) as store:
+    with closing(backend_of(path)) as store:
         return store.read()
 
 
@@ -348,8 +347,7 @@ def state_surgery(
     lock_timeout: float = 0,
 ) -> SurgeryOutcome:
     """Change the state under its lock (serial +1, previous version kept as the backup)."""
-    loaded = load_config(path)
-    store = open_backend(loaded.config.state, loaded.directory)
+    store = backend_of(path)
     with closing(store), store.lock(operation, lock_timeout):
         state = store.read()
         result = change(state)

@@ -12,12 +12,10 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from cccform.config.loader import load_config
 from cccform.errors import StateError
 from cccform.state import fileformat
-from cccform.state.backends import open_backend
+from cccform.state.backends import backend_of
 from cccform.state.models import HistoryEntry, State
-from cccform.state.store import StateBackend
 
 PUSHED_SUFFIX = ".pushed"
 # Files that could be taken for a live state (a local state file, a rescued one): renamed
@@ -25,21 +23,16 @@ PUSHED_SUFFIX = ".pushed"
 LIVE_STATE_NAMES = (".state.json", ".errored")
 
 
-def _backend(path: Path) -> StateBackend:
-    loaded = load_config(path)
-    return open_backend(loaded.config.state, loaded.directory)
-
-
 def history(path: Path) -> tuple[str, list[HistoryEntry]]:
     """Where the state of the configuration at `path` is, and its kept versions, newest first."""
-    with closing(_backend(path)) as store:
+    with closing(backend_of(path)) as store:
         return store.describe(), store.history()
 
 
 def pull(path: Path, serial: int | None = None) -> str:
     """The state (at `serial`, if given) of the configuration at `path`, as the JSON text of
     a state file (what `push` reads back). Read without the lock."""
-    with closing(_backend(path)) as store:
+    with closing(backend_of(path)) as store:
         state = store.read() if serial is None else store.read_serial(serial)
     return fileformat.serialise(state).decode("utf-8")
 
@@ -57,7 +50,7 @@ class PushOutcome:
 def push(path: Path, source: Path, *, force: bool = False, lock_timeout: float = 0) -> PushOutcome:
     """Upload the state file `source` as the state of the configuration at `path`, under the
     lock. Refuses another lineage, or a serial lower than the current one, unless `force`."""
-    with closing(_backend(path)) as store, store.lock("state push", lock_timeout):
+    with closing(backend_of(path)) as store, store.lock("state push", lock_timeout):
         if source.resolve() == store.rescue_path.resolve():
             raise StateError(
                 f"{source} is the state file of this configuration itself: there is nothing to "

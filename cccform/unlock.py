@@ -6,11 +6,9 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from cccform.config.loader import load_config
 from cccform.errors import StateError
-from cccform.state.backends import open_backend
+from cccform.state.backends import backend_of
 from cccform.state.lock import LockInfo
-from cccform.state.store import StateBackend
 
 
 @dataclass(frozen=True)
@@ -22,15 +20,10 @@ class Unlocking:
     effect: str
 
 
-def _backend(path: Path) -> StateBackend:
-    loaded = load_config(path)
-    return open_backend(loaded.config.state, loaded.directory)
-
-
 def examine(path: Path, lock_id: str) -> Unlocking:
     """What force-unlocking `lock_id` would do; StateError when no run holds that lock, or
     when the backend cannot do it."""
-    with closing(_backend(path)) as store:
+    with closing(backend_of(path)) as store:
         holder = store.holder()
         if holder is None or holder.id != lock_id:
             now = f"it is held by {holder.describe()}" if holder else "nobody holds it"
@@ -43,6 +36,6 @@ def examine(path: Path, lock_id: str) -> Unlocking:
 
 def force_unlock(path: Path, lock_id: str) -> Unlocking:
     """End the run holding `lock_id`: its lock is free afterwards."""
-    with closing(_backend(path)) as store:
+    with closing(backend_of(path)) as store:
         holder = store.force_unlock(lock_id)
         return Unlocking(store.describe(), holder, store.force_unlock_effect(holder))

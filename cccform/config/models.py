@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -250,16 +251,20 @@ class AliyunProviderConfig(_Strict):
     )
 
 
-def _provider_kind(value: Any) -> str:
-    """The provider block's `type`; a block without one is the local emulation."""
-    if isinstance(value, dict):
-        return str(value.get("type", "local"))
-    return str(getattr(value, "type", "local"))
+def _kind_in(field: str) -> Callable[[Any], str]:
+    """The discriminator of a block whose `field` names its kind; without it, 'local'."""
+
+    def kind(value: Any) -> str:
+        if isinstance(value, dict):
+            return str(value.get(field, "local"))
+        return str(getattr(value, field, "local"))
+
+    return kind
 
 
 ProviderConfig = Annotated[
     Annotated[LocalProviderConfig, Tag("local")] | Annotated[AliyunProviderConfig, Tag("aliyun")],
-    Discriminator(_provider_kind),
+    Discriminator(_kind_in("type")),
 ]
 
 
@@ -338,16 +343,9 @@ def _not_reserved_schema(value: str) -> str:
     return value
 
 
-def _state_backend(value: Any) -> str:
-    """The state block's `backend`; a block without one is the local file."""
-    if isinstance(value, dict):
-        return str(value.get("backend", "local"))
-    return str(getattr(value, "backend", "local"))
-
-
 StateConfig = Annotated[
     Annotated[LocalStateConfig, Tag("local")] | Annotated[PostgresStateConfig, Tag("postgres")],
-    Discriminator(_state_backend),
+    Discriminator(_kind_in("backend")),
 ]
 
 

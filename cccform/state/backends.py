@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cccform.config.loader import load_config
 from cccform.config.models import PostgresStateConfig, StateConfig
 from cccform.state.local import LocalStateStore
 from cccform.state.store import StateBackend
@@ -18,3 +19,9 @@ def open_backend(settings: StateConfig, config_dir: Path) -> StateBackend:
 
         return PostgresStateStore.from_settings(settings, config_dir)
     return LocalStateStore(config_dir / settings.path)
+
+
+def backend_of(path: Path) -> StateBackend:
+    """The state backend of the configuration at `path` (loaded and validated first)."""
+    loaded = load_config(path)
+    return open_backend(loaded.config.state, loaded.directory)

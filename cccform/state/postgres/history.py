@@ -57,14 +57,7 @@ def document_at(
             entries.pop((str(kind), str(address)), None)
         else:
             entries[(str(kind), str(address))] = before
-    lineage, number, format_version, binding = header
-    head = {
-        "lineage": lineage,
-        "serial": number,
-        "format_version": format_version,
-        "binding": rows.json_value(binding),
-    }
-    return rows.document(head, [(k, a, str(b)) for (k, a), b in entries.items()])
+    return rows.document(header, [(k, a, str(b)) for (k, a), b in entries.items()])
 
 
 def _not_kept(conn: Connection, schema: str, workspace: str, serial: int, where: str) -> str:

@@ -67,13 +67,21 @@ def apply_changes(state: State, applied: list[Change]) -> None:
             entries[change.address] = _MODELS[change.kind].model_validate(change.after)
 
 
-def document(header: dict[str, Any], rows: list[tuple[str, str, str]]) -> dict[str, Any]:
-    """A state document (fileformat's shape) from a header and (kind, address, body) rows."""
+def document(header: tuple[object, ...], rows: list[tuple[str, str, str]]) -> dict[str, Any]:
+    """A state document (fileformat's shape) from a header row (lineage, serial, format
+    version, binding as JSON text) and (kind, address, body as JSON text) rows."""
+    lineage, serial, format_version, binding = header
+    head = {
+        "lineage": lineage,
+        "serial": serial,
+        "format_version": format_version,
+        "binding": json_value(binding),
+    }
     resources: dict[str, Any] = {}
     pending: dict[str, Any] = {}
     for kind, address, body in rows:
         (resources if kind == RESOURCE else pending)[address] = json.loads(body)
-    return {**header, "resources": resources, "pending": pending}
+    return {**head, "resources": resources, "pending": pending}
 
 
 def to_state(doc: dict[str, Any], where: str) -> State:

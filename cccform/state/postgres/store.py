@@ -267,14 +267,7 @@ class PostgresStateStore:
             if header is None:
                 return None
             entries = conn.execute(self._sql(_ENTRIES), [self.workspace]).fetchall()
-        lineage, serial, format_version, binding = header
-        head = {
-            "lineage": lineage,
-            "serial": serial,
-            "format_version": format_version,
-            "binding": rows.json_value(binding),
-        }
-        return rows.document(head, [(str(k), str(a), str(b)) for k, a, b in entries])
+        return rows.document(header, [(str(k), str(a), str(b)) for k, a, b in entries])
 
     def _baseline(self, state: State) -> State:
         if self._persisted is None:
