@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
-from tests.cli.harness import Cli, config, instance_yaml, write
+from tests.cli.harness import Cli, config, instance_yaml, run_process, write
 from tests.pg import PgSchema
 
 PASSWORD = "hunter2-canary"
@@ -133,3 +135,18 @@ def test_two_configurations_share_one_schema_in_two_workspaces(
     assert listed.code == 0 and listed.out == ""
     config(cli.directory, instance_yaml("a", 1))  # back to the local file: nothing there either
     assert cli("state", "list").out == ""
+
+
+def test_the_debug_log_holds_no_password(cli: Cli, pg_schema: PgSchema) -> None:
+    pg_config(cli, pg_schema, instance_yaml("a", 1))
+    log = cli.directory / "debug.log"
+    env = {
+        "CCCFORM_PG_DSN": os.environ["CCCFORM_PG_DSN"],
+        "CCCFORM_LOG": "debug",
+        "CCCFORM_LOG_PATH": str(log),
+    }
+    applied = run_process(cli.directory, "apply", "--auto-approve", env=env)
+    assert applied.code == 0, applied.err
+    text = log.read_text()
+    assert "cccform.api: call CreateInstance" in text
+    assert PASSWORD not in text and PASSWORD not in applied.out + applied.err
