@@ -10,7 +10,8 @@ For every size N it writes one configuration of N instances twice, once with the
 local state and once with ``state: {backend: postgres}`` in a fresh schema of the database
 ``--dsn`` names (default ``CCCFORM_TEST_PG_DSN``, else postgres@127.0.0.1:5432/test; the
 schema is dropped afterwards), then runs in each, as its own process and interleaved
-(local, postgres, local, ...): ``apply --auto-approve`` creating all N instances, then
+(local, postgres, local, ...): ``apply --auto-approve`` creating all N instances
+(``--apply-repeat`` times, each in fresh directories and a fresh workspace, median), then
 ``plan`` with no changes (``--repeat`` times, median). The target: PostgreSQL at most
 ``--max-ratio`` (1.3) times the local file, for both.
 
@@ -35,7 +36,7 @@ from pathlib import Path
 
 import psycopg
 from psycopg import sql
-from run import BenchmarkError, Run, Runner, expect, machine, revision, write_config
+from run import BenchmarkError, Runner, expect, machine, revision, write_config
 
 from cccform.state.local import LocalStateStore
 from cccform.state.models import ResourceState, State
@@ -65,11 +66,11 @@ def schema_for(dsn: str) -> Iterator[str]:
             conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name)))
 
 
-def prepare(root: Path, size: int, backend: str, schema: str) -> Path:
-    directory = root / f"{backend}-{size}"
+def prepare(root: Path, size: int, backend: str, schema: str, workspace: str) -> Path:
+    directory = root / f"{backend}-{size}-{workspace}"
     write_config(directory, size, 0, 1000)
     if backend == "postgres":
-        state = f"state: {{backend: postgres, workspace: bench, schema: {schema}}}\n"
+        state = f"state: {{backend: postgres, workspace: {workspace}, schema: {schema}}}\n"
         with (directory / "settings.yaml").open("a", encoding="utf-8") as out:
             out.write(state)
     return directory
@@ -79,22 +80,29 @@ def cccform(*args: str) -> list[str]:
     return [sys.executable, "-m", "cccform", *args]
 
 
-def bench_size(runner: Runner, root: Path, size: int, dsn: str, repeat: int) -> dict[str, Measured]:
+def bench_size(
+    runner: Runner, root: Path, size: int, dsn: str, repeat: int, apply_repeat: int
+) -> dict[str, Measured]:
+    """Applies in fresh directories (and workspaces), then no-op plans in the last ones;
+    local and PostgreSQL interleaved so that both see the same load."""
     env = {"CCCFORM_PG_DSN": dsn}
+    applies: dict[str, list[float]] = {b: [] for b in BACKENDS}
+    plans: dict[str, list[float]] = {b: [] for b in BACKENDS}
     with schema_for(dsn) as schema:
-        dirs = {b: prepare(root, size, b, schema) for b in BACKENDS}
-        applies: dict[str, Run] = {}
-        for backend in BACKENDS:
-            run = runner.spawn(cccform("apply", "--auto-approve"), dirs[backend], env)
-            expect(run, code=0, text="Apply complete!", what=f"{backend} apply of {size}")
-            applies[backend] = run
-        plans: dict[str, list[float]] = {b: [] for b in BACKENDS}
+        for attempt in range(apply_repeat):
+            dirs = {b: prepare(root, size, b, schema, f"bench-{attempt}") for b in BACKENDS}
+            for backend in BACKENDS:
+                run = runner.spawn(cccform("apply", "--auto-approve"), dirs[backend], env)
+                expect(run, code=0, text="Apply complete!", what=f"{backend} apply of {size}")
+                applies[backend].append(run.wall)
         for _ in range(repeat):
             for backend in BACKENDS:
                 run = runner.spawn(cccform("plan"), dirs[backend], env)
                 expect(run, code=0, text="No changes", what=f"{backend} plan of {size}")
                 plans[backend].append(run.wall)
-    return {b: Measured(applies[b].wall, statistics.median(plans[b])) for b in BACKENDS}
+    return {
+        b: Measured(statistics.median(applies[b]), statistics.median(plans[b])) for b in BACKENDS
+    }
 
 
 def one_resource(n: int, description: str = "benchmark") -> ResourceState:
@@ -145,12 +153,12 @@ def report(
     results: dict[int, dict[str, Measured]],
     costs: dict[int, dict[str, float]],
     max_ratio: float,
-    repeat: int,
+    repeats: tuple[int, int],
 ) -> tuple[str, bool]:
     ok = True
     lines = [
-        "Apply creating N instances and the following no-op plan (median of "
-        f"{repeat}), local state file against PostgreSQL (create_seconds 0):",
+        f"Apply creating N instances (median of {repeats[1]}) and the following no-op plan "
+        f"(median of {repeats[0]}), local state file against PostgreSQL (create_seconds 0):",
         "",
         "| N | apply local (s) | apply PostgreSQL (s) | ratio | plan local (s) "
         "| plan PostgreSQL (s) | ratio |",
@@ -184,7 +192,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000", help="comma-separated N (default 1000)")
     parser.add_argument("--save-sizes", default="1000,10000", help="N for the save cost")
-    parser.add_argument("--repeat", type=int, default=3, help="no-op plans per backend")
+    parser.add_argument("--repeat", type=int, default=5, help="no-op plans per backend")
+    parser.add_argument("--apply-repeat", type=int, default=3, help="applies per backend")
     parser.add_argument("--saves", type=int, default=20, help="saves measured per size")
     parser.add_argument("--max-ratio", type=float, default=1.3)
     parser.add_argument("--dsn", default=None, help="PostgreSQL DSN (a loopback server)")
@@ -202,12 +211,14 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(temp)
         runner = Runner(root, args.timeout)
         try:
-            results = {n: bench_size(runner, root, n, dsn, args.repeat) for n in sizes}
+            results = {
+                n: bench_size(runner, root, n, dsn, args.repeat, args.apply_repeat) for n in sizes
+            }
             costs = save_costs(root, save_sizes, dsn, args.saves)
         except BenchmarkError as exc:
             print(f"benchmark failed: {exc}", file=sys.stderr)
             return 2
-    text, ok = report(results, costs, args.max_ratio, args.repeat)
+    text, ok = report(results, costs, args.max_ratio, (args.repeat, args.apply_repeat))
     text = "\n".join(["Machine:", "", *machine(revision()), "", text])
     print(text)
     if args.output is not None:
