@@ -37,6 +37,7 @@ from cccform.providers.ccc import CccProvider
 from cccform.providers.registry import make_provider
 from cccform.refresh import refresh, refresh_contents
 from cccform.state.backends import backend_of, open_backend
+from cccform.state.lock import LockWaiter
 from cccform.state.models import ProviderBinding, State
 from cccform.state.store import StateBackend
 from cccform.state.surgery import SurgeryResult
@@ -162,13 +163,14 @@ def plan(
     out_file: Path | None = None,
     lock_timeout: float = 0,
     lock: bool = True,
+    on_lock_wait: LockWaiter | None = None,
 ) -> PlanOutcome:
     """Plan the configuration at `path` under the state lock (none when `lock` is False);
     save it unless it is rejected."""
     target = open_config(path)
     with (
         closing(target.store()) as store,
-        store.lock("plan", lock_timeout) if lock else nullcontext(),
+        store.lock("plan", lock_timeout, on_lock_wait) if lock else nullcontext(),
     ):
         exists = store.exists()
         state = store.read()
@@ -218,6 +220,7 @@ class ApplyRequest:
     parallelism: int = 10
     lock_timeout: float = 0
     interrupt: InterruptGuard = _not_interrupted
+    on_lock_wait: LockWaiter | None = None
 
 
 @dataclass(frozen=True)
@@ -235,7 +238,10 @@ def apply(request: ApplyRequest, watcher: ApplyWatcher) -> ApplyOutcome:
     """Plan (or read the saved plan), review it, and carry it out, all under the state lock."""
     saved = read_plan_file(request.path) if is_plan_file(request.path) else None
     target = open_saved(saved, request.path) if saved else open_config(request.path)
-    with closing(target.store()) as store, store.lock("apply", request.lock_timeout):
+    with (
+        closing(target.store()) as store,
+        store.lock("apply", request.lock_timeout, request.on_lock_wait),
+    ):
         exists = store.exists()
         state = store.read()
         with _provider(target) as provider:

@@ -15,6 +15,7 @@ from pathlib import Path
 from cccform.errors import StateError
 from cccform.state import fileformat
 from cccform.state.backends import backend_of
+from cccform.state.lock import LockWaiter
 from cccform.state.models import HistoryEntry, State
 
 PUSHED_SUFFIX = ".pushed"
@@ -47,10 +48,17 @@ class PushOutcome:
     renamed_to: Path | None
 
 
-def push(path: Path, source: Path, *, force: bool = False, lock_timeout: float = 0) -> PushOutcome:
+def push(
+    path: Path,
+    source: Path,
+    *,
+    force: bool = False,
+    lock_timeout: float = 0,
+    on_lock_wait: LockWaiter | None = None,
+) -> PushOutcome:
     """Upload the state file `source` as the state of the configuration at `path`, under the
     lock. Refuses another lineage, or a serial lower than the current one, unless `force`."""
-    with closing(backend_of(path)) as store, store.lock("state push", lock_timeout):
+    with closing(backend_of(path)) as store, store.lock("state push", lock_timeout, on_lock_wait):
         if source.resolve() == store.rescue_path.resolve():
             raise StateError(
                 f"{source} is the state file of this configuration itself: there is nothing to "

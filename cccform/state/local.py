@@ -29,7 +29,7 @@ from cccform import files
 from cccform.errors import StateError
 from cccform.printable import printable
 from cccform.state import fileformat
-from cccform.state.lock import LockInfo, StateLock, read_holder
+from cccform.state.lock import LockInfo, LockWaiter, StateLock, read_holder
 from cccform.state.models import HistoryEntry, State
 from cccform.state.store import next_serial
 from cccform.timestamps import utc_text
@@ -88,16 +88,20 @@ class LocalStateStore:
             raise StateError(f"no run holds the lock of {self.describe()} with id {lock_id}.")
         raise StateError(self.force_unlock_effect(holder))
 
-    def lock(self, operation: str, timeout: float = 0.0) -> AbstractContextManager[LockInfo]:
+    def lock(
+        self, operation: str, timeout: float = 0.0, on_wait: LockWaiter | None = None
+    ) -> AbstractContextManager[LockInfo]:
         """A context manager holding this state's lock for `operation` (e.g. "apply").
 
         While it is held, each write first checks that the lock file is still the one locked.
         """
-        return self._holding(StateLock(self.lock_path), operation, timeout)
+        return self._holding(StateLock(self.lock_path), operation, timeout, on_wait)
 
     @contextlib.contextmanager
-    def _holding(self, lock: StateLock, operation: str, timeout: float) -> Iterator[LockInfo]:
-        with lock.held(operation, timeout) as info:
+    def _holding(
+        self, lock: StateLock, operation: str, timeout: float, on_wait: LockWaiter | None
+    ) -> Iterator[LockInfo]:
+        with lock.held(operation, timeout, on_wait) as info:
             self._held = lock
             # No write of ours is in progress while we hold the lock: what an interrupted
             # one left behind can go.

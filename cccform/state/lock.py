@@ -21,7 +21,7 @@ import socket
 import stat as _stat
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -33,6 +33,8 @@ from cccform.timestamps import utc_now
 
 FIRST_RETRY_DELAY = 0.05
 MAX_RETRY_DELAY = 1.0
+LockWaiter = Callable[[str], None]
+"""Told, once, that a run waits for the lock and for whom (a line for the user)."""
 HOLDER_RECORD_GRACE = 0.25
 """How long a contender waits for a new holder to write its record before giving up on it."""
 
@@ -85,8 +87,11 @@ class StateLock:
         """This lock's holder record while it is held, else None."""
         return self._info
 
-    def acquire(self, operation: str, timeout: float = 0.0) -> LockInfo:
-        """Take the lock for `operation`, waiting up to `timeout` seconds (0: do not wait).
+    def acquire(
+        self, operation: str, timeout: float = 0.0, on_wait: LockWaiter | None = None
+    ) -> LockInfo:
+        """Take the lock for `operation`, waiting up to `timeout` seconds (0: do not wait);
+        `on_wait` hears once whom it waits for.
 
         Raises StateLockedError naming the holder when the lock stays taken, and
         StateError when the lock file itself cannot be used.
@@ -107,6 +112,10 @@ class StateLock:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise StateLockedError(self._locked_message(timeout))
+            if on_wait is not None:
+                where = f"lock file {self.lock_path}"
+                on_wait(waiting_message(self._read_holder(), where, timeout))
+                on_wait = None
             time.sleep(min(next(delays), remaining))
 
     def verify(self) -> None:
@@ -144,9 +153,11 @@ class StateLock:
             os.close(fd)
 
     @contextlib.contextmanager
-    def held(self, operation: str, timeout: float = 0.0) -> Iterator[LockInfo]:
+    def held(
+        self, operation: str, timeout: float = 0.0, on_wait: LockWaiter | None = None
+    ) -> Iterator[LockInfo]:
         """Hold the lock for the duration of a `with` block."""
-        info = self.acquire(operation, timeout)
+        info = self.acquire(operation, timeout, on_wait)
         try:
             yield info
         finally:
@@ -234,6 +245,14 @@ def new_holder(operation: str) -> LockInfo:
         operation=operation,
         since=utc_now(),
         version=__version__,
+    )
+
+
+def waiting_message(holder: LockInfo | None, where: str, timeout: float) -> str:
+    """What a run says once when it starts waiting for the lock (`--lock-timeout`)."""
+    who = holder.describe() if holder else "another process that has not said who it is yet"
+    return (
+        f"Waiting up to {_format_duration(timeout)} for the state lock, held by {who} ({where})..."
     )
 
 

@@ -6,7 +6,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
 
-from cccform.state.lock import LockInfo
+from cccform.state.lock import LockInfo, LockWaiter
 from cccform.state.models import HistoryEntry, State
 
 
@@ -32,8 +32,11 @@ class StateStore(Protocol):
 class StateBackend(StateStore, Protocol):
     """A store with its lock: what `cccform.state.backends.open_backend` gives a run."""
 
-    def lock(self, operation: str, timeout: float = 0.0) -> AbstractContextManager[LockInfo]:
-        """Hold the state's lock for `operation`; StateLockedError names another holder."""
+    def lock(
+        self, operation: str, timeout: float = 0.0, on_wait: LockWaiter | None = None
+    ) -> AbstractContextManager[LockInfo]:
+        """Hold the state's lock for `operation`, waiting up to `timeout` seconds (`on_wait`
+        hears once whom it waits for); StateLockedError names another holder."""
         ...
 
     def exists(self) -> bool:

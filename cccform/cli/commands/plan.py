@@ -48,7 +48,14 @@ def plan(
     if not lock:
         ctx.err.write(UNLOCKED_WARNING)
     view = plan_view(as_json, ctx.terminal())
-    outcome = run.plan(Path(path), view, out_file=out_file, lock_timeout=lock_timeout, lock=lock)
+    outcome = run.plan(
+        Path(path),
+        view,
+        out_file=out_file,
+        lock_timeout=lock_timeout,
+        lock=lock,
+        on_lock_wait=ctx.say,
+    )
     view.finished(outcome)
     if outcome.verdict is Verdict.REJECTED:
         return PLAN_REJECTED

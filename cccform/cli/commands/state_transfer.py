@@ -49,7 +49,9 @@ def state_push(
     ctx: Context, source: Path, directory: Path, force: bool, lock_timeout: float
 ) -> int:
     """Upload the state file SOURCE as the state of the configuration."""
-    outcome = transfer.push(directory, source, force=force, lock_timeout=lock_timeout)
+    outcome = transfer.push(
+        directory, source, force=force, lock_timeout=lock_timeout, on_lock_wait=ctx.say
+    )
     out = ctx.out
     out.write(
         f"Pushed {source} to {outcome.where}: lineage {outcome.lineage}, serial {outcome.serial}.\n"

@@ -21,9 +21,11 @@ from cccform.errors import StateError, StateLockedError
 from cccform.state.lock import (
     HOLDER_RECORD_GRACE,
     LockInfo,
+    LockWaiter,
     locked_message,
     new_holder,
     retry_delays,
+    waiting_message,
 )
 from cccform.state.postgres.schema import advisory_key, statement
 
@@ -51,10 +53,14 @@ class AdvisoryLock:
 
     @contextlib.contextmanager
     def held(
-        self, conn: psycopg.Connection[tuple[object, ...]], operation: str, timeout: float
+        self,
+        conn: psycopg.Connection[tuple[object, ...]],
+        operation: str,
+        timeout: float,
+        on_wait: LockWaiter | None = None,
     ) -> Iterator[LockInfo]:
         """Hold the lock for a `with` block; StateLockedError naming the holder if taken."""
-        self._acquire(conn, timeout)
+        self._acquire(conn, timeout, on_wait)
         try:
             info = new_holder(operation)
             conn.execute(
@@ -82,16 +88,24 @@ class AdvisoryLock:
         names = ("id", "who", "host", "pid", "operation", "since", "version")
         return LockInfo.model_validate(dict(zip(names, row, strict=True)))
 
-    def _acquire(self, conn: psycopg.Connection[tuple[object, ...]], timeout: float) -> None:
+    def _acquire(
+        self,
+        conn: psycopg.Connection[tuple[object, ...]],
+        timeout: float,
+        on_wait: LockWaiter | None,
+    ) -> None:
         if not timeout >= 0:
             raise ValueError(f"lock timeout must be 0 or more seconds, not {timeout}")
         deadline = time.monotonic() + timeout
         delays = retry_delays()
+        where = f"PostgreSQL workspace '{self.workspace}', {self.where}"
         while not self._try(conn):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                where = f"PostgreSQL workspace '{self.workspace}', {self.where}"
                 raise StateLockedError(locked_message(self._wait_holder(conn), where, timeout))
+            if on_wait is not None:
+                on_wait(waiting_message(self._wait_holder(conn), where, timeout))
+                on_wait = None
             time.sleep(min(next(delays), remaining))
 
     def _try(self, conn: psycopg.Connection[tuple[object, ...]]) -> bool:

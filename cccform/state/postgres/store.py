@@ -26,7 +26,7 @@ from cccform.config.models import PostgresStateConfig
 from cccform.errors import StateError
 from cccform.printable import printable
 from cccform.state import fileformat
-from cccform.state.lock import LockInfo, user_name
+from cccform.state.lock import LockInfo, LockWaiter, user_name
 from cccform.state.models import HistoryEntry, State
 from cccform.state.postgres import rows, schema
 from cccform.state.postgres.connection import Dsn, connect, dsn_from_env, translated
@@ -109,14 +109,18 @@ class PostgresStateStore:
             with contextlib.suppress(psycopg.Error):
                 conn.close()
 
-    def lock(self, operation: str, timeout: float = 0.0) -> AbstractContextManager[LockInfo]:
-        return self._holding(operation, timeout)
+    def lock(
+        self, operation: str, timeout: float = 0.0, on_wait: LockWaiter | None = None
+    ) -> AbstractContextManager[LockInfo]:
+        return self._holding(operation, timeout, on_wait)
 
     @contextlib.contextmanager
-    def _holding(self, operation: str, timeout: float) -> Iterator[LockInfo]:
+    def _holding(
+        self, operation: str, timeout: float, on_wait: LockWaiter | None
+    ) -> Iterator[LockInfo]:
         with translated(self.dsn, "taking the state lock"):
             conn = self._ready()
-            held = self._lock.held(conn, operation, timeout)
+            held = self._lock.held(conn, operation, timeout, on_wait)
             info = held.__enter__()
         self._holder = info
         try:
