@@ -45,7 +45,7 @@ def wait_for(pg: PgSchema, query: str, timeout: float = 30) -> None:
     raise AssertionError(f"nothing matched {query!r} within {timeout}s")
 
 
-@pytest.mark.parametrize("repetition", range(3))
+@pytest.mark.parametrize("repetition", range(20))
 def test_concurrent_applies_one_proceeds_the_other_exits_6(
     tmp_path: Path, pg_schema: PgSchema, repetition: int
 ) -> None:
