@@ -13,6 +13,7 @@ Nothing here logs or quotes state content or the DSN.
 from __future__ import annotations
 
 import contextlib
+import shlex
 import socket
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
@@ -96,7 +97,9 @@ class PostgresStateStore:
         return self._rescue_path
 
     def restore_command(self, rescued: Path) -> str:
-        return f"cccform state push -C {self._rescue_path.parent} {rescued}"
+        return f"cccform state push -C {shlex.quote(str(self._rescue_path.parent))} " + (
+            shlex.quote(str(rescued))
+        )
 
     def describe(self) -> str:
         return (
