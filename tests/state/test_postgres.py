@@ -116,7 +116,7 @@ def test_a_stale_writer_fails_and_overwrites_nothing(pg_schema: PgSchema) -> Non
         first.close()
         stale.close()
     message = str(caught.value)
-    assert "holds serial 2, not serial 1 as this run read it" in message
+    assert "holds serial 2, but this run read serial 1 there" in message
     assert "without holding the lock. Nothing was written" in message
     descriptions = pg_schema.query(
         "SELECT body->'attributes'->>'description' FROM {schema}.entries"
@@ -130,7 +130,7 @@ def test_two_first_writers_of_a_workspace_do_not_both_found_it(pg_schema: PgSche
     try:
         one, two = with_resources(first.read(), 1), with_resources(second.read(), 2)
         first.write(one)
-        with pytest.raises(StateError, match="holds serial 1, not no state as this run read it"):
+        with pytest.raises(StateError, match="holds serial 1, but this run read no state there"):
             second.write(two)
     finally:
         first.close()

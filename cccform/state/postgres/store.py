@@ -324,7 +324,7 @@ class PostgresStateStore:
         now = f"serial {row[0]}" if row else "no state"
         read = f"serial {persisted.serial}" if self._exists else "no state"
         return StateError(
-            f"{self.describe()} holds {now}, not {read} as this run read it: another run "
+            f"{self.describe()} holds {now}, but this run read {read} there: another run "
             "wrote it since, without holding the lock. Nothing was written; run the command "
             "again."
         )
