@@ -132,3 +132,21 @@ def test_pushing_the_state_file_onto_itself_is_refused(cli: Cli) -> None:
     assert run.code == 1
     assert "is the state file of this configuration itself" in run.err
     assert (cli.directory / "cccform.state.json").exists()
+
+
+def test_state_surgery_on_postgres_is_a_serial_of_its_history(
+    cli: Cli, pg_schema: PgSchema
+) -> None:
+    pg_config(cli, pg_schema, instance_yaml("a", 1), instance_yaml("b", 2))
+    assert cli("apply", "--auto-approve").code == 0
+    before = pulled(cli)
+    removed = cli("state", "rm", "instance.b")
+    assert removed.code == 0, removed.err
+    serial = before["serial"] + 1
+    assert removed.out.endswith(
+        f"State saved at serial {serial}; the previous version is kept (see cccform state "
+        "history).\n"
+    )
+    newest = cli("state", "history").out.splitlines()[2].split()
+    assert newest[0] == str(serial) and newest[3:5] == ["state", "rm"]
+    assert pulled(cli, "--serial", str(before["serial"])) == before

@@ -42,7 +42,10 @@ def _report(ctx: Context, outcome: run.SurgeryOutcome) -> None:
     if outcome.dry_run:
         out.write(f"Dry run: the state (serial {outcome.serial}) was not changed.\n")
     else:
-        out.write(f"State saved at serial {outcome.serial}; the previous version is the backup.\n")
+        out.write(
+            f"State saved at serial {outcome.serial}; the previous version is kept (see cccform "
+            "state history).\n"
+        )
 
 
 @click.command("mv")
