@@ -150,3 +150,16 @@ def test_the_debug_log_holds_no_password(cli: Cli, pg_schema: PgSchema) -> None:
     text = log.read_text()
     assert "cccform.api: call CreateInstance" in text
     assert PASSWORD not in text and PASSWORD not in applied.out + applied.err
+
+
+def test_a_schema_from_a_newer_cccform_is_refused(cli: Cli, pg_schema: PgSchema) -> None:
+    pg_config(cli, pg_schema, instance_yaml("a", 1))
+    assert cli("apply", "--auto-approve").code == 0
+    pg_schema.query(
+        "INSERT INTO {schema}.schema_version (version, cccform_version) VALUES (99, '9.9.9')"
+    )
+    for command in (("plan",), ("state", "list"), ("apply", "--auto-approve")):
+        run = cli(*command)
+        assert run.code == 1, run.err
+        assert f"the PostgreSQL schema '{pg_schema.name}' (database 'test' on " in run.err
+        assert "is at version 99, made by a newer cccform" in run.err

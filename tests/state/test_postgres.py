@@ -191,3 +191,25 @@ def test_only_the_last_serials_are_kept(pg_schema: PgSchema) -> None:
     assert serials == [(3,), (4,), (5,)]
     undo = pg_schema.query("SELECT DISTINCT serial FROM {schema}.history_entries ORDER BY serial")
     assert undo == [(3,), (4,), (5,)]
+
+
+def test_a_later_version_migrates_the_tables_in_order(
+    store: PostgresStateStore, pg_schema: PgSchema, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.write(with_resources(store.read(), 1))
+    current = pg_schema_module.SCHEMA_VERSION
+    later = {
+        **pg_schema_module.MIGRATIONS,
+        current + 1: ("ALTER TABLE {schema}.workspaces ADD COLUMN note text",),
+        current + 2: ("UPDATE {schema}.workspaces SET note = 'migrated'",),
+    }
+    monkeypatch.setattr(pg_schema_module, "MIGRATIONS", later)
+    monkeypatch.setattr(pg_schema_module, "SCHEMA_VERSION", current + 2)
+    upgraded = open_store(pg_schema)
+    try:
+        upgraded.write(with_resources(upgraded.read(), 2))
+    finally:
+        upgraded.close()
+    versions = pg_schema.query("SELECT version FROM {schema}.schema_version ORDER BY version")
+    assert versions == [(v,) for v in range(1, current + 3)]
+    assert pg_schema.query("SELECT note FROM {schema}.workspaces") == [("migrated",)]
