@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from cccform.cli.context import Context
+from cccform.state.postgres import lock as pg_lock
 from tests.cli.harness import Cli, config, instance_yaml
 from tests.cli.test_pg_state import pg_config
 from tests.pg import PgSchema
@@ -80,3 +81,13 @@ def test_a_local_lock_is_not_taken_from_a_running_process(cli: Cli) -> None:
     assert run.code == 1
     assert "cccform cannot take it away while it runs" in run.err
     assert f"kill {held.pid} on " in run.err
+
+
+def test_a_session_that_does_not_end_is_reported(cli: Cli, holder: PgHolder) -> None:
+    # As if pg_terminate_backend gave up waiting (it answers false after its timeout).
+    never_ends = "SELECT false FROM {schema}.locks WHERE workspace = %s AND lock_id = %s"
+    cli.monkeypatch.setattr(pg_lock, "_TERMINATE", never_ends)
+    run = cli("force-unlock", holder.info["id"], "--yes")
+    assert run.code == 1
+    assert "did not end within 5 s of being told to; the lock may still be held" in run.err
+    assert cli("plan").code == 6

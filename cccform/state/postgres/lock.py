@@ -146,13 +146,20 @@ class AdvisoryLock:
                 f"({now}). Nothing was changed."
             )
         try:
-            conn.execute(statement(_TERMINATE, self.schema), [self.workspace, lock_id])
+            ended = conn.execute(statement(_TERMINATE, self.schema), [self.workspace, lock_id])
+            row = ended.fetchone()
         except psycopg.errors.InsufficientPrivilege:
             raise StateError(
                 f"the database refused to end the session of {holder.describe()}: this role "
                 "may end only its own sessions. Run force-unlock as the same role, a superuser, "
                 "or a member of pg_signal_backend. Nothing was changed."
             ) from None
+        if not (row and row[0]):
+            raise StateError(
+                f"the session of {holder.describe()} did not end within 5 s of being told to; "
+                "the lock may still be held. Run force-unlock again, or ask the database "
+                "administrator to end that session."
+            )
         conn.execute(
             statement(
                 "DELETE FROM {schema}.locks WHERE workspace = %s AND lock_id = %s", self.schema
