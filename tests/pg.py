@@ -38,6 +38,21 @@ class PgSchema:
             cursor = conn.execute(statement, list(params))
             return cursor.fetchall() if cursor.description else []
 
+    @contextlib.contextmanager
+    def role(self, *grants: str) -> Iterator[str]:
+        """A login role of its own with `grants` on this schema's tables (and USAGE on the
+        schema); yields its DSN. Dropped afterwards."""
+        name = f"cccform_test_{uuid.uuid4().hex[:10]}"
+        self.query(f"CREATE ROLE {name} LOGIN")
+        try:
+            self.query(f"GRANT USAGE ON SCHEMA {{schema}} TO {name}")
+            for grant in grants:
+                self.query(f"GRANT {grant} ON ALL TABLES IN SCHEMA {{schema}} TO {name}")
+            yield f"postgresql://{name}@{self.dsn.split('@', 1)[1]}"
+        finally:
+            self.query(f"DROP OWNED BY {name}")
+            self.query(f"DROP ROLE {name}")
+
 
 def server_dsn() -> str:
     return os.environ.get(TEST_DSN_ENV, DEFAULT_TEST_DSN)

@@ -163,3 +163,14 @@ def test_a_schema_from_a_newer_cccform_is_refused(cli: Cli, pg_schema: PgSchema)
         assert run.code == 1, run.err
         assert f"the PostgreSQL schema '{pg_schema.name}' (database 'test' on " in run.err
         assert "is at version 99, made by a newer cccform" in run.err
+
+
+def test_a_role_with_rights_on_the_tables_alone_can_apply(cli: Cli, pg_schema: PgSchema) -> None:
+    pg_config(cli, pg_schema, instance_yaml("a", 1))
+    assert cli("plan").code == 0  # the first locking run creates the tables
+    with pg_schema.role("SELECT, INSERT, UPDATE, DELETE") as dsn:
+        cli.monkeypatch.setenv("CCCFORM_PG_DSN", dsn)
+        applied = cli("apply", "--auto-approve")
+        listed = cli("state", "list")
+    assert applied.code == 0, applied.err
+    assert listed.out == "instance.a\n"

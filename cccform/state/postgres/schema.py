@@ -119,7 +119,15 @@ def check_known(version: int | None, schema: str, where: str) -> None:
 
 
 def migrate(conn: psycopg.Connection[tuple[object, ...]], schema: str, where: str) -> None:
-    """Create the schema and its tables, or bring them up to `SCHEMA_VERSION`."""
+    """Create the schema and its tables, or bring them up to `SCHEMA_VERSION`.
+
+    Tables already at this version are left alone without asking for more than reading
+    them: a role with rights on the tables alone (no CREATE on the database) can use them.
+    """
+    version = installed_version(conn, schema)
+    check_known(version, schema, where)
+    if version == SCHEMA_VERSION:
+        return
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", [advisory_key("schema", schema)])
         conn.execute(statement("CREATE SCHEMA IF NOT EXISTS {schema}", schema))
