@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -90,4 +91,20 @@ def test_a_session_that_does_not_end_is_reported(cli: Cli, holder: PgHolder) -> 
     run = cli("force-unlock", holder.info["id"], "--yes")
     assert run.code == 1
     assert "did not end within 5 s of being told to; the lock may still be held" in run.err
+    assert cli("plan").code == 6
+
+
+def test_a_role_that_may_not_end_the_session_is_told_what_it_needs(
+    cli: Cli, pg_schema: PgSchema, holder: PgHolder
+) -> None:
+    own = os.environ["CCCFORM_PG_DSN"]
+    with pg_schema.role("SELECT") as dsn:
+        cli.monkeypatch.setenv("CCCFORM_PG_DSN", dsn)
+        run = cli("force-unlock", holder.info["id"], "--yes")
+    cli.monkeypatch.setenv("CCCFORM_PG_DSN", own)
+    assert run.code == 1
+    assert "the database refused to end the session of " in run.err
+    assert "Run force-unlock as the same role, a superuser, or a member of pg_signal_backend" in (
+        run.err
+    )
     assert cli("plan").code == 6
