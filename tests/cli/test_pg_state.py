@@ -174,3 +174,14 @@ def test_a_role_with_rights_on_the_tables_alone_can_apply(cli: Cli, pg_schema: P
         listed = cli("state", "list")
     assert applied.code == 0, applied.err
     assert listed.out == "instance.a\n"
+
+
+def test_commands_that_only_read_create_no_tables(cli: Cli, pg_schema: PgSchema) -> None:
+    pg_config(cli, pg_schema, instance_yaml("a", 1))
+    for command in (("plan", "--lock=false"), ("show",), ("state", "list"), ("state", "history")):
+        run = cli(*command)
+        assert run.code == 0, (command, run.err)
+    found = pg_schema.query("SELECT 1 FROM pg_namespace WHERE nspname = %s", pg_schema.name)
+    assert found == []
+    assert cli("plan").code == 0  # a locking run creates them
+    assert pg_schema.query("SELECT count(*) FROM {schema}.schema_version") == [(1,)]
