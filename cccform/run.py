@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, closing, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Event
@@ -23,8 +23,8 @@ from cccform.config.loader import YAML_SUFFIXES, load_config
 from cccform.config.models import (
     AliyunProviderConfig,
     LoadedConfig,
-    LocalStateConfig,
     ProviderConfig,
+    StateConfig,
 )
 from cccform.errors import StalePlanError, UsageError
 from cccform.plan.models import Plan
@@ -36,8 +36,10 @@ from cccform.plan.review import Verdict, review, standing
 from cccform.providers.ccc import CccProvider
 from cccform.providers.registry import make_provider
 from cccform.refresh import refresh, refresh_contents
-from cccform.state.local import LocalStateStore
+from cccform.state.backends import open_backend
+from cccform.state.lock import LockWaiter
 from cccform.state.models import ProviderBinding, State
+from cccform.state.store import StateBackend
 from cccform.state.surgery import SurgeryResult
 
 Approver = Callable[[Plan], bool]
@@ -65,15 +67,12 @@ class Target:
 
     config_dir: Path
     provider_settings: ProviderConfig
-    state_settings: LocalStateConfig
+    state_settings: StateConfig
     loaded: LoadedConfig | None = None
 
-    @property
-    def state_path(self) -> Path:
-        return self.config_dir / self.state_settings.path
-
-    def store(self) -> LocalStateStore:
-        return LocalStateStore(self.state_path)
+    def store(self) -> StateBackend:
+        """The state backend and its lock (close it when done)."""
+        return open_backend(self.state_settings, self.config_dir)
 
     def provider(self) -> CccProvider:
         return make_provider(self.provider_settings, self.config_dir)
@@ -112,6 +111,13 @@ def load_configuration(path: Path) -> LoadedConfig:
     return load_config(path)
 
 
+def backend_of(path: Path) -> StateBackend:
+    """The state backend of the configuration at `path` (loaded and validated first; a saved
+    plan there is refused like everywhere a configuration is read)."""
+    loaded = load_configuration(path)
+    return open_backend(loaded.config.state, loaded.directory)
+
+
 def open_config(path: Path) -> Target:
     """Load and validate the configuration (raises ConfigError before anything is contacted)."""
     loaded = load_configuration(path)
@@ -148,12 +154,12 @@ def open_saved(saved: SavedPlan, origin: Path) -> Target:
             f"such configuration here ({directory}): {where}."
         )
     target = Target(directory, saved.provider, saved.state)
-    if saved.plan.prior_state.existed and not target.state_path.exists():
-        raise StalePlanError(
-            f"{made_for}, from the state at '{saved.state.path}' there (lineage "
-            f"{saved.plan.prior_state.lineage}), and there is no state at {target.state_path}: "
-            f"{where}."
-        )
+    with closing(target.store()) as store:
+        if saved.plan.prior_state.existed and not store.exists():
+            raise StalePlanError(
+                f"{made_for}, from a state of lineage {saved.plan.prior_state.lineage}, and "
+                f"there is no state in {store.describe()}: {where}."
+            )
     return target
 
 
@@ -176,13 +182,16 @@ def plan(
     out_file: Path | None = None,
     lock_timeout: float = 0,
     lock: bool = True,
+    on_lock_wait: LockWaiter | None = None,
 ) -> PlanOutcome:
     """Plan the configuration at `path` under the state lock (none when `lock` is False);
     save it unless it is rejected."""
     target = open_config(path)
-    store = target.store()
-    with store.lock("plan", lock_timeout) if lock else nullcontext():
-        exists = target.state_path.exists()
+    with (
+        closing(target.store()) as store,
+        store.lock("plan", lock_timeout, on_lock_wait) if lock else nullcontext(),
+    ):
+        exists = store.exists()
         state = store.read()
         with _provider(target) as provider:
             state = bound(state, target.binding(provider))
@@ -231,6 +240,7 @@ class ApplyRequest:
     parallelism: int = 10
     lock_timeout: float = 0
     interrupt: InterruptGuard = _not_interrupted
+    on_lock_wait: LockWaiter | None = None
 
 
 @dataclass(frozen=True)
@@ -248,9 +258,11 @@ def apply(request: ApplyRequest, watcher: ApplyWatcher) -> ApplyOutcome:
     """Plan (or read the saved plan), review it, and carry it out, all under the state lock."""
     saved = read_plan_file(request.path) if is_plan_file(request.path) else None
     target = open_saved(saved, request.path) if saved else open_config(request.path)
-    store = target.store()
-    with store.lock("apply", request.lock_timeout):
-        exists = target.state_path.exists()
+    with (
+        closing(target.store()) as store,
+        store.lock("apply", request.lock_timeout, request.on_lock_wait),
+    ):
+        exists = store.exists()
         state = store.read()
         with _provider(target) as provider:
             unbound = exists and state.binding is None
@@ -341,9 +353,8 @@ def read_state(path: Path) -> State:
 
     Read without the lock: it only looks, and a reader never sees a half-written state.
     """
-    loaded = load_configuration(path)
-    settings: LocalStateConfig = loaded.config.state
-    return LocalStateStore(loaded.directory / settings.path).read()
+    with closing(backend_of(path)) as store:
+        return store.read()
 
 
 # -- state surgery -------------------------------------------------------------
@@ -367,9 +378,8 @@ def state_surgery(
     lock_timeout: float = 0,
 ) -> SurgeryOutcome:
     """Change the state under its lock (serial +1, previous version kept as the backup)."""
-    loaded = load_configuration(path)
-    store = LocalStateStore(loaded.directory / loaded.config.state.path)
-    with store.lock(operation, lock_timeout):
+    store = backend_of(path)
+    with closing(store), store.lock(operation, lock_timeout):
         state = store.read()
         result = change(state)
         if dry_run:
@@ -390,8 +400,7 @@ class RebindOutcome:
 def rebind(path: Path, *, lock_timeout: float = 0) -> RebindOutcome:
     """Bind the state to the provider of the configuration at `path`, on purpose."""
     target = open_config(path)
-    store = target.store()
-    with store.lock("state rebind", lock_timeout):
+    with closing(target.store()) as store, store.lock("state rebind", lock_timeout):
         state = store.read()
         with _provider(target) as provider:
             binding = target.binding(provider)

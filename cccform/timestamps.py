@@ -7,4 +7,9 @@ from datetime import UTC, datetime
 
 def utc_now() -> str:
     """The current time in cccform's timestamp format."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_text(datetime.now(UTC))
+
+
+def utc_text(moment: datetime) -> str:
+    """`moment` (aware) in cccform's timestamp format."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -12,10 +12,12 @@ import time, in `os.environ` itself, so that every process the tests start inher
 from __future__ import annotations
 
 import os
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 
 import pytest
 import pytest_socket
+
+from tests.pg import PgSchema, temporary_schema
 
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 ECS_METADATA_DISABLED = "ALIBABA_CLOUD_ECS_METADATA_DISABLED"
@@ -44,3 +46,10 @@ def pytest_runtest_teardown() -> Generator[None, None, None]:
         yield
     finally:
         allow_loopback_only()
+
+
+@pytest.fixture
+def pg_schema() -> Iterator[PgSchema]:
+    """A PostgreSQL schema of this test's own on the local server, dropped afterwards."""
+    with temporary_schema() as schema:
+        yield schema

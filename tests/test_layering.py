@@ -84,6 +84,7 @@ CONFINED = [
     Confined("deepdiff", ("cccform.plan.diff",)),
     Confined("ruamel", ("cccform.config.yaml_reader",)),
     Confined("ccc_emulator", ("cccform.providers.local", "cccform.cli.commands.emulator")),
+    Confined("psycopg", ("cccform.state.postgres",)),
 ]
 
 # The planner is pure: none of these in its own imports. Direct, not transitive: the

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from cccform.addresses import Address, children_of
@@ -32,8 +31,7 @@ class Ledger:
 
     def rescue(self, error: Exception) -> StateError:
         """The state could not be saved: keep it in a file of its own, and say how to restore."""
-        path = getattr(self.store, "path", None)
-        target = write_errored_state(self.state, Path(path)) if path is not None else None
+        target = write_errored_state(self.state, self.store.rescue_path)
         if target is None:
             return StateError(
                 f"the state could not be saved ({error}), nor written anywhere else: what this "
@@ -42,7 +40,8 @@ class Ledger:
             )
         return StateError(
             f"the state could not be saved ({error}). Everything this apply did is in "
-            f"{target}; once the cause is fixed, restore it with: cp {target} {path}"
+            f"{target}; once the cause is fixed, restore it with: "
+            f"{self.store.restore_command(target)}"
         )
 
     def drop_intent(self, address: str) -> None:

@@ -9,7 +9,7 @@ from typing import TextIO, cast
 
 import click
 
-from cccform.printable import PrintableStream
+from cccform.printable import PrintableStream, printable_lines
 from cccform.render.style import Style
 from cccform.render.views import Terminal
 from cccform.state.lock import parse_duration
@@ -33,6 +33,11 @@ class Context:
     def terminal(self) -> Terminal:
         """The streams of this invocation, for the command's view."""
         return Terminal(self.out, self.err, self.style)
+
+    def say(self, line: str) -> None:
+        """One line for the user on stderr, as it happens (a run waiting for the lock)."""
+        self.err.write(printable_lines(line) + "\n")
+        self.err.flush()
 
     @staticmethod
     def interactive() -> bool:

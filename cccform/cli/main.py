@@ -18,10 +18,12 @@ from cccform.cli import exit_codes, signals
 from cccform.cli.ci_outputs import annotate, on_github
 from cccform.cli.commands.apply import apply
 from cccform.cli.commands.emulator import emulator
+from cccform.cli.commands.force_unlock import force_unlock
 from cccform.cli.commands.plan import plan
 from cccform.cli.commands.schema import schema
 from cccform.cli.commands.show import show, state
 from cccform.cli.commands.state_surgery import state_mv, state_rebind, state_rm, state_show
+from cccform.cli.commands.state_transfer import state_history, state_pull, state_push
 from cccform.cli.commands.validate import validate
 from cccform.cli.context import Context, printable_stream, stream_style
 from cccform.errors import (
@@ -50,9 +52,17 @@ def cli(click_ctx: click.Context, no_color: bool) -> None:
     click_ctx.obj = Context(no_color=no_color)
 
 
-for command in (validate, plan, apply, show, state, schema, emulator):
+for command in (validate, plan, apply, show, state, schema, emulator, force_unlock):
     cli.add_command(command)
-for command in (state_mv, state_rm, state_show, state_rebind):
+for command in (
+    state_mv,
+    state_rm,
+    state_show,
+    state_rebind,
+    state_history,
+    state_pull,
+    state_push,
+):
     state.add_command(command)
 
 

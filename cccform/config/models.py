@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -265,16 +266,20 @@ class AliyunProviderConfig(_Strict):
     )
 
 
-def _provider_kind(value: Any) -> str:
-    """The provider block's `type`; a block without one is the local emulation."""
-    if isinstance(value, dict):
-        return str(value.get("type", "local"))
-    return str(getattr(value, "type", "local"))
+def _kind_in(field: str) -> Callable[[Any], str]:
+    """The discriminator of a block whose `field` names its kind; without it, 'local'."""
+
+    def kind(value: Any) -> str:
+        if isinstance(value, dict):
+            return str(value.get(field, "local"))
+        return str(getattr(value, field, "local"))
+
+    return kind
 
 
 ProviderConfig = Annotated[
     Annotated[LocalProviderConfig, Tag("local")] | Annotated[AliyunProviderConfig, Tag("aliyun")],
-    Discriminator(_provider_kind),
+    Discriminator(_kind_in("type")),
 ]
 
 
@@ -298,6 +303,67 @@ class LocalStateConfig(_Strict):
         return value
 
 
+WORKSPACE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+PG_SCHEMA_PATTERN = r"^[a-z_][a-z0-9_]{0,62}$"
+ENV_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]{0,127}$"
+
+
+class PostgresStateConfig(_Strict):
+    """State kept in a PostgreSQL database, shared by every copy of the configuration.
+
+    The DSN is read from the environment variable `dsn_env` names, never from the
+    configuration: it may hold a password.
+    """
+
+    # `schema` would shadow a BaseModel attribute: the field is `schema_name`, written `schema`.
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        strict=True,
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+    )
+
+    backend: Literal["postgres"] = Field(
+        description="State backend; 'postgres' keeps state in a PostgreSQL database."
+    )
+    dsn_env: Annotated[str, StringConstraints(pattern=ENV_NAME_PATTERN)] = Field(
+        default="CCCFORM_PG_DSN",
+        description="Name of the environment variable holding the DSN (libpq keywords or a "
+        "postgresql:// URI); the DSN itself never goes in the configuration.",
+    )
+    workspace: Annotated[str, StringConstraints(pattern=WORKSPACE_PATTERN)] = Field(
+        description="Name of this state in the database; configurations sharing a database "
+        "use one workspace each; 1-64 of A-Z a-z 0-9 _ . -, starting with a letter or digit."
+    )
+    schema_name: Annotated[
+        str, StringConstraints(pattern=PG_SCHEMA_PATTERN), AfterValidator(_not_reserved_schema)
+    ] = Field(
+        default="cccform",
+        alias="schema",
+        description="PostgreSQL schema holding cccform's tables; 1-63 of a-z 0-9 _, not "
+        "starting with a digit or pg_.",
+    )
+    history: int = Field(
+        default=100, ge=1, le=100_000, description="How many past serials to keep (1-100000)."
+    )
+
+
+def _not_reserved_schema(value: str) -> str:
+    if value.startswith("pg_"):
+        raise ValueError(
+            "names starting with pg_ are PostgreSQL's own; choose another, e.g. cccform"
+        )
+    return value
+
+
+StateConfig = Annotated[
+    Annotated[LocalStateConfig, Tag("local")] | Annotated[PostgresStateConfig, Tag("postgres")],
+    Discriminator(_kind_in("backend")),
+]
+
+
 class Config(_Strict):
     """A whole configuration: every file of a directory, merged."""
 
@@ -306,7 +372,7 @@ class Config(_Strict):
         default_factory=LocalProviderConfig,
         description="Where instances live; set in at most one file; default the local emulation.",
     )
-    state: LocalStateConfig = Field(
+    state: StateConfig = Field(
         default_factory=LocalStateConfig,
         description="Where cccform keeps its state; set in at most one file.",
     )

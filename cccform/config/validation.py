@@ -31,11 +31,14 @@ from cccform.config.models import (
     ADDRESS_KEY_PATTERN,
     ADMIN_ID_PATTERN,
     EMAIL_PATTERN,
+    ENV_NAME_PATTERN,
     FLOW_NAME_PATTERN,
     LOGIN_NAME_PATTERN,
     MOBILE_PATTERN,
+    PG_SCHEMA_PATTERN,
     PHONE_NUMBER_PATTERN,
     SKILL_GROUP_NAME_PATTERN,
+    WORKSPACE_PATTERN,
     AgentConfig,
     FlowConfig,
 )
@@ -84,6 +87,19 @@ _RULES = {
     MOBILE_PATTERN: (
         "mobile number",
         "a mobile number is 5-20 digits, with an optional leading +, and no spaces or dashes",
+    ),
+    WORKSPACE_PATTERN: (
+        "workspace name",
+        "a workspace name is a letter or digit, then up to 63 of A-Z a-z 0-9 _ . -",
+    ),
+    PG_SCHEMA_PATTERN: (
+        "schema name",
+        "a schema name is a lowercase letter or _, then up to 62 of a-z 0-9 _",
+    ),
+    ENV_NAME_PATTERN: (
+        "environment variable name",
+        "an environment variable name is a letter or _, then letters, digits or _ "
+        "(for example CCCFORM_PG_DSN)",
     ),
 }
 _BOUNDS = {
@@ -211,10 +227,18 @@ def _walk(model: type[BaseModel], loc: tuple[str | int, ...]) -> _Walked:
     return _Walked(tuple(path), field, _unwrap(target))
 
 
+def _field_named(model: type[BaseModel], name: str) -> FieldInfo | None:
+    """The field written `name` in YAML: its own name, or its alias (`state.schema`)."""
+    found = model.model_fields.get(name)
+    if found is not None:
+        return found
+    return next((f for f in model.model_fields.values() if f.alias == name), None)
+
+
 def _step(target: Any, part: str | int, field: FieldInfo | None) -> tuple[Any, FieldInfo | None]:
     """The type at `part` inside `target` (None: unknown) and the last field passed."""
     if isinstance(target, type) and issubclass(target, BaseModel):
-        found = target.model_fields.get(str(part))
+        found = _field_named(target, str(part))
         return (None, None) if found is None else (found.annotation, found)
     origin, args = get_origin(target), get_args(target)
     if origin is dict and len(args) == 2:
@@ -278,8 +302,8 @@ def _member(members: tuple[Any, ...], name: str | int) -> Any:
 def _union_tag(error: ErrorDetails, union: Any, path: FieldPath, document: Document) -> Diagnostic:
     """The field choosing a union's member (`provider.type`) is missing or has no member."""
     key = str(error.get("ctx", {}).get("discriminator", "type")).strip("'")
-    if not key.isidentifier():  # chosen by a function (`provider` defaults to local): `type`
-        key = "type"
+    if not key.isidentifier():  # chosen by a function (a block without it is local)
+        key = _tag_field(union)
     kinds: list[str] = []
     tags: list[str] = []
     for member in _union_members(union):
@@ -300,6 +324,18 @@ def _union_tag(error: ErrorDetails, union: Any, path: FieldPath, document: Docum
     return Diagnostic(message, document.location_of(tag_path), tag_path, hint)
 
 
+def _tag_field(union: Any) -> str:
+    """The field every member of `union` fixes to a literal (`type`, `backend`)."""
+    members = [m for m in _union_members(union) if isinstance(m, type) and issubclass(m, BaseModel)]
+    for name in getattr(members[0], "model_fields", {}) if members else ():
+        if all(
+            get_origin(getattr(m.model_fields.get(name), "annotation", None)) is Literal
+            for m in members
+        ):
+            return str(name)
+    return "type"
+
+
 def _unknown_field_hint(
     model: type[BaseModel], loc: tuple[str | int, ...], document: Document
 ) -> str:
@@ -309,7 +345,7 @@ def _unknown_field_hint(
     owner = _walk(model, loc[:-1]).target
     if not (isinstance(owner, type) and issubclass(owner, BaseModel)):
         return "remove it"
-    fields = list(owner.model_fields)
+    fields = [info.alias or field for field, info in owner.model_fields.items()]
     close = document.suggester.closest(name, fields)
     if close:
         return f"did you mean '{close}'?"

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cccform import __version__, files
 from cccform.config.loader import YAML_SUFFIXES
-from cccform.config.models import LocalStateConfig, ProviderConfig
+from cccform.config.models import ProviderConfig, StateConfig
 from cccform.diagnostics import summarise_validation_error
 from cccform.errors import StalePlanError
 from cccform.kinds import kind_of
@@ -47,7 +47,7 @@ class SavedPlan(BaseModel):
     created_at: str = Field(default_factory=utc_now)
     config_dir: str
     provider: ProviderConfig
-    state: LocalStateConfig
+    state: StateConfig
     plan: Plan
 
 

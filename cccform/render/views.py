@@ -18,10 +18,16 @@ from cccform.render.apply_view import ProgressPrinter, render_result
 from cccform.render.json_plan import apply_output, plan_document
 from cccform.render.markdown_plan import MarkdownOptions, render_markdown
 from cccform.render.plan_view import render_plan, render_rejections
-from cccform.render.state_view import render_addresses, render_state, state_document
+from cccform.render.state_view import (
+    history_document,
+    render_addresses,
+    render_history,
+    render_state,
+    state_document,
+)
 from cccform.render.style import Style
 from cccform.run import ApplyOutcome, PlanOutcome, ShowOutcome
-from cccform.state.models import State
+from cccform.state.models import HistoryEntry, State
 
 
 @dataclass(frozen=True)
@@ -232,3 +238,13 @@ def show_view(
 def show_addresses(terminal: Terminal, state: State) -> None:
     """`cccform state list`: managed addresses, one per line (there is no JSON form)."""
     terminal.out.write(render_addresses(state))
+
+
+def show_history(
+    terminal: Terminal, where: str, entries: list[HistoryEntry], as_json: bool
+) -> None:
+    """`cccform state history`: the kept serials, newest first (a table, or one document)."""
+    if as_json:
+        terminal.write_json(history_document(where, entries))
+    else:
+        terminal.out.write(render_history(where, entries))

@@ -28,14 +28,18 @@ import shlex
 import stat
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cccform import files
 from cccform.errors import StateError
+from cccform.printable import printable
 from cccform.state import fileformat
 from cccform.state.errored import ERRORED_SUFFIX
-from cccform.state.lock import LockInfo, StateLock
-from cccform.state.models import State
+from cccform.state.lock import LockInfo, LockWaiter, StateLock, read_holder
+from cccform.state.models import HistoryEntry, State
+from cccform.state.store import next_serial
+from cccform.timestamps import utc_text
 
 logger = logging.getLogger(__name__)
 MAX_STATE_BYTES = 64 * 1024 * 1024
@@ -61,16 +65,53 @@ class LocalStateStore:
         self._identity: _FileIdentity | None = None
         self._held: StateLock | None = None
 
-    def lock(self, operation: str, timeout: float = 0.0) -> AbstractContextManager[LockInfo]:
+    @property
+    def rescue_path(self) -> Path:
+        return self.path
+
+    def restore_command(self, rescued: Path) -> str:
+        return f"cp {rescued} {self.path}"
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def describe(self) -> str:
+        return f"the state file {self.path}"
+
+    def close(self) -> None:
+        """Nothing stays open between calls."""
+
+    def holder(self) -> LockInfo | None:
+        return read_holder(self.lock_path)
+
+    def force_unlock_effect(self, holder: LockInfo) -> str:
+        raise StateError(
+            f"the lock of {self.describe()} is held by the process itself ({holder.describe()}): "
+            "the kernel releases it when that process ends, and cccform cannot take it away "
+            f"while it runs. Stop that process (for example: kill {holder.pid} on "
+            f"{printable(holder.host)}); its lock goes with it."
+        )
+
+    def force_unlock(self, lock_id: str) -> LockInfo:
+        holder = self.holder()
+        if holder is None or holder.id != lock_id:
+            raise StateError(f"no run holds the lock of {self.describe()} with id {lock_id}.")
+        raise StateError(self.force_unlock_effect(holder))
+
+    def lock(
+        self, operation: str, timeout: float = 0.0, on_wait: LockWaiter | None = None
+    ) -> AbstractContextManager[LockInfo]:
         """A context manager holding this state's lock for `operation` (e.g. "apply").
 
         While it is held, each write first checks that the lock file is still the one locked.
         """
-        return self._holding(StateLock(self.lock_path), operation, timeout)
+        return self._holding(StateLock(self.lock_path), operation, timeout, on_wait)
 
     @contextlib.contextmanager
-    def _holding(self, lock: StateLock, operation: str, timeout: float) -> Iterator[LockInfo]:
-        with lock.held(operation, timeout) as info:
+    def _holding(
+        self, lock: StateLock, operation: str, timeout: float, on_wait: LockWaiter | None
+    ) -> Iterator[LockInfo]:
+        with lock.held(operation, timeout, on_wait) as info:
             self._held = lock
             # No write of ours is in progress while we hold the lock: what an interrupted
             # one left behind can go.
@@ -110,20 +151,62 @@ class LocalStateStore:
         with _collector_paused():
             return self._persist_if_changed(state, persisted)
 
-    def _persist_if_changed(self, state: State, persisted: State) -> State:
-        if state.lineage != persisted.lineage:
+    def replace(self, state: State) -> State:
+        """Persist `state` as the next serial, whatever the lineage of the file it replaces."""
+        persisted = self._baseline(state)
+        with _collector_paused():
+            return self._persist_if_changed(state, persisted, replacing=True)
+
+    def history(self) -> list[HistoryEntry]:
+        """The two versions a local state keeps: the file and its backup."""
+        return [self._entry(state, mtime) for state, mtime in self._kept()]
+
+    def read_serial(self, serial: int) -> State:
+        for state, _ in self._kept():
+            if state.serial == serial:
+                return state
+        raise StateError(
+            f"serial {serial} is not kept in {self.path}: a local state keeps only its current "
+            "version and the one before it (the backup). See cccform state history."
+        )
+
+    def _kept(self) -> Iterator[tuple[State, float]]:
+        for path in (self.path, self.backup_path):
+            try:
+                data, mtime = path.read_bytes(), path.stat().st_mtime
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                raise StateError(f"could not read {path}: {exc.strerror}.") from exc
+            yield fileformat.parse(data, str(path)), mtime
+
+    @staticmethod
+    def _entry(state: State, mtime: float) -> HistoryEntry:
+        return HistoryEntry(
+            serial=state.serial,
+            lineage=state.lineage,
+            recorded_at=utc_text(datetime.fromtimestamp(mtime, UTC)),
+            resources=len(state.resources),
+            pending=len(state.pending),
+        )
+
+    def _persist_if_changed(
+        self, state: State, persisted: State, *, replacing: bool = False
+    ) -> State:
+        same_lineage = state.lineage == persisted.lineage
+        if not same_lineage and not replacing:
             raise StateError(
                 f"refusing to write a state of lineage {state.lineage} over {self.path}, "
                 f"which holds lineage {persisted.lineage}: they are different states. "
                 "Check that the command uses the right state file."
             )
-        if persisted.content_equal(state):
+        if same_lineage and persisted.content_equal(state):
             return state
         self._check_unchanged_on_disk(persisted)
         document = fileformat.to_document(
             state.model_copy(
                 update={
-                    "serial": persisted.serial + 1,
+                    "serial": next_serial(persisted, state, replacing=replacing),
                     "format_version": fileformat.CURRENT_FORMAT_VERSION,
                 }
             )

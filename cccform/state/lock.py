@@ -21,7 +21,7 @@ import socket
 import stat as _stat
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -33,6 +33,8 @@ from cccform.timestamps import utc_now
 
 FIRST_RETRY_DELAY = 0.05
 MAX_RETRY_DELAY = 1.0
+LockWaiter = Callable[[str], None]
+"""Told, once, that a run waits for the lock and for whom (a line for the user)."""
 HOLDER_RECORD_GRACE = 0.25
 """How long a contender waits for a new holder to write its record before giving up on it."""
 
@@ -85,8 +87,11 @@ class StateLock:
         """This lock's holder record while it is held, else None."""
         return self._info
 
-    def acquire(self, operation: str, timeout: float = 0.0) -> LockInfo:
-        """Take the lock for `operation`, waiting up to `timeout` seconds (0: do not wait).
+    def acquire(
+        self, operation: str, timeout: float = 0.0, on_wait: LockWaiter | None = None
+    ) -> LockInfo:
+        """Take the lock for `operation`, waiting up to `timeout` seconds (0: do not wait);
+        `on_wait` hears once whom it waits for.
 
         Raises StateLockedError naming the holder when the lock stays taken, and
         StateError when the lock file itself cannot be used.
@@ -96,7 +101,7 @@ class StateLock:
         if self._fd is not None:
             raise RuntimeError(f"{self.lock_path} is already held by this StateLock")
         deadline = time.monotonic() + timeout
-        delays = _retry_delays()
+        delays = retry_delays()
         while True:
             fd = self._try_lock()
             if fd is not None and not self._names_inode_of(fd):
@@ -107,6 +112,10 @@ class StateLock:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise StateLockedError(self._locked_message(timeout))
+            if on_wait is not None:
+                where = f"lock file {self.lock_path}"
+                on_wait(waiting_message(self._read_holder(), where, timeout))
+                on_wait = None
             time.sleep(min(next(delays), remaining))
 
     def verify(self) -> None:
@@ -144,9 +153,11 @@ class StateLock:
             os.close(fd)
 
     @contextlib.contextmanager
-    def held(self, operation: str, timeout: float = 0.0) -> Iterator[LockInfo]:
+    def held(
+        self, operation: str, timeout: float = 0.0, on_wait: LockWaiter | None = None
+    ) -> Iterator[LockInfo]:
         """Hold the lock for the duration of a `with` block."""
-        info = self.acquire(operation, timeout)
+        info = self.acquire(operation, timeout, on_wait)
         try:
             yield info
         finally:
@@ -197,15 +208,7 @@ class StateLock:
         return fd
 
     def _record_holder(self, fd: int, operation: str) -> LockInfo:
-        info = LockInfo(
-            id=str(uuid.uuid4()),
-            who=_user_name(),
-            host=socket.gethostname(),
-            pid=os.getpid(),
-            operation=operation,
-            since=utc_now(),
-            version=__version__,
-        )
+        info = new_holder(operation)
         try:
             os.ftruncate(fd, 0)
             os.pwrite(fd, info.model_dump_json().encode(), 0)
@@ -220,16 +223,7 @@ class StateLock:
         return info
 
     def _locked_message(self, timeout: float) -> str:
-        holder = self._read_holder()
-        who = holder.describe() if holder else "another process that has not said who it is yet"
-        if timeout > 0:
-            advice = (
-                f"It was still locked after waiting {_format_duration(timeout)}; wait for it "
-                "to finish, or retry with a longer --lock-timeout."
-            )
-        else:
-            advice = "Wait for it to finish, or retry with --lock-timeout 5m."
-        return f"the state is locked by {who} (lock file {self.lock_path}). {advice}"
+        return locked_message(self._read_holder(), f"lock file {self.lock_path}", timeout)
 
     def _read_holder(self) -> LockInfo | None:
         # A new holder writes its record just after locking: give it a moment.
@@ -239,6 +233,40 @@ class StateLock:
             if holder is not None or time.monotonic() >= deadline:
                 return holder
             time.sleep(0.02)
+
+
+def new_holder(operation: str) -> LockInfo:
+    """The record of this process as the holder of a new lock for `operation`."""
+    return LockInfo(
+        id=str(uuid.uuid4()),
+        who=user_name(),
+        host=socket.gethostname(),
+        pid=os.getpid(),
+        operation=operation,
+        since=utc_now(),
+        version=__version__,
+    )
+
+
+def waiting_message(holder: LockInfo | None, where: str, timeout: float) -> str:
+    """What a run says once when it starts waiting for the lock (`--lock-timeout`)."""
+    who = holder.describe() if holder else "another process that has not said who it is yet"
+    return (
+        f"Waiting up to {_format_duration(timeout)} for the state lock, held by {who} ({where})..."
+    )
+
+
+def locked_message(holder: LockInfo | None, where: str, timeout: float) -> str:
+    """What a run that could not take the lock says: who holds it, where, and what to do."""
+    who = holder.describe() if holder else "another process that has not said who it is yet"
+    if timeout > 0:
+        advice = (
+            f"It was still locked after waiting {_format_duration(timeout)}; wait for it "
+            "to finish, or retry with a longer --lock-timeout."
+        )
+    else:
+        advice = "Wait for it to finish, or retry with --lock-timeout 5m."
+    return f"the state is locked by {who} ({where}). {advice}"
 
 
 def read_holder(lock_path: Path) -> LockInfo | None:
@@ -294,7 +322,8 @@ def parse_duration(text: str) -> float:
     )
 
 
-def _retry_delays() -> Iterator[float]:
+def retry_delays() -> Iterator[float]:
+    """Pauses between attempts to take a lock: doubling from 50 ms up to 1 s."""
     delay = FIRST_RETRY_DELAY
     while True:
         yield delay
@@ -310,7 +339,8 @@ def _format_duration(seconds: float) -> str:
     return f"{minutes:g}m{rest:g}s" if minutes else f"{rest:g}s"
 
 
-def _user_name() -> str:
+def user_name() -> str:
+    """The login name of this process, or uid-N where there is none."""
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no login name and no passwd entry, as in some containers

@@ -83,3 +83,22 @@ class State(BaseModel):
             and self.pending == other.pending
             and self.binding == other.binding
         )
+
+
+class HistoryEntry(BaseModel):
+    """One kept version of a state: its serial, when and by whom it was written, its size.
+
+    `who`, `host` and `operation` are None where the backend does not record them (a local
+    file and its backup).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    serial: int
+    lineage: str
+    recorded_at: str
+    who: str | None = None
+    host: str | None = None
+    operation: str | None = None
+    resources: int
+    pending: int

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tests.pg import PgSchema
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 HOLDER_SCRIPT = """
@@ -72,6 +74,43 @@ class Holder:
     def wait_released(self) -> None:
         stdout, stderr = self.process.communicate(timeout=10)
         assert stdout.strip() == "released", stderr
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.communicate(timeout=10)
+
+
+PG_HOLDER_SCRIPT = """
+import json, sys
+from pathlib import Path
+from cccform.state.postgres.connection import dsn_from_env
+from cccform.state.postgres.store import PostgresStateStore
+
+dsn = dsn_from_env("DSN", {"DSN": sys.argv[1]})
+store = PostgresStateStore(dsn, sys.argv[3], sys.argv[2], 100, Path("r.json"))
+with store.lock("apply") as info:
+    print(json.dumps(info.model_dump()), flush=True)
+    sys.stdin.readline()
+store.close()
+print("released", flush=True)
+"""
+
+
+class PgHolder:
+    """Another process holding a workspace's lock until told to let go (or killed)."""
+
+    def __init__(self, pg: PgSchema, workspace: str = "w1") -> None:
+        self.process = run_python(PG_HOLDER_SCRIPT, pg.dsn, pg.name, workspace)
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            _, stderr = self.process.communicate(timeout=10)
+            raise AssertionError(f"the holder failed to lock:\n{stderr}")
+        self.info: dict[str, Any] = json.loads(line)
+
+    def release(self) -> None:
+        out, err = self.process.communicate("\n", timeout=10)
+        assert out.strip() == "released", err
 
     def kill(self) -> None:
         self.process.kill()

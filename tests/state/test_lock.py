@@ -183,7 +183,7 @@ def test_waiting_gives_up_at_the_deadline_naming_the_holder(lock_path: Path) -> 
 
 
 def test_retry_delays_start_small_and_are_capped() -> None:
-    delays = list(itertools.islice(lock_module._retry_delays(), 10))
+    delays = list(itertools.islice(lock_module.retry_delays(), 10))
     assert delays[0] <= 0.1
     assert delays == sorted(delays)
     assert max(delays) == 1.0

@@ -88,6 +88,7 @@ def apply(
         parallelism=parallelism,
         lock_timeout=lock_timeout,
         interrupt=guard,
+        on_lock_wait=ctx.say,
     )
     view = apply_view(as_json, ctx.terminal())
     outcome = run.apply(request, view)

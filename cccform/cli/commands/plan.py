@@ -71,7 +71,14 @@ def plan(
         plan_file=out_file,
     )
     view = plan_view(as_json, ctx.terminal(), outputs.markdown if markdown else None)
-    outcome = run.plan(Path(path), view, out_file=out_file, lock_timeout=lock_timeout, lock=lock)
+    outcome = run.plan(
+        Path(path),
+        view,
+        out_file=out_file,
+        lock_timeout=lock_timeout,
+        lock=lock,
+        on_lock_wait=ctx.say,
+    )
     view.finished(outcome)
     outputs.publish(plan_document(outcome.plan), ctx.err)
     if outcome.verdict is Verdict.REJECTED:

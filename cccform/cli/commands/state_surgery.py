@@ -14,7 +14,7 @@ from cccform.errors import StateError
 from cccform.printable import printable
 from cccform.state import surgery
 
-_DIR = click.option(
+DIR_OPTION = click.option(
     "-C",
     "--dir",
     "directory",
@@ -24,7 +24,7 @@ _DIR = click.option(
     help="The configuration directory (or file) whose state to use.",
 )
 _DRY_RUN = click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
-_LOCK_TIMEOUT = click.option(
+LOCK_TIMEOUT_OPTION = click.option(
     "--lock-timeout",
     default=0.0,
     type=click.FloatRange(min=0),
@@ -43,15 +43,18 @@ def _report(ctx: Context, outcome: run.SurgeryOutcome) -> None:
     if outcome.dry_run:
         out.write(f"Dry run: the state (serial {outcome.serial}) was not changed.\n")
     else:
-        out.write(f"State saved at serial {outcome.serial}; the previous version is the backup.\n")
+        out.write(
+            f"State saved at serial {outcome.serial}; the previous version is kept (see cccform "
+            "state history).\n"
+        )
 
 
 @click.command("mv")
 @click.argument("source")
 @click.argument("target")
-@_DIR
+@DIR_OPTION
 @_DRY_RUN
-@_LOCK_TIMEOUT
+@LOCK_TIMEOUT_OPTION
 @pass_context
 def state_mv(
     ctx: Context, source: str, target: str, directory: Path, dry_run: bool, lock_timeout: float
@@ -70,9 +73,9 @@ def state_mv(
 
 @click.command("rm")
 @click.argument("addresses", nargs=-1, required=True)
-@_DIR
+@DIR_OPTION
 @_DRY_RUN
-@_LOCK_TIMEOUT
+@LOCK_TIMEOUT_OPTION
 @pass_context
 def state_rm(
     ctx: Context, addresses: tuple[str, ...], directory: Path, dry_run: bool, lock_timeout: float
@@ -91,7 +94,7 @@ def state_rm(
 
 @click.command("show")
 @click.argument("address")
-@_DIR
+@DIR_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @pass_context
 def state_show(ctx: Context, address: str, directory: Path, as_json: bool) -> int:
@@ -116,8 +119,8 @@ def state_show(ctx: Context, address: str, directory: Path, as_json: bool) -> in
 
 
 @click.command("rebind")
-@_DIR
-@_LOCK_TIMEOUT
+@DIR_OPTION
+@LOCK_TIMEOUT_OPTION
 @pass_context
 def state_rebind(ctx: Context, directory: Path, lock_timeout: float) -> int:
     """Bind the state to the provider and account the configuration now talks to."""
