@@ -35,7 +35,7 @@ def test_without_yes_and_without_a_terminal_nothing_happens(cli: Cli, holder: Pg
     assert f"is locked by {holder.info['who']}@{holder.info['host']}" in run.err
     assert "Force-unlocking ends the database session of that run" in run.err
     assert "a superuser, or a member of pg_signal_backend" in run.err
-    assert "Error: refusing to force-unlock without confirmation" in run.err
+    assert "error: refusing to force-unlock without confirmation" in run.err
     assert cli("plan").code == 6  # still locked
 
 

@@ -56,7 +56,7 @@ def test_concurrent_applies_one_proceeds_the_other_exits_6(
     codes = sorted(code for code, _, _ in results)
     assert codes == [0, 6], results
     _, _, refused = next(r for r in results if r[0] == 6)
-    assert "Error: the state is locked by " in refused
+    assert "error: the state is locked by " in refused
     assert "running 'apply' since " in refused and "(lock id " in refused
     assert "PostgreSQL workspace 'shared'" in refused
     assert pg_schema.dsn not in refused

@@ -59,7 +59,7 @@ def test_a_missing_dsn_variable_is_named(cli: Cli) -> None:
     for command in (("plan",), ("state", "list"), ("apply", "--auto-approve")):
         run = cli(*command)
         assert run.code == 1, run.err
-        assert run.err.startswith("Error: the state is kept in PostgreSQL")
+        assert run.err.startswith("error: the state is kept in PostgreSQL")
         assert "the environment variable MY_DSN (state.dsn_env) that holds its DSN is not set" in (
             run.err
         )
@@ -71,7 +71,7 @@ def test_an_unreachable_server_is_named_with_the_password_masked(cli: Cli) -> No
     run = cli("plan")
     assert run.code == 1
     assert run.err.startswith(
-        "Error: could not connect to the PostgreSQL state database 'statedb' on 127.0.0.1:1 "
+        "error: could not connect to the PostgreSQL state database 'statedb' on 127.0.0.1:1 "
         "(DSN from CCCFORM_PG_DSN): "
     )
     assert PASSWORD not in run.err and "postgresql://" not in run.err
