@@ -92,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         err.write(render_diagnostics(error.diagnostics, _style(err)))
         if on_github() and "--no-annotations" not in args:
             annotate(diagnostic_annotations(error.diagnostics), "configuration errors", err)
-        if as_json:
+        if as_json and not error.documented:
             write_error_document(exit_codes.CONFIG_INVALID, error)
         return exit_codes.CONFIG_INVALID
     except CccformError as error:

@@ -14,6 +14,7 @@ History of `FORMAT_VERSION`:
   call; what differs is an `update` after it) and `adopt` in the summaries.
 - 2.3: impacts are what the plan changes for callers (routing graph before and after); the
   kinds `number_stops_answering`, `agent_stops_answering`, `flow_published`.
+- 2.4: `validate --json` (`JsonValidateOutput`).
 - 2.0: `cccform_version`; `location` on changes; impacts and notes with `subject`, `before`
   and `after`; `details` renamed `changed_paths`; `resume` replaced by `adopt` and
   `resumes_creation`; `depends_on` dropped; `apply --json` carries the versions at its top.
@@ -32,6 +33,7 @@ from typing_extensions import TypedDict
 from cccform import __version__
 from cccform.addresses import ResourceType
 from cccform.apply.result import ApplyResult, StepStatus
+from cccform.diagnostics import Diagnostic
 from cccform.plan.models import (
     Action,
     Change,
@@ -45,7 +47,7 @@ from cccform.plan.models import (
     RejectionKind,
 )
 
-FORMAT_VERSION: Final = "2.3"
+FORMAT_VERSION: Final = "2.4"
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_ID = "urn:cccform:schema:plan:2"
 
@@ -172,7 +174,7 @@ class JsonPriorState(TypedDict):
 class JsonPlan(TypedDict):
     """`plan --json` and `show --json PLANFILE`."""
 
-    format_version: Literal["2.3"]
+    format_version: Literal["2.4"]
     cccform_version: str
     changes: list[JsonChange]
     errors: list[JsonRejection]
@@ -241,10 +243,35 @@ class JsonApply(TypedDict):
 class JsonApplyOutput(TypedDict):
     """`apply --json`: the plan as reviewed, and what apply did (null: apply did not run)."""
 
-    format_version: Literal["2.3"]
+    format_version: Literal["2.4"]
     cccform_version: str
     plan: JsonPlan
     apply: JsonApply | None
+
+
+@with_config(_CLOSED)
+class JsonDiagnostic(TypedDict):
+    """One configuration problem; file, line and column are null when it has no place."""
+
+    file: str | None
+    line: int | None
+    column: int | None
+    field: str | None
+    message: str
+    hint: str | None
+
+
+@with_config(_CLOSED)
+class JsonValidateOutput(TypedDict):
+    """`validate --json`: whether the configuration is valid, and every problem found."""
+
+    format_version: Literal["2.4"]
+    cccform_version: str
+    valid: bool
+    error_count: int
+    instance_count: int
+    file_count: int
+    diagnostics: list[JsonDiagnostic]
 
 
 # -- the mapping ---------------------------------------------------------------------
@@ -411,18 +438,48 @@ def apply_output(plan: Plan, result: ApplyResult | None) -> dict[str, Any]:
     return dict(output)
 
 
+def _diagnostic(diagnostic: Diagnostic) -> JsonDiagnostic:
+    where = diagnostic.location
+    return JsonDiagnostic(
+        file=where.file if where else None,
+        line=where.line if where else None,
+        column=where.column if where else None,
+        field=diagnostic.field_path or None,
+        message=diagnostic.message,
+        hint=diagnostic.hint,
+    )
+
+
+def validate_output(
+    diagnostics: list[Diagnostic], *, instances: int = 0, files: int = 0
+) -> dict[str, Any]:
+    """`validate --json`, as JSON data (counts of instances and files are 0 when invalid)."""
+    output = JsonValidateOutput(
+        format_version=FORMAT_VERSION,
+        cccform_version=cccform_version(),
+        valid=not diagnostics,
+        error_count=len(diagnostics),
+        instance_count=instances,
+        file_count=files,
+        diagnostics=[_diagnostic(d) for d in diagnostics],
+    )
+    return dict(output)
+
+
 # -- the schema ---------------------------------------------------------------------
 
 
 def build_schema() -> dict[str, Any]:
     """The JSON schema (draft 2020-12) of a plan document; `$defs` also holds `apply --json`'s.
 
-    Validate `apply --json` output against `#/$defs/JsonApplyOutput`.
+    Validate `apply --json` output against `#/$defs/JsonApplyOutput`, `validate --json`
+    output against `#/$defs/JsonValidateOutput`.
     """
     _, schema = TypeAdapter.json_schemas(
         [
             ("plan", "serialization", TypeAdapter(JsonPlan)),
             ("apply", "serialization", TypeAdapter(JsonApplyOutput)),
+            ("validate", "serialization", TypeAdapter(JsonValidateOutput)),
         ],
         ref_template="#/$defs/{model}",
     )
