@@ -33,6 +33,7 @@ from cccform.plan.planner import contents_to_read
 from cccform.plan.planner import plan as make_plan
 from cccform.plan.recheck import recheck
 from cccform.plan.review import Verdict, review, standing
+from cccform.plan.targets import WHOLE, Selection
 from cccform.providers.ccc import CccProvider
 from cccform.providers.registry import make_provider
 from cccform.refresh import refresh, refresh_contents
@@ -176,9 +177,10 @@ def plan(
     out_file: Path | None = None,
     lock_timeout: float = 0,
     lock: bool = True,
+    selection: Selection = WHOLE,
 ) -> PlanOutcome:
     """Plan the configuration at `path` under the state lock (none when `lock` is False);
-    save it unless it is rejected."""
+    save it unless it is rejected. A partial `selection` plans only part of it."""
     target = open_config(path)
     store = target.store()
     with store.lock("plan", lock_timeout) if lock else nullcontext():
@@ -186,7 +188,9 @@ def plan(
         state = store.read()
         with _provider(target) as provider:
             state = bound(state, target.binding(provider))
-            made = refresh_and_plan(target, provider, state, state_exists=exists)
+            made = refresh_and_plan(
+                target, provider, state, state_exists=exists, selection=selection
+            )
     watcher.planned(made)
     verdict = standing(made)
     if verdict is Verdict.REJECTED or out_file is None:
@@ -196,13 +200,18 @@ def plan(
 
 
 def refresh_and_plan(
-    target: Target, provider: CccProvider, state: State, *, state_exists: bool
+    target: Target,
+    provider: CccProvider,
+    state: State,
+    *,
+    state_exists: bool,
+    selection: Selection = WHOLE,
 ) -> Plan:
     """Refresh, then plan. The caller holds the state lock."""
     assert target.loaded is not None, "a saved plan is applied, not planned again"
     live = refresh(provider)
     live = refresh_contents(provider, live, contents_to_read(target.loaded, state, live))
-    return make_plan(target.loaded, state, live, state_exists=state_exists)
+    return make_plan(target.loaded, state, live, state_exists=state_exists, selection=selection)
 
 
 # -- apply ---------------------------------------------------------------------
@@ -231,6 +240,7 @@ class ApplyRequest:
     parallelism: int = 10
     lock_timeout: float = 0
     interrupt: InterruptGuard = _not_interrupted
+    selection: Selection = WHOLE
 
 
 @dataclass(frozen=True)
@@ -259,7 +269,9 @@ def apply(request: ApplyRequest, watcher: ApplyWatcher) -> ApplyOutcome:
                 state = check_not_stale(saved.plan, state, exists)
                 made = recheck(saved.plan, state)
             else:
-                made = refresh_and_plan(target, provider, state, state_exists=exists)
+                made = refresh_and_plan(
+                    target, provider, state, state_exists=exists, selection=request.selection
+                )
                 watcher.planned(made)
             approve = None if saved is not None else request.approve
             reviewed = review(

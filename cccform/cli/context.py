@@ -9,6 +9,8 @@ from typing import TextIO, cast
 
 import click
 
+from cccform.addresses import Address
+from cccform.plan.targets import Selection
 from cccform.printable import PrintableStream
 from cccform.render.style import Style
 from cccform.render.views import Terminal
@@ -85,6 +87,41 @@ UNLOCKED_WARNING = (
 def _parse_lock_timeout(_ctx: click.Context, _param: click.Parameter, raw: str) -> float:
     try:
         return parse_duration(raw)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from error
+
+
+def selection_options(func: click.decorators.FC) -> click.decorators.FC:
+    """`--target ADDRESS` and `--exclude ADDRESS`, repeatable: a partial plan."""
+    func = click.option(
+        "--exclude",
+        "excludes",
+        multiple=True,
+        metavar="ADDRESS",
+        callback=_parse_addresses,
+        help="Leave out ADDRESS (an instance: with its contents) and what depends on it. "
+        "Repeatable.",
+    )(func)
+    return click.option(
+        "--target",
+        "targets",
+        multiple=True,
+        metavar="ADDRESS",
+        callback=_parse_addresses,
+        help="Plan only ADDRESS (an instance: with its contents) and what it depends on. "
+        "Repeatable.",
+    )(func)
+
+
+def selection(targets: tuple[Address, ...], excludes: tuple[Address, ...]) -> Selection:
+    return Selection(targets=targets, excludes=excludes)
+
+
+def _parse_addresses(
+    _ctx: click.Context, _param: click.Parameter, raw: tuple[str, ...]
+) -> tuple[Address, ...]:
+    try:
+        return tuple(Address.parse(text) for text in raw)
     except ValueError as error:
         raise click.BadParameter(str(error)) from error
 

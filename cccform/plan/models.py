@@ -183,6 +183,9 @@ class Plan(_Frozen):
     impacts: list[Impact] = Field(default_factory=list)
     notes: list[Impact] = Field(default_factory=list)
     warnings: list[PlanWarning] = Field(default_factory=list)
+    # A partial plan (--target, --exclude): what it was made with; empty for a whole plan.
+    targets: list[Address] = Field(default_factory=list)
+    excludes: list[Address] = Field(default_factory=list)
     prior_state: PriorState
 
     @property

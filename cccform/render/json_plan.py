@@ -14,7 +14,8 @@ History of `FORMAT_VERSION`:
   call; what differs is an `update` after it) and `adopt` in the summaries.
 - 2.3: impacts are what the plan changes for callers (routing graph before and after); the
   kinds `number_stops_answering`, `agent_stops_answering`, `flow_published`.
-- 2.4: `validate --json` (`JsonValidateOutput`).
+- 2.4: `targets` and `excludes` (a partial plan) and the warning kinds `partial_plan`,
+  `target_dependency`, `excluded_dependent`; `validate --json` (`JsonValidateOutput`).
 - 2.0: `cccform_version`; `location` on changes; impacts and notes with `subject`, `before`
   and `after`; `details` renamed `changed_paths`; `resume` replaced by `adopt` and
   `resumes_creation`; `depends_on` dropped; `apply --json` carries the versions at its top.
@@ -183,6 +184,8 @@ class JsonPlan(TypedDict):
     impacts: list[JsonImpact]
     notes: list[JsonImpact]
     warnings: list[JsonWarning]
+    targets: list[str]
+    excludes: list[str]
     summary: JsonSummary
     prior_state: JsonPriorState
 
@@ -386,6 +389,8 @@ def json_plan(plan: Plan) -> JsonPlan:
         impacts=[_impact(i) for i in plan.impacts],
         notes=[_impact(n) for n in plan.notes],
         warnings=[_warning(w) for w in plan.warnings],
+        targets=[str(a) for a in plan.targets],
+        excludes=[str(a) for a in plan.excludes],
         summary=_summary(plan.summary()),
         prior_state=JsonPriorState(
             lineage=prior.lineage, serial=prior.serial, existed=prior.existed

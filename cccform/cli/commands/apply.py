@@ -8,9 +8,17 @@ from pathlib import Path
 import click
 
 from cccform import run
+from cccform.addresses import Address
 from cccform.cli.ci_outputs import no_annotations_option
 from cccform.cli.confirm import confirm_plan
-from cccform.cli.context import Context, lock_timeout_option, pass_context, path_argument
+from cccform.cli.context import (
+    Context,
+    lock_timeout_option,
+    pass_context,
+    path_argument,
+    selection,
+    selection_options,
+)
 from cccform.cli.exit_codes import APPLY_PARTIAL, ERROR, INTERRUPTED, OK, PLAN_REJECTED
 from cccform.cli.interrupt import GracefulInterrupt
 from cccform.errors import UsageError
@@ -47,6 +55,7 @@ from cccform.render.views import apply_view
     help="Print one JSON document (plan and outcome); progress goes to stderr.",
 )
 @no_annotations_option
+@selection_options
 @lock_timeout_option
 @pass_context
 def apply(
@@ -58,12 +67,20 @@ def apply(
     parallelism: int,
     as_json: bool,
     no_annotations: bool,
+    targets: tuple[Address, ...],
+    excludes: tuple[Address, ...],
     lock_timeout: float,
 ) -> int:
     """Carry out the plan: plan first, or apply a saved plan file."""
     del no_annotations  # configuration errors are annotated by cli.main
     target = Path(path)
     from_file = is_plan_file(target)
+    chosen = selection(targets, excludes)
+    if from_file and chosen.partial:
+        raise UsageError(
+            "--target and --exclude choose what to plan; a saved plan is applied as it was "
+            "made (cccform show PLANFILE lists its targets): plan again with them instead."
+        )
     if as_json and not (auto_approve or from_file):
         raise UsageError("--json needs --auto-approve (or a saved plan file): it cannot prompt.")
     if not from_file and not auto_approve and not ctx.interactive():
@@ -83,6 +100,7 @@ def apply(
         parallelism=parallelism,
         lock_timeout=lock_timeout,
         interrupt=guard,
+        selection=chosen,
     )
     view = apply_view(as_json, ctx.terminal())
     outcome = run.apply(request, view)

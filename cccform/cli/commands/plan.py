@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from cccform import run
+from cccform.addresses import Address
 from cccform.cli.ci_outputs import CiOutputs, markdown_options, no_annotations_option
 from cccform.cli.context import (
     UNLOCKED_WARNING,
@@ -15,6 +16,8 @@ from cccform.cli.context import (
     lock_timeout_option,
     pass_context,
     path_argument,
+    selection,
+    selection_options,
 )
 from cccform.cli.exit_codes import CHANGES_PRESENT, OK, PLAN_REJECTED
 from cccform.errors import UsageError
@@ -43,6 +46,7 @@ from cccform.render.views import plan_view
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write GitLab's plan report (create, update, delete counts) to FILE.",
 )
+@selection_options
 @lock_timeout_option
 @lock_option
 @pass_context
@@ -56,6 +60,8 @@ def plan(
     show_personal_data: bool,
     no_annotations: bool,
     gitlab_report_file: Path | None,
+    targets: tuple[Address, ...],
+    excludes: tuple[Address, ...],
     lock_timeout: float,
     lock: bool,
 ) -> int:
@@ -71,7 +77,14 @@ def plan(
         plan_file=out_file,
     )
     view = plan_view(as_json, ctx.terminal(), outputs.markdown if markdown else None)
-    outcome = run.plan(Path(path), view, out_file=out_file, lock_timeout=lock_timeout, lock=lock)
+    outcome = run.plan(
+        Path(path),
+        view,
+        out_file=out_file,
+        lock_timeout=lock_timeout,
+        lock=lock,
+        selection=selection(targets, excludes),
+    )
     view.finished(outcome)
     outputs.publish(plan_document(outcome.plan), ctx.err)
     if outcome.verdict is Verdict.REJECTED:
