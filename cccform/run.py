@@ -15,6 +15,7 @@ from pathlib import Path
 from threading import Event
 from typing import Protocol
 
+from cccform.addresses import Address
 from cccform.apply.applier import ApplyOptions, apply_plan
 from cccform.apply.observer import ApplyObserver
 from cccform.apply.result import ApplyResult
@@ -27,13 +28,14 @@ from cccform.config.models import (
     ProviderConfig,
 )
 from cccform.errors import StalePlanError, UsageError
-from cccform.plan.models import Plan
+from cccform.plan.models import Plan, PriorState
 from cccform.plan.planfile import SavedPlan, is_plan_file, read_plan_file, write_plan_file
 from cccform.plan.planner import contents_to_read
 from cccform.plan.planner import plan as make_plan
 from cccform.plan.recheck import recheck
+from cccform.plan.refresh_only import contents_managed, refresh_only_plan
 from cccform.plan.review import Verdict, review, standing
-from cccform.plan.targets import WHOLE, Selection
+from cccform.plan.targets import WHOLE, Selection, select
 from cccform.providers.ccc import CccProvider
 from cccform.providers.registry import make_provider
 from cccform.refresh import refresh, refresh_contents
@@ -162,6 +164,15 @@ def open_saved(saved: SavedPlan, origin: Path) -> Target:
 
 
 @dataclass(frozen=True)
+class PlanMode:
+    """How to plan: which part (`--target`, `--exclude`), and whether only what changed
+    outside cccform (`--refresh-only`)."""
+
+    selection: Selection = WHOLE
+    refresh_only: bool = False
+
+
+@dataclass(frozen=True)
 class PlanOutcome:
     """What `cccform plan` made, and where it saved it (None: not saved)."""
 
@@ -177,10 +188,10 @@ def plan(
     out_file: Path | None = None,
     lock_timeout: float = 0,
     lock: bool = True,
-    selection: Selection = WHOLE,
+    mode: PlanMode | None = None,
 ) -> PlanOutcome:
     """Plan the configuration at `path` under the state lock (none when `lock` is False);
-    save it unless it is rejected. A partial `selection` plans only part of it."""
+    save it unless it is rejected. `mode`: a partial or refresh-only plan."""
     target = open_config(path)
     store = target.store()
     with store.lock("plan", lock_timeout) if lock else nullcontext():
@@ -189,7 +200,7 @@ def plan(
         with _provider(target) as provider:
             state = bound(state, target.binding(provider))
             made = refresh_and_plan(
-                target, provider, state, state_exists=exists, selection=selection
+                target, provider, state, state_exists=exists, mode=mode or PlanMode()
             )
     watcher.planned(made)
     verdict = standing(made)
@@ -205,13 +216,19 @@ def refresh_and_plan(
     state: State,
     *,
     state_exists: bool,
-    selection: Selection = WHOLE,
+    mode: PlanMode = PlanMode(),
 ) -> Plan:
     """Refresh, then plan. The caller holds the state lock."""
-    assert target.loaded is not None, "a saved plan is applied, not planned again"
+    loaded = target.loaded
+    assert loaded is not None, "a saved plan is applied, not planned again"
     live = refresh(provider)
-    live = refresh_contents(provider, live, contents_to_read(target.loaded, state, live))
-    return make_plan(target.loaded, state, live, state_exists=state_exists, selection=selection)
+    if mode.refresh_only:
+        live = refresh_contents(provider, live, contents_managed(state, live))
+        prior = PriorState(lineage=state.lineage, serial=state.serial, existed=state_exists)
+        known = [a for a in map(Address.try_parse, state.resources) if a is not None]
+        return select(refresh_only_plan(state, live, prior), mode.selection, known)
+    live = refresh_contents(provider, live, contents_to_read(loaded, state, live))
+    return make_plan(loaded, state, live, state_exists=state_exists, selection=mode.selection)
 
 
 # -- apply ---------------------------------------------------------------------
@@ -240,7 +257,7 @@ class ApplyRequest:
     parallelism: int = 10
     lock_timeout: float = 0
     interrupt: InterruptGuard = _not_interrupted
-    selection: Selection = WHOLE
+    mode: PlanMode | None = None
 
 
 @dataclass(frozen=True)
@@ -270,7 +287,7 @@ def apply(request: ApplyRequest, watcher: ApplyWatcher) -> ApplyOutcome:
                 made = recheck(saved.plan, state)
             else:
                 made = refresh_and_plan(
-                    target, provider, state, state_exists=exists, selection=request.selection
+                    target, provider, state, state_exists=exists, mode=request.mode or PlanMode()
                 )
                 watcher.planned(made)
             approve = None if saved is not None else request.approve

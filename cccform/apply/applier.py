@@ -129,6 +129,7 @@ class _Applier:
     def run(self) -> ApplyResult:
         self.ledger.move(self.plan.moves)
         self.ledger.forget(self.plan.forget)
+        self.ledger.refresh(self.plan.refreshed)
         creates = [
             c
             for c in self.plan.changes
@@ -452,6 +453,7 @@ class _Applier:
             outcomes=ordered,
             interrupted=self.cancel.is_set(),
             forgotten=[str(f.address) for f in self.plan.forget],
+            refreshed=[str(r.address) for r in self.plan.refreshed],
             deleted_with=deleted_with(self.plan, ordered),
         )
 

@@ -14,6 +14,7 @@ from cccform.plan.targets import Selection
 from cccform.printable import PrintableStream
 from cccform.render.style import Style
 from cccform.render.views import Terminal
+from cccform.run import PlanMode
 from cccform.state.lock import parse_duration
 
 
@@ -91,8 +92,15 @@ def _parse_lock_timeout(_ctx: click.Context, _param: click.Parameter, raw: str) 
         raise click.BadParameter(str(error)) from error
 
 
-def selection_options(func: click.decorators.FC) -> click.decorators.FC:
-    """`--target ADDRESS` and `--exclude ADDRESS`, repeatable: a partial plan."""
+def plan_mode_options(func: click.decorators.FC) -> click.decorators.FC:
+    """`--target ADDRESS` and `--exclude ADDRESS`, repeatable: a partial plan;
+    `--refresh-only`: only what changed outside cccform."""
+    func = click.option(
+        "--refresh-only",
+        is_flag=True,
+        help="Only show what changed outside cccform since the last apply; apply records it "
+        "in the state and changes nothing live.",
+    )(func)
     func = click.option(
         "--exclude",
         "excludes",
@@ -113,8 +121,10 @@ def selection_options(func: click.decorators.FC) -> click.decorators.FC:
     )(func)
 
 
-def selection(targets: tuple[Address, ...], excludes: tuple[Address, ...]) -> Selection:
-    return Selection(targets=targets, excludes=excludes)
+def plan_mode(
+    targets: tuple[Address, ...], excludes: tuple[Address, ...], refresh_only: bool
+) -> PlanMode:
+    return PlanMode(Selection(targets=targets, excludes=excludes), refresh_only=refresh_only)
 
 
 def _parse_addresses(

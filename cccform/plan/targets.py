@@ -63,6 +63,7 @@ def select(plan: Plan, selection: Selection, known: Iterable[Address]) -> Plan:
             "changes": changes,
             "errors": [e for e in plan.errors if wanted(e.address)],
             "forget": [f for f in plan.forget if wanted(f.address)],
+            "refreshed": [r for r in plan.refreshed if wanted(r.address)],
             "moves": [m for m in plan.moves if wanted(m.address)],
             "impacts": _about(plan.impacts, wanted),
             "notes": _about(plan.notes, wanted),

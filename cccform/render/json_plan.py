@@ -15,7 +15,8 @@ History of `FORMAT_VERSION`:
 - 2.3: impacts are what the plan changes for callers (routing graph before and after); the
   kinds `number_stops_answering`, `agent_stops_answering`, `flow_published`.
 - 2.4: `targets` and `excludes` (a partial plan) and the warning kinds `partial_plan`,
-  `target_dependency`, `excluded_dependent`; `validate --json` (`JsonValidateOutput`).
+  `target_dependency`, `excluded_dependent`; `refresh_only` and `drift` (`--refresh-only`),
+  `refreshed` in `apply --json`; `validate --json` (`JsonValidateOutput`).
 - 2.0: `cccform_version`; `location` on changes; impacts and notes with `subject`, `before`
   and `after`; `details` renamed `changed_paths`; `resume` replaced by `adopt` and
   `resumes_creation`; `depends_on` dropped; `apply --json` carries the versions at its top.
@@ -120,6 +121,17 @@ class JsonForget(TypedDict):
     reason: str
 
 
+@with_config(_CLOSED)
+class JsonDrift(TypedDict):
+    """A managed object changed outside cccform: recorded (`before`) and live (`after`)."""
+
+    address: str
+    remote_id: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    changed_fields: list[str]
+
+
 # An instance whose key was renamed (same access path): apply only rewrites the state.
 # Functional form, since `from` is a keyword.
 JsonMove = TypedDict(
@@ -186,6 +198,8 @@ class JsonPlan(TypedDict):
     warnings: list[JsonWarning]
     targets: list[str]
     excludes: list[str]
+    refresh_only: bool
+    drift: list[JsonDrift]
     summary: JsonSummary
     prior_state: JsonPriorState
 
@@ -238,6 +252,7 @@ class JsonApply(TypedDict):
     interrupted: bool
     steps: list[JsonStep]
     forgotten: list[str]
+    refreshed: list[str]
     deleted_with: list[JsonDeletedWith]
     summary: JsonApplySummary
 
@@ -391,6 +406,17 @@ def json_plan(plan: Plan) -> JsonPlan:
         warnings=[_warning(w) for w in plan.warnings],
         targets=[str(a) for a in plan.targets],
         excludes=[str(a) for a in plan.excludes],
+        refresh_only=plan.refresh_only,
+        drift=[
+            JsonDrift(
+                address=str(r.address),
+                remote_id=r.remote_id,
+                before=r.before,
+                after=r.after,
+                changed_fields=list(r.changed_fields),
+            )
+            for r in plan.refreshed
+        ],
         summary=_summary(plan.summary()),
         prior_state=JsonPriorState(
             lineage=prior.lineage, serial=prior.serial, existed=prior.existed
@@ -417,6 +443,7 @@ def json_apply(result: ApplyResult) -> JsonApply:
         interrupted=result.interrupted,
         steps=steps,
         forgotten=result.forgotten,
+        refreshed=result.refreshed,
         deleted_with=[
             JsonDeletedWith(
                 address=d.address, contents=list(d.contents), phone_numbers=list(d.phone_numbers)

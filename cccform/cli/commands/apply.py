@@ -16,8 +16,8 @@ from cccform.cli.context import (
     lock_timeout_option,
     pass_context,
     path_argument,
-    selection,
-    selection_options,
+    plan_mode,
+    plan_mode_options,
 )
 from cccform.cli.exit_codes import APPLY_PARTIAL, ERROR, INTERRUPTED, OK, PLAN_REJECTED
 from cccform.cli.interrupt import GracefulInterrupt
@@ -55,7 +55,7 @@ from cccform.render.views import apply_view
     help="Print one JSON document (plan and outcome); progress goes to stderr.",
 )
 @no_annotations_option
-@selection_options
+@plan_mode_options
 @lock_timeout_option
 @pass_context
 def apply(
@@ -69,17 +69,19 @@ def apply(
     no_annotations: bool,
     targets: tuple[Address, ...],
     excludes: tuple[Address, ...],
+    refresh_only: bool,
     lock_timeout: float,
 ) -> int:
     """Carry out the plan: plan first, or apply a saved plan file."""
     del no_annotations  # configuration errors are annotated by cli.main
     target = Path(path)
     from_file = is_plan_file(target)
-    chosen = selection(targets, excludes)
-    if from_file and chosen.partial:
+    mode = plan_mode(targets, excludes, refresh_only)
+    if from_file and (mode.selection.partial or refresh_only):
         raise UsageError(
-            "--target and --exclude choose what to plan; a saved plan is applied as it was "
-            "made (cccform show PLANFILE lists its targets): plan again with them instead."
+            "--target, --exclude and --refresh-only choose what to plan; a saved plan is "
+            "applied as it was made (cccform show PLANFILE says how): plan again with them "
+            "instead."
         )
     if as_json and not (auto_approve or from_file):
         raise UsageError("--json needs --auto-approve (or a saved plan file): it cannot prompt.")
@@ -100,7 +102,7 @@ def apply(
         parallelism=parallelism,
         lock_timeout=lock_timeout,
         interrupt=guard,
-        selection=chosen,
+        mode=mode,
     )
     view = apply_view(as_json, ctx.terminal())
     outcome = run.apply(request, view)

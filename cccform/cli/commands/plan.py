@@ -16,8 +16,8 @@ from cccform.cli.context import (
     lock_timeout_option,
     pass_context,
     path_argument,
-    selection,
-    selection_options,
+    plan_mode,
+    plan_mode_options,
 )
 from cccform.cli.exit_codes import CHANGES_PRESENT, OK, PLAN_REJECTED
 from cccform.errors import UsageError
@@ -46,7 +46,7 @@ from cccform.render.views import plan_view
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write GitLab's plan report (create, update, delete counts) to FILE.",
 )
-@selection_options
+@plan_mode_options
 @lock_timeout_option
 @lock_option
 @pass_context
@@ -62,6 +62,7 @@ def plan(
     gitlab_report_file: Path | None,
     targets: tuple[Address, ...],
     excludes: tuple[Address, ...],
+    refresh_only: bool,
     lock_timeout: float,
     lock: bool,
 ) -> int:
@@ -83,7 +84,7 @@ def plan(
         out_file=out_file,
         lock_timeout=lock_timeout,
         lock=lock,
-        selection=selection(targets, excludes),
+        mode=plan_mode(targets, excludes, refresh_only),
     )
     view.finished(outcome)
     outputs.publish(plan_document(outcome.plan), ctx.err)
