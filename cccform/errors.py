@@ -44,6 +44,10 @@ class UsageError(CccformError):
     """The command line was wrong in a way click cannot see."""
 
 
+class RefreshInterrupted(CccformError):
+    """A signal stopped the run before anything was changed (the refresh was cut short)."""
+
+
 class ProviderError(CccformError):
     """A call to the CCC control plane failed."""
 

@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from threading import Event
 from typing import Protocol
@@ -38,7 +39,7 @@ from cccform.plan.review import Verdict, review, standing
 from cccform.plan.targets import WHOLE, Selection, select
 from cccform.providers.ccc import CccProvider
 from cccform.providers.registry import make_provider
-from cccform.refresh import refresh, refresh_contents
+from cccform.refresh import QuietRefresh, RefreshObserver, refresh, refresh_contents
 from cccform.state.local import LocalStateStore
 from cccform.state.models import ProviderBinding, State
 from cccform.state.surgery import SurgeryResult
@@ -46,8 +47,25 @@ from cccform.state.surgery import SurgeryResult
 Approver = Callable[[Plan], bool]
 """Asks a person whether to carry out a plan; True to go on."""
 
-InterruptGuard = Callable[[], AbstractContextManager[Event]]
-"""Around the apply: yields an event that is set when the user asks to stop."""
+
+class InterruptGuard(Protocol):
+    """Around the refresh and the apply (`during` says which): yields an event that is set
+    when the user asks to stop."""
+
+    def __call__(self, during: str = "apply") -> AbstractContextManager[Event]: ...
+
+
+class RunProgress(RefreshObserver, Protocol):
+    """Told how a run goes before its plan exists: the lock it waits for, the refresh."""
+
+    def waiting_for_lock(self, holder: str, waited: float, timeout: float) -> None: ...
+
+
+class QuietProgress(QuietRefresh):
+    """Progress that shows nothing."""
+
+    def waiting_for_lock(self, holder: str, waited: float, timeout: float) -> None:
+        del holder, waited, timeout
 
 
 class PlanWatcher(Protocol):
@@ -160,6 +178,16 @@ def open_saved(saved: SavedPlan, origin: Path) -> Target:
     return target
 
 
+def _not_interrupted(during: str = "apply") -> AbstractContextManager[Event]:
+    del during
+
+    @contextmanager
+    def never() -> Iterator[Event]:
+        yield Event()
+
+    return never()
+
+
 # -- plan ----------------------------------------------------------------------
 
 
@@ -189,18 +217,27 @@ def plan(
     lock_timeout: float = 0,
     lock: bool = True,
     mode: PlanMode | None = None,
+    progress: RunProgress | None = None,
+    interrupt: InterruptGuard = _not_interrupted,
 ) -> PlanOutcome:
     """Plan the configuration at `path` under the state lock (none when `lock` is False);
     save it unless it is rejected. `mode`: a partial or refresh-only plan."""
     target = open_config(path)
     store = target.store()
-    with store.lock("plan", lock_timeout) if lock else nullcontext():
+    progress = progress or QuietProgress()
+    with store.lock("plan", lock_timeout, progress.waiting_for_lock) if lock else nullcontext():
         exists = target.state_path.exists()
         state = store.read()
-        with _provider(target) as provider:
+        with _provider(target) as provider, interrupt("refresh") as cancel:
             state = bound(state, target.binding(provider))
             made = refresh_and_plan(
-                target, provider, state, state_exists=exists, mode=mode or PlanMode()
+                target,
+                provider,
+                state,
+                state_exists=exists,
+                mode=mode or PlanMode(),
+                progress=progress,
+                cancel=cancel,
             )
     watcher.planned(made)
     verdict = standing(made)
@@ -217,29 +254,25 @@ def refresh_and_plan(
     *,
     state_exists: bool,
     mode: PlanMode = PlanMode(),
+    progress: RefreshObserver | None = None,
+    cancel: Event | None = None,
 ) -> Plan:
-    """Refresh, then plan. The caller holds the state lock."""
+    """Refresh, then plan. The caller holds the state lock; a set `cancel` stops the refresh
+    (`RefreshInterrupted`)."""
     loaded = target.loaded
     assert loaded is not None, "a saved plan is applied, not planned again"
     live = refresh(provider)
+    read = partial(refresh_contents, provider, live, observer=progress, cancel=cancel)
     if mode.refresh_only:
-        live = refresh_contents(provider, live, contents_managed(state, live))
+        live = read(contents_managed(state, live))
         prior = PriorState(lineage=state.lineage, serial=state.serial, existed=state_exists)
         known = [a for a in map(Address.try_parse, state.resources) if a is not None]
         return select(refresh_only_plan(state, live, prior), mode.selection, known)
-    live = refresh_contents(provider, live, contents_to_read(loaded, state, live))
+    live = read(contents_to_read(loaded, state, live))
     return make_plan(loaded, state, live, state_exists=state_exists, selection=mode.selection)
 
 
 # -- apply ---------------------------------------------------------------------
-
-
-def _not_interrupted() -> AbstractContextManager[Event]:
-    @contextmanager
-    def never() -> Iterator[Event]:
-        yield Event()
-
-    return never()
 
 
 @dataclass(frozen=True)
@@ -258,6 +291,7 @@ class ApplyRequest:
     lock_timeout: float = 0
     interrupt: InterruptGuard = _not_interrupted
     mode: PlanMode | None = None
+    progress: RunProgress | None = None
 
 
 @dataclass(frozen=True)
@@ -276,7 +310,8 @@ def apply(request: ApplyRequest, watcher: ApplyWatcher) -> ApplyOutcome:
     saved = read_plan_file(request.path) if is_plan_file(request.path) else None
     target = open_saved(saved, request.path) if saved else open_config(request.path)
     store = target.store()
-    with store.lock("apply", request.lock_timeout):
+    progress = request.progress or QuietProgress()
+    with store.lock("apply", request.lock_timeout, progress.waiting_for_lock):
         exists = target.state_path.exists()
         state = store.read()
         with _provider(target) as provider:
@@ -286,9 +321,16 @@ def apply(request: ApplyRequest, watcher: ApplyWatcher) -> ApplyOutcome:
                 state = check_not_stale(saved.plan, state, exists)
                 made = recheck(saved.plan, state)
             else:
-                made = refresh_and_plan(
-                    target, provider, state, state_exists=exists, mode=request.mode or PlanMode()
-                )
+                with request.interrupt("refresh") as cancel:
+                    made = refresh_and_plan(
+                        target,
+                        provider,
+                        state,
+                        state_exists=exists,
+                        mode=request.mode or PlanMode(),
+                        progress=progress,
+                        cancel=cancel,
+                    )
                 watcher.planned(made)
             approve = None if saved is not None else request.approve
             reviewed = review(

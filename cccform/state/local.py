@@ -33,7 +33,7 @@ from cccform import files
 from cccform.errors import StateError
 from cccform.state import fileformat
 from cccform.state.errored import ERRORED_SUFFIX
-from cccform.state.lock import LockInfo, StateLock
+from cccform.state.lock import LockInfo, LockWaiter, StateLock
 from cccform.state.models import State
 
 logger = logging.getLogger(__name__)
@@ -60,16 +60,21 @@ class LocalStateStore:
         self._identity: _FileIdentity | None = None
         self._held: StateLock | None = None
 
-    def lock(self, operation: str, timeout: float = 0.0) -> AbstractContextManager[LockInfo]:
-        """A context manager holding this state's lock for `operation` (e.g. "apply").
+    def lock(
+        self, operation: str, timeout: float = 0.0, waiting: LockWaiter | None = None
+    ) -> AbstractContextManager[LockInfo]:
+        """A context manager holding this state's lock for `operation` (e.g. "apply"); while
+        it waits for it, `waiting` hears who holds it.
 
         While it is held, each write first checks that the lock file is still the one locked.
         """
-        return self._holding(StateLock(self.lock_path), operation, timeout)
+        return self._holding(StateLock(self.lock_path), operation, timeout, waiting)
 
     @contextlib.contextmanager
-    def _holding(self, lock: StateLock, operation: str, timeout: float) -> Iterator[LockInfo]:
-        with lock.held(operation, timeout) as info:
+    def _holding(
+        self, lock: StateLock, operation: str, timeout: float, waiting: LockWaiter | None
+    ) -> Iterator[LockInfo]:
+        with lock.held(operation, timeout, waiting) as info:
             self._held = lock
             # No write of ours is in progress while we hold the lock: what an interrupted
             # one left behind can go.

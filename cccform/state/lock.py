@@ -21,7 +21,7 @@ import socket
 import stat as _stat
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -85,18 +85,23 @@ class StateLock:
         """This lock's holder record while it is held, else None."""
         return self._info
 
-    def acquire(self, operation: str, timeout: float = 0.0) -> LockInfo:
+    def acquire(
+        self, operation: str, timeout: float = 0.0, waiting: LockWaiter | None = None
+    ) -> LockInfo:
         """Take the lock for `operation`, waiting up to `timeout` seconds (0: do not wait).
 
-        Raises StateLockedError naming the holder when the lock stays taken, and
-        StateError when the lock file itself cannot be used.
+        While it waits, `waiting` is told who holds the lock, once and then every
+        `WAIT_REPORT_EVERY` seconds. Raises StateLockedError naming the holder when the lock
+        stays taken, and StateError when the lock file itself cannot be used.
         """
         if not timeout >= 0:
             raise ValueError(f"lock timeout must be 0 or more seconds, not {timeout}")
         if self._fd is not None:
             raise RuntimeError(f"{self.lock_path} is already held by this StateLock")
-        deadline = time.monotonic() + timeout
+        started = time.monotonic()
+        deadline = started + timeout
         delays = _retry_delays()
+        next_report = started
         while True:
             fd = self._try_lock()
             if fd is not None and not self._names_inode_of(fd):
@@ -107,7 +112,16 @@ class StateLock:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise StateLockedError(self._locked_message(timeout))
-            time.sleep(min(next(delays), remaining))
+            now = time.monotonic()
+            if waiting is not None and now >= next_report:
+                holder = self._read_holder()
+                who = holder.describe() if holder else "another process"
+                waiting(who, now - started, timeout)
+                next_report = now + WAIT_REPORT_EVERY
+            pause = min(next(delays), remaining)
+            if waiting is not None:  # wake up for the next report too
+                pause = min(pause, max(next_report - time.monotonic(), 0.01))
+            time.sleep(pause)
 
     def verify(self) -> None:
         """Raise StateError unless this lock is held and its path still names the locked file.
@@ -144,9 +158,11 @@ class StateLock:
             os.close(fd)
 
     @contextlib.contextmanager
-    def held(self, operation: str, timeout: float = 0.0) -> Iterator[LockInfo]:
+    def held(
+        self, operation: str, timeout: float = 0.0, waiting: LockWaiter | None = None
+    ) -> Iterator[LockInfo]:
         """Hold the lock for the duration of a `with` block."""
-        info = self.acquire(operation, timeout)
+        info = self.acquire(operation, timeout, waiting)
         try:
             yield info
         finally:
@@ -292,6 +308,12 @@ def parse_duration(text: str) -> float:
         f"invalid duration {text!r}: use a number of seconds, or a number with a unit "
         "(ms, s, m, h), for example 250ms, 30s, 5m, 1h or 1m30s"
     )
+
+
+LockWaiter = Callable[[str, float, float], None]
+"""Told, while a run waits for the lock: who holds it, seconds waited, the timeout."""
+
+WAIT_REPORT_EVERY = 10.0
 
 
 def _retry_delays() -> Iterator[float]:

@@ -20,10 +20,11 @@ from cccform.cli.context import (
     plan_mode_options,
 )
 from cccform.cli.exit_codes import APPLY_PARTIAL, ERROR, INTERRUPTED, OK, PLAN_REJECTED
-from cccform.cli.interrupt import GracefulInterrupt
-from cccform.errors import UsageError
+from cccform.cli.interrupt import GracefulInterrupt, refresh_stopped
+from cccform.errors import RefreshInterrupted, UsageError
 from cccform.plan.planfile import is_plan_file
 from cccform.plan.review import Verdict
+from cccform.render.progress_view import RunProgressPrinter
 from cccform.render.views import apply_view
 
 
@@ -103,9 +104,13 @@ def apply(
         lock_timeout=lock_timeout,
         interrupt=guard,
         mode=mode,
+        progress=RunProgressPrinter(ctx.err, terminal=ctx.err.isatty()),
     )
     view = apply_view(as_json, ctx.terminal())
-    outcome = run.apply(request, view)
+    try:
+        outcome = run.apply(request, view)
+    except RefreshInterrupted:
+        return refresh_stopped(ctx.err, guard)
     view.finished(outcome)
     if outcome.newly_bound is not None:
         ctx.err.write(

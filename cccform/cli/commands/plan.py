@@ -20,9 +20,11 @@ from cccform.cli.context import (
     plan_mode_options,
 )
 from cccform.cli.exit_codes import CHANGES_PRESENT, OK, PLAN_REJECTED
-from cccform.errors import UsageError
+from cccform.cli.interrupt import GracefulInterrupt, refresh_stopped
+from cccform.errors import RefreshInterrupted, UsageError
 from cccform.plan.review import Verdict
 from cccform.render.json_plan import plan_document
+from cccform.render.progress_view import RunProgressPrinter
 from cccform.render.views import plan_view
 
 
@@ -78,14 +80,20 @@ def plan(
         plan_file=out_file,
     )
     view = plan_view(as_json, ctx.terminal(), outputs.markdown if markdown else None)
-    outcome = run.plan(
-        Path(path),
-        view,
-        out_file=out_file,
-        lock_timeout=lock_timeout,
-        lock=lock,
-        mode=plan_mode(targets, excludes, refresh_only),
-    )
+    guard = GracefulInterrupt(ctx.err)
+    try:
+        outcome = run.plan(
+            Path(path),
+            view,
+            out_file=out_file,
+            lock_timeout=lock_timeout,
+            lock=lock,
+            mode=plan_mode(targets, excludes, refresh_only),
+            progress=RunProgressPrinter(ctx.err, terminal=ctx.err.isatty()),
+            interrupt=guard,
+        )
+    except RefreshInterrupted:
+        return refresh_stopped(ctx.err, guard)
     view.finished(outcome)
     outputs.publish(plan_document(outcome.plan), ctx.err)
     if outcome.verdict is Verdict.REJECTED:
