@@ -29,7 +29,9 @@ from cccform.config.models import (
     ProviderConfig,
 )
 from cccform.errors import StalePlanError, UsageError
-from cccform.plan.models import Plan, PriorState
+from cccform.plan import messages
+from cccform.plan.from_state import recalled_inventory
+from cccform.plan.models import Plan, PlanWarning, PriorState, with_warning
 from cccform.plan.planfile import SavedPlan, is_plan_file, read_plan_file, write_plan_file
 from cccform.plan.planner import contents_to_read
 from cccform.plan.planner import plan as make_plan
@@ -198,6 +200,7 @@ class PlanMode:
 
     selection: Selection = WHOLE
     refresh_only: bool = False
+    refresh: bool = True  # False: plan from the state alone (`--refresh=false`)
 
 
 @dataclass(frozen=True)
@@ -261,6 +264,17 @@ def refresh_and_plan(
     (`RefreshInterrupted`)."""
     loaded = target.loaded
     assert loaded is not None, "a saved plan is applied, not planned again"
+    if not mode.refresh:
+        return with_warning(
+            make_plan(
+                loaded,
+                state,
+                recalled_inventory(state),
+                state_exists=state_exists,
+                selection=mode.selection,
+            ),
+            PlanWarning(kind="refresh_skipped", subjects=[], message=messages.refresh_skipped()),
+        )
     live = refresh(provider)
     read = partial(refresh_contents, provider, live, observer=progress, cancel=cancel)
     if mode.refresh_only:

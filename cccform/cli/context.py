@@ -10,6 +10,7 @@ from typing import TextIO, cast
 import click
 
 from cccform.addresses import Address
+from cccform.errors import UsageError
 from cccform.plan.targets import Selection
 from cccform.printable import PrintableStream
 from cccform.render.style import Style
@@ -94,7 +95,16 @@ def _parse_lock_timeout(_ctx: click.Context, _param: click.Parameter, raw: str) 
 
 def plan_mode_options(func: click.decorators.FC) -> click.decorators.FC:
     """`--target ADDRESS` and `--exclude ADDRESS`, repeatable: a partial plan;
-    `--refresh-only`: only what changed outside cccform."""
+    `--refresh-only`: only what changed outside cccform; `--refresh=false`: no refresh."""
+    func = click.option(
+        "--refresh",
+        type=click.BOOL,
+        default=True,
+        show_default=True,
+        metavar="BOOLEAN",
+        help="Read what exists before planning. --refresh=false plans from the state alone "
+        "(faster; blind to changes made outside cccform).",
+    )(func)
     func = click.option(
         "--refresh-only",
         is_flag=True,
@@ -122,9 +132,15 @@ def plan_mode_options(func: click.decorators.FC) -> click.decorators.FC:
 
 
 def plan_mode(
-    targets: tuple[Address, ...], excludes: tuple[Address, ...], refresh_only: bool
+    targets: tuple[Address, ...], excludes: tuple[Address, ...], refresh_only: bool, refresh: bool
 ) -> PlanMode:
-    return PlanMode(Selection(targets=targets, excludes=excludes), refresh_only=refresh_only)
+    if refresh_only and not refresh:
+        raise UsageError(
+            "--refresh-only shows what a refresh finds, and --refresh=false skips the refresh: "
+            "choose one."
+        )
+    selection = Selection(targets=targets, excludes=excludes)
+    return PlanMode(selection, refresh_only=refresh_only, refresh=refresh)
 
 
 def _parse_addresses(

@@ -229,3 +229,14 @@ def unknown_selection(flag: str, address: str) -> str:
         f"{flag} {address} names nothing in the configuration or the state; check the "
         "address (cccform state list shows the managed ones)"
     )
+
+
+def refresh_skipped() -> str:
+    """A plan made from the state alone (--refresh=false): what it cannot see."""
+    return (
+        "this plan was made from the state alone (--refresh=false): no object was read "
+        "from the provider, so it cannot see changes made outside cccform, objects deleted "
+        "outside it, or objects that exist but this state does not manage (it plans to "
+        "create them, where a refresh would adopt them). Applying it may fail, or undo such a "
+        "change without showing it: run cccform plan without --refresh=false before applying"
+    )

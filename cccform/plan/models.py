@@ -217,3 +217,8 @@ class Plan(_Frozen):
         counts["move"] = len(self.moves)
         counts["forget"] = len(self.forget)
         return counts
+
+
+def with_warning(plan: Plan, warning: PlanWarning) -> Plan:
+    """`plan` with `warning` first among its warnings."""
+    return plan.model_copy(update={"warnings": [warning, *plan.warnings]})

@@ -15,8 +15,8 @@ History of `FORMAT_VERSION`:
 - 2.3: impacts are what the plan changes for callers (routing graph before and after); the
   kinds `number_stops_answering`, `agent_stops_answering`, `flow_published`.
 - 2.4: `targets` and `excludes` (a partial plan) and the warning kinds `partial_plan`,
-  `target_dependency`, `excluded_dependent`; `refresh_only` and `drift` (`--refresh-only`),
-  `refreshed` in `apply --json`; `validate --json` (`JsonValidateOutput`).
+  `target_dependency`, `excluded_dependent`, `refresh_skipped`; `refresh_only` and `drift`
+  (`--refresh-only`), `refreshed` in `apply --json`; `validate --json` (`JsonValidateOutput`).
 - 2.0: `cccform_version`; `location` on changes; impacts and notes with `subject`, `before`
   and `after`; `details` renamed `changed_paths`; `resume` replaced by `adopt` and
   `resumes_creation`; `depends_on` dropped; `apply --json` carries the versions at its top.

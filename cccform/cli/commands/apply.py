@@ -71,16 +71,17 @@ def apply(
     targets: tuple[Address, ...],
     excludes: tuple[Address, ...],
     refresh_only: bool,
+    refresh: bool,
     lock_timeout: float,
 ) -> int:
     """Carry out the plan: plan first, or apply a saved plan file."""
     del no_annotations  # configuration errors are annotated by cli.main
     target = Path(path)
     from_file = is_plan_file(target)
-    mode = plan_mode(targets, excludes, refresh_only)
-    if from_file and (mode.selection.partial or refresh_only):
+    mode = plan_mode(targets, excludes, refresh_only, refresh)
+    if from_file and (mode.selection.partial or refresh_only or not refresh):
         raise UsageError(
-            "--target, --exclude and --refresh-only choose what to plan; a saved plan is "
+            "--target, --exclude, --refresh-only and --refresh choose how to plan; a saved plan is "
             "applied as it was made (cccform show PLANFILE says how): plan again with them "
             "instead."
         )

@@ -65,6 +65,7 @@ def plan(
     targets: tuple[Address, ...],
     excludes: tuple[Address, ...],
     refresh_only: bool,
+    refresh: bool,
     lock_timeout: float,
     lock: bool,
 ) -> int:
@@ -88,7 +89,7 @@ def plan(
             out_file=out_file,
             lock_timeout=lock_timeout,
             lock=lock,
-            mode=plan_mode(targets, excludes, refresh_only),
+            mode=plan_mode(targets, excludes, refresh_only, refresh),
             progress=RunProgressPrinter(ctx.err, terminal=ctx.err.isatty()),
             interrupt=guard,
         )
