@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from tests.cli.harness import Cli, calls, write
+from tests.cli.test_planfiles_paths import resign
 from tests.jsonplan_schema import assert_valid_apply, assert_valid_plan
 
 CONFIG = {
@@ -116,3 +117,17 @@ def test_a_refresh_only_plan_saved_is_applied_as_made(cli: Cli) -> None:
     assert cli("apply", "drift.plan", "--allow-forget").code == 0
     state = json.loads((cli.directory / "cccform.state.json").read_text())["resources"]
     assert state["instance.support"]["attributes"]["description"] == "console"
+
+
+def test_a_resigned_refresh_only_plan_with_a_mistyped_field_is_refused(cli: Cli) -> None:
+    applied_then_changed_outside(cli)
+    assert cli("plan", "--refresh-only", "--out", "drift.plan").code == 0
+    saved = json.loads((cli.directory / "drift.plan").read_text())
+    entry = saved["plan"]["refreshed"][1]
+    entry["after"] = {"display_name": 7, "colour": "red"}
+    resign(cli.directory / "drift.plan", {"plan": saved["plan"]})
+    run = cli("apply", "drift.plan", "--allow-forget")
+    assert run.code == 7
+    assert "instance.support.skill_group.billing (refresh): after.colour: not a field" in run.err
+    assert "after.display_name: Input should be a valid string" in run.err
+    assert "Traceback" not in run.err
