@@ -64,11 +64,15 @@ def render_markdown(doc: dict[str, Any], options: MarkdownOptions | None = None)
         count = len(doc["errors"])
         rejected = f"rejected, {count} error{'s' if count != 1 else ''}"
         title = rejected if title == "No changes" else f"{rejected}; planned: {title}"
+    if doc.get("drift"):
+        count = len(doc["drift"])
+        title = f"refresh-only, {count} object{'s' if count != 1 else ''} changed outside cccform"
     head = [MARKER, "", f"### cccform plan: {title}", ""]
     head += _warnings(doc.get("warnings", []))
     head += _rejections(doc["errors"])
     head += _deletions(doc)
     head += _impacts(doc["impacts"])
+    head += _drift(doc.get("drift", []))
     head += _moves_and_forgets(doc)
     blocks = [_instance_block(instance, changes) for instance, changes in _by_instance(doc)]
     notes = _notes(doc["notes"])
@@ -135,6 +139,22 @@ def _impacts(impacts: list[dict[str, Any]]) -> list[str]:
         f"- {code('instance.' + item['instance'])}: {text(item['message'])}" for item in shown
     ]
     return [*lines, ""]
+
+
+def _drift(entries: list[dict[str, Any]]) -> list[str]:
+    """A refresh-only plan: what changed outside cccform, which apply records in the state."""
+    lines: list[str] = []
+    for entry in entries:
+        changed = ", ".join(
+            f"{code(name)} {code(json.dumps(entry['before'][name], ensure_ascii=False))} → "
+            f"{code(json.dumps(entry['after'][name], ensure_ascii=False))}"
+            for name in entry["changed_fields"]
+        )
+        lines.append(f"- {code(entry['address'])}: {changed}")
+    if not lines:
+        return []
+    recorded = "Applying this refresh-only plan records them in the state; nothing live changes."
+    return ["#### Changed outside cccform", "", *lines, "", recorded, ""]
 
 
 def _moves_and_forgets(doc: dict[str, Any]) -> list[str]:
@@ -272,7 +292,7 @@ def _mask_value(name: str, value: Any) -> Any:
 def masked(doc: dict[str, Any]) -> dict[str, Any]:
     """A copy of `doc` with agents' emails and mobiles masked, in attributes and in text."""
     copy: dict[str, Any] = json.loads(json.dumps(doc))
-    for change in copy["changes"]:
+    for change in [*copy["changes"], *copy.get("drift", [])]:
         for side in ("before", "after"):
             attributes = change[side] or {}
             for name in PERSONAL_FIELDS:

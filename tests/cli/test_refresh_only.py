@@ -131,3 +131,25 @@ def test_a_resigned_refresh_only_plan_with_a_mistyped_field_is_refused(cli: Cli)
     assert "instance.support.skill_group.billing (refresh): after.colour: not a field" in run.err
     assert "after.display_name: Input should be a valid string" in run.err
     assert "Traceback" not in run.err
+
+
+def test_the_markdown_plan_lists_what_changed_outside_with_emails_masked(cli: Cli) -> None:
+    applied_then_changed_outside(cli)
+    with cli.emulation() as emulation:
+        emulation.handle(
+            "CreateUser",
+            {
+                "InstanceId": "acme-cs",
+                "LoginName": "alice",
+                "DisplayName": "Alice",
+                "Email": "alice.new@example.com",
+                "RoleId": "Agent@acme-cs",
+                "WorkMode": "ON_SITE",
+            },
+        )
+    run = cli("plan", "--refresh-only", "--markdown")
+    assert run.code == 0, run.err
+    assert "### cccform plan: refresh-only, 3 objects changed outside cccform" in run.out
+    assert '- `instance.support`: `description` `"Hangzhou hotline"` → `"console"`' in run.out
+    assert "alice.new@example.com" not in run.out
+    assert "Applying this refresh-only plan records them in the state" in run.out
