@@ -5,27 +5,8 @@ from __future__ import annotations
 import json
 
 from tests.cli.harness import Cli, calls, write
+from tests.cli.test_refresh_only import CONFIG
 from tests.jsonplan_schema import assert_valid_plan
-
-CONFIG = {
-    "instances": {
-        "support": {
-            "name": "Support Center",
-            "access_path": "acme-cs",
-            "description": "Hangzhou hotline",
-            "phone_numbers": ["057188880001"],
-            "deletion_protection": False,
-            "skill_groups": {"billing": {"display_name": "Billing"}},
-            "agents": {
-                "alice": {
-                    "display_name": "Alice",
-                    "email": "a@example.com",
-                    "skills": {"billing": 1},
-                }
-            },
-        }
-    }
-}
 
 
 def configure(cli: Cli, **changes: str) -> None:
