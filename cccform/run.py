@@ -450,11 +450,12 @@ def state_surgery(
     *,
     dry_run: bool = False,
     lock_timeout: float = 0,
+    progress: RunProgress | None = None,
 ) -> SurgeryOutcome:
     """Change the state under its lock (serial +1, previous version kept as the backup)."""
     loaded = load_configuration(path)
     store = LocalStateStore(loaded.directory / loaded.config.state.path)
-    with store.lock(operation, lock_timeout):
+    with store.lock(operation, lock_timeout, (progress or QuietProgress()).waiting_for_lock):
         state = store.read()
         result = change(state)
         if dry_run:
@@ -472,11 +473,14 @@ class RebindOutcome:
     serial: int
 
 
-def rebind(path: Path, *, lock_timeout: float = 0) -> RebindOutcome:
+def rebind(
+    path: Path, *, lock_timeout: float = 0, progress: RunProgress | None = None
+) -> RebindOutcome:
     """Bind the state to the provider of the configuration at `path`, on purpose."""
     target = open_config(path)
     store = target.store()
-    with store.lock("state rebind", lock_timeout):
+    waiting = (progress or QuietProgress()).waiting_for_lock
+    with store.lock("state rebind", lock_timeout, waiting):
         state = store.read()
         with _provider(target) as provider:
             binding = target.binding(provider)

@@ -13,6 +13,7 @@ from cccform.addresses import Address
 from cccform.errors import UsageError
 from cccform.plan.targets import Selection
 from cccform.printable import PrintableStream
+from cccform.render.progress_view import RunProgressPrinter
 from cccform.render.style import Style
 from cccform.render.views import Terminal
 from cccform.run import PlanMode
@@ -37,6 +38,10 @@ class Context:
     def terminal(self) -> Terminal:
         """The streams of this invocation, for the command's view."""
         return Terminal(self.out, self.err, self.style)
+
+    def progress(self) -> RunProgressPrinter:
+        """Where a run says what it waits for (the lock, the refresh): stderr."""
+        return RunProgressPrinter(self.err, terminal=self.err.isatty())
 
     @staticmethod
     def interactive() -> bool:

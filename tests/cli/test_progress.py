@@ -134,3 +134,14 @@ def test_ctrl_c_during_the_refresh_stops_within_a_second_as_an_apply_does(
     )
     assert run.out == ""
     assert cli("plan").code == 0  # the lock was released
+
+
+def test_the_state_commands_name_the_lock_holder_while_they_wait_too(cli: Cli) -> None:
+    config(cli.directory, instance_yaml("a", 1))
+    assert cli("apply", "--auto-approve").code == 0
+    holder = StateLock(cli.directory / "cccform.state.json.lock")
+    holder.acquire("apply")
+    threading.Timer(0.5, holder.release).start()
+    run = cli("state", "rebind", "--lock-timeout", "30")
+    assert run.code == 0, run.err
+    assert run.err.startswith("Waiting for the state lock (up to 30s): held by ")

@@ -24,7 +24,6 @@ from cccform.cli.interrupt import GracefulInterrupt, refresh_stopped
 from cccform.errors import RefreshInterrupted, UsageError
 from cccform.plan.planfile import is_plan_file
 from cccform.plan.review import Verdict
-from cccform.render.progress_view import RunProgressPrinter
 from cccform.render.views import apply_view
 
 
@@ -105,7 +104,7 @@ def apply(
         lock_timeout=lock_timeout,
         interrupt=guard,
         mode=mode,
-        progress=RunProgressPrinter(ctx.err, terminal=ctx.err.isatty()),
+        progress=ctx.progress(),
     )
     view = apply_view(as_json, ctx.terminal())
     try:

@@ -24,7 +24,6 @@ from cccform.cli.interrupt import GracefulInterrupt, refresh_stopped
 from cccform.errors import RefreshInterrupted, UsageError
 from cccform.plan.review import Verdict
 from cccform.render.json_plan import plan_document
-from cccform.render.progress_view import RunProgressPrinter
 from cccform.render.views import plan_view
 
 
@@ -90,7 +89,7 @@ def plan(
             lock_timeout=lock_timeout,
             lock=lock,
             mode=plan_mode(targets, excludes, refresh_only, refresh),
-            progress=RunProgressPrinter(ctx.err, terminal=ctx.err.isatty()),
+            progress=ctx.progress(),
             interrupt=guard,
         )
     except RefreshInterrupted:
