@@ -11,12 +11,10 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from threading import Event
 from typing import Protocol
 
-from cccform.addresses import Address
 from cccform.apply.applier import ApplyOptions, apply_plan
 from cccform.apply.observer import ApplyObserver
 from cccform.apply.result import ApplyResult
@@ -29,19 +27,13 @@ from cccform.config.models import (
     ProviderConfig,
 )
 from cccform.errors import StalePlanError, UsageError
-from cccform.plan import messages
-from cccform.plan.from_state import recalled_inventory
-from cccform.plan.models import Plan, PlanWarning, PriorState, with_warning
+from cccform.plan.models import Plan
 from cccform.plan.planfile import SavedPlan, is_plan_file, read_plan_file, write_plan_file
-from cccform.plan.planner import contents_to_read
-from cccform.plan.planner import plan as make_plan
 from cccform.plan.recheck import recheck
-from cccform.plan.refresh_only import contents_managed, refresh_only_plan
 from cccform.plan.review import Verdict, review, standing
-from cccform.plan.targets import WHOLE, Selection, select
+from cccform.planning import PlanMode, QuietProgress, RunProgress, refresh_and_plan
 from cccform.providers.ccc import CccProvider
 from cccform.providers.registry import make_provider
-from cccform.refresh import QuietRefresh, RefreshObserver, refresh, refresh_contents
 from cccform.state.local import LocalStateStore
 from cccform.state.models import ProviderBinding, State
 from cccform.state.surgery import SurgeryResult
@@ -55,19 +47,6 @@ class InterruptGuard(Protocol):
     when the user asks to stop."""
 
     def __call__(self, during: str = "apply") -> AbstractContextManager[Event]: ...
-
-
-class RunProgress(RefreshObserver, Protocol):
-    """Told how a run goes before its plan exists: the lock it waits for, the refresh."""
-
-    def waiting_for_lock(self, holder: str, waited: float, timeout: float) -> None: ...
-
-
-class QuietProgress(QuietRefresh):
-    """Progress that shows nothing."""
-
-    def waiting_for_lock(self, holder: str, waited: float, timeout: float) -> None:
-        del holder, waited, timeout
 
 
 class PlanWatcher(Protocol):
@@ -94,6 +73,11 @@ class Target:
     @property
     def state_path(self) -> Path:
         return self.config_dir / self.state_settings.path
+
+    def configuration(self) -> LoadedConfig:
+        """The configuration loaded (a saved plan's target has none: it is not planned again)."""
+        assert self.loaded is not None, "a saved plan is applied, not planned again"
+        return self.loaded
 
     def store(self) -> LocalStateStore:
         return LocalStateStore(self.state_path)
@@ -194,16 +178,6 @@ def _not_interrupted(during: str = "apply") -> AbstractContextManager[Event]:
 
 
 @dataclass(frozen=True)
-class PlanMode:
-    """How to plan: which part (`--target`, `--exclude`), and whether only what changed
-    outside cccform (`--refresh-only`)."""
-
-    selection: Selection = WHOLE
-    refresh_only: bool = False
-    refresh: bool = True  # False: plan from the state alone (`--refresh=false`)
-
-
-@dataclass(frozen=True)
 class PlanOutcome:
     """What `cccform plan` made, and where it saved it (None: not saved)."""
 
@@ -234,7 +208,7 @@ def plan(
         with _provider(target) as provider, interrupt("refresh") as cancel:
             state = bound(state, target.binding(provider))
             made = refresh_and_plan(
-                target,
+                target.configuration(),
                 provider,
                 state,
                 state_exists=exists,
@@ -248,42 +222,6 @@ def plan(
         return PlanOutcome(made, verdict)
     write_plan_file(out_file, target.saved(made))
     return PlanOutcome(made, verdict, saved_to=out_file)
-
-
-def refresh_and_plan(
-    target: Target,
-    provider: CccProvider,
-    state: State,
-    *,
-    state_exists: bool,
-    mode: PlanMode = PlanMode(),
-    progress: RefreshObserver | None = None,
-    cancel: Event | None = None,
-) -> Plan:
-    """Refresh, then plan. The caller holds the state lock; a set `cancel` stops the refresh
-    (`RefreshInterrupted`)."""
-    loaded = target.loaded
-    assert loaded is not None, "a saved plan is applied, not planned again"
-    if not mode.refresh:
-        return with_warning(
-            make_plan(
-                loaded,
-                state,
-                recalled_inventory(state),
-                state_exists=state_exists,
-                selection=mode.selection,
-            ),
-            PlanWarning(kind="refresh_skipped", subjects=[], message=messages.refresh_skipped()),
-        )
-    live = refresh(provider)
-    read = partial(refresh_contents, provider, live, observer=progress, cancel=cancel)
-    if mode.refresh_only:
-        live = read(contents_managed(state, live))
-        prior = PriorState(lineage=state.lineage, serial=state.serial, existed=state_exists)
-        known = [a for a in map(Address.try_parse, state.resources) if a is not None]
-        return select(refresh_only_plan(state, live, prior), mode.selection, known)
-    live = read(contents_to_read(loaded, state, live))
-    return make_plan(loaded, state, live, state_exists=state_exists, selection=mode.selection)
 
 
 # -- apply ---------------------------------------------------------------------
@@ -337,7 +275,7 @@ def apply(request: ApplyRequest, watcher: ApplyWatcher) -> ApplyOutcome:
             else:
                 with request.interrupt("refresh") as cancel:
                     made = refresh_and_plan(
-                        target,
+                        target.configuration(),
                         provider,
                         state,
                         state_exists=exists,

@@ -12,11 +12,11 @@ import click
 from cccform.addresses import Address
 from cccform.errors import UsageError
 from cccform.plan.targets import Selection
+from cccform.planning import PlanMode
 from cccform.printable import PrintableStream
 from cccform.render.progress_view import RunProgressPrinter
 from cccform.render.style import Style
 from cccform.render.views import Terminal
-from cccform.run import PlanMode
 from cccform.state.lock import parse_duration
 
 

@@ -19,7 +19,7 @@ TERMINAL_EVERY = 0.1
 
 
 class RunProgressPrinter:
-    """`run.RunProgress` for people: on `err`, a terminal when `terminal` is True."""
+    """`planning.RunProgress` for people: on `err`, a terminal when `terminal` is True."""
 
     def __init__(
         self, err: TextIO, *, terminal: bool, clock: Callable[[], float] = time.monotonic
