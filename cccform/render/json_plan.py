@@ -2,10 +2,10 @@
 
 This is a contract with scripts and review bots, documented field by field in
 docs/json-plan.md and described by `schemas/plan.schema.json` (generated from the models
-below by `cccform schema --plan --write`). It is built from the internal plan by an explicit
-mapping, so the internal models (and the saved plan file, which has its own format) can change
-without changing it. Any change of these models needs a new `FORMAT_VERSION`: the minor number
-for added fields, the major number for anything else.
+below, by `json_schema.py`: `cccform schema --plan --write`). It is built from the internal
+plan by an explicit mapping, so the internal models (and the saved plan file, which has its
+own format) can change without changing it. Any change of these models needs a new
+`FORMAT_VERSION`: the minor number for added fields, the major number for anything else.
 
 History of `FORMAT_VERSION`:
 - 2.1: `warnings` (kind `all_instances_gone`); the rejection kind `forget_not_allowed`;
@@ -25,17 +25,15 @@ History of `FORMAT_VERSION`:
 
 from __future__ import annotations
 
-import json
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Final, Literal
 
-from pydantic import ConfigDict, TypeAdapter, with_config
+from pydantic import ConfigDict, with_config
 from typing_extensions import TypedDict
 
 from cccform import __version__
 from cccform.addresses import ResourceType
 from cccform.apply.result import ApplyResult, StepStatus
-from cccform.diagnostics import Diagnostic
 from cccform.plan.models import (
     Action,
     Change,
@@ -50,8 +48,6 @@ from cccform.plan.models import (
 )
 
 FORMAT_VERSION: Final = "2.4"
-SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-SCHEMA_ID = "urn:cccform:schema:plan:2"
 
 
 # no field outside the contract: the tests validate every document against the schema
@@ -267,31 +263,6 @@ class JsonApplyOutput(TypedDict):
     apply: JsonApply | None
 
 
-@with_config(_CLOSED)
-class JsonDiagnostic(TypedDict):
-    """One configuration problem; file, line and column are null when it has no place."""
-
-    file: str | None
-    line: int | None
-    column: int | None
-    field: str | None
-    message: str
-    hint: str | None
-
-
-@with_config(_CLOSED)
-class JsonValidateOutput(TypedDict):
-    """`validate --json`: whether the configuration is valid, and every problem found."""
-
-    format_version: Literal["2.4"]
-    cccform_version: str
-    valid: bool
-    error_count: int
-    instance_count: int
-    file_count: int
-    diagnostics: list[JsonDiagnostic]
-
-
 # -- the mapping ---------------------------------------------------------------------
 # Plain dictionaries, typed by the TypedDicts above (mypy checks that every field is set):
 # validating what cccform itself builds would double the cost of a large plan; the tests
@@ -468,62 +439,3 @@ def apply_output(plan: Plan, result: ApplyResult | None) -> dict[str, Any]:
         apply=None if result is None else json_apply(result),
     )
     return dict(output)
-
-
-def _diagnostic(diagnostic: Diagnostic) -> JsonDiagnostic:
-    where = diagnostic.location
-    return JsonDiagnostic(
-        file=where.file if where else None,
-        line=where.line if where else None,
-        column=where.column if where else None,
-        field=diagnostic.field_path or None,
-        message=diagnostic.message,
-        hint=diagnostic.hint,
-    )
-
-
-def validate_output(
-    diagnostics: list[Diagnostic], *, instances: int = 0, files: int = 0
-) -> dict[str, Any]:
-    """`validate --json`, as JSON data (counts of instances and files are 0 when invalid)."""
-    output = JsonValidateOutput(
-        format_version=FORMAT_VERSION,
-        cccform_version=cccform_version(),
-        valid=not diagnostics,
-        error_count=len(diagnostics),
-        instance_count=instances,
-        file_count=files,
-        diagnostics=[_diagnostic(d) for d in diagnostics],
-    )
-    return dict(output)
-
-
-# -- the schema ---------------------------------------------------------------------
-
-
-def build_schema() -> dict[str, Any]:
-    """The JSON schema (draft 2020-12) of a plan document; `$defs` also holds `apply --json`'s.
-
-    Validate `apply --json` output against `#/$defs/JsonApplyOutput`, `validate --json`
-    output against `#/$defs/JsonValidateOutput`.
-    """
-    _, schema = TypeAdapter.json_schemas(
-        [
-            ("plan", "serialization", TypeAdapter(JsonPlan)),
-            ("apply", "serialization", TypeAdapter(JsonApplyOutput)),
-            ("validate", "serialization", TypeAdapter(JsonValidateOutput)),
-        ],
-        ref_template="#/$defs/{model}",
-    )
-    return {
-        "$schema": SCHEMA_DIALECT,
-        "$id": SCHEMA_ID,
-        "title": f"cccform JSON plan, format {FORMAT_VERSION}",
-        "$ref": "#/$defs/JsonPlan",
-        **schema,
-    }
-
-
-def render_schema() -> str:
-    """The schema file's exact text: stable key order, two-space indent, final newline."""
-    return json.dumps(build_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -10,7 +10,7 @@ from cccform import run
 from cccform.cli.ci_outputs import no_annotations_option
 from cccform.cli.context import Context, pass_context, path_argument
 from cccform.errors import ConfigError
-from cccform.render.json_plan import validate_output
+from cccform.render.json_validate import validate_output
 
 
 @click.command()
