@@ -18,6 +18,8 @@ class ConfigError(CccformError):
 
     def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
         self.diagnostics = list(diagnostics)
+        # True when the command printed its own JSON document for them (`validate --json`)
+        self.documented = False
         count = len(self.diagnostics)
         super().__init__(f"{count} configuration error{'s' if count != 1 else ''}")
 
@@ -36,6 +38,10 @@ class StalePlanError(CccformError):
 
 class UsageError(CccformError):
     """The command line was wrong in a way click cannot see."""
+
+
+class RefreshInterrupted(CccformError):
+    """A signal stopped the run before anything was changed (the refresh was cut short)."""
 
 
 class ProviderError(CccformError):

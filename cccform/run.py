@@ -29,15 +29,12 @@ from cccform.config.models import (
 from cccform.errors import StalePlanError, UsageError
 from cccform.plan.models import Plan
 from cccform.plan.planfile import SavedPlan, is_plan_file, read_plan_file, write_plan_file
-from cccform.plan.planner import contents_to_read
-from cccform.plan.planner import plan as make_plan
 from cccform.plan.recheck import recheck
 from cccform.plan.review import Verdict, review, standing
+from cccform.planning import PlanMode, QuietProgress, RunProgress, refresh_and_plan
 from cccform.providers.ccc import CccProvider
 from cccform.providers.registry import make_provider
-from cccform.refresh import refresh, refresh_contents
 from cccform.state.backends import open_backend
-from cccform.state.lock import LockWaiter
 from cccform.state.models import ProviderBinding, State
 from cccform.state.store import StateBackend
 from cccform.state.surgery import SurgeryResult
@@ -45,8 +42,12 @@ from cccform.state.surgery import SurgeryResult
 Approver = Callable[[Plan], bool]
 """Asks a person whether to carry out a plan; True to go on."""
 
-InterruptGuard = Callable[[], AbstractContextManager[Event]]
-"""Around the apply: yields an event that is set when the user asks to stop."""
+
+class InterruptGuard(Protocol):
+    """Around the refresh and the apply (`during` says which): yields an event that is set
+    when the user asks to stop."""
+
+    def __call__(self, during: str = "apply") -> AbstractContextManager[Event]: ...
 
 
 class PlanWatcher(Protocol):
@@ -69,6 +70,11 @@ class Target:
     provider_settings: ProviderConfig
     state_settings: StateConfig
     loaded: LoadedConfig | None = None
+
+    def configuration(self) -> LoadedConfig:
+        """The configuration loaded (a saved plan's target has none: it is not planned again)."""
+        assert self.loaded is not None, "a saved plan is applied, not planned again"
+        return self.loaded
 
     def store(self) -> StateBackend:
         """The state backend and its lock (close it when done)."""
@@ -163,6 +169,16 @@ def open_saved(saved: SavedPlan, origin: Path) -> Target:
     return target
 
 
+def _not_interrupted(during: str = "apply") -> AbstractContextManager[Event]:
+    del during
+
+    @contextmanager
+    def never() -> Iterator[Event]:
+        yield Event()
+
+    return never()
+
+
 # -- plan ----------------------------------------------------------------------
 
 
@@ -182,20 +198,31 @@ def plan(
     out_file: Path | None = None,
     lock_timeout: float = 0,
     lock: bool = True,
-    on_lock_wait: LockWaiter | None = None,
+    mode: PlanMode | None = None,
+    progress: RunProgress | None = None,
+    interrupt: InterruptGuard = _not_interrupted,
 ) -> PlanOutcome:
     """Plan the configuration at `path` under the state lock (none when `lock` is False);
-    save it unless it is rejected."""
+    save it unless it is rejected. `mode`: a partial or refresh-only plan."""
     target = open_config(path)
+    progress = progress or QuietProgress()
     with (
         closing(target.store()) as store,
-        store.lock("plan", lock_timeout, on_lock_wait) if lock else nullcontext(),
+        store.lock("plan", lock_timeout, progress.waiting_for_lock) if lock else nullcontext(),
     ):
         exists = store.exists()
         state = store.read()
-        with _provider(target) as provider:
+        with _provider(target) as provider, interrupt("refresh") as cancel:
             state = bound(state, target.binding(provider))
-            made = refresh_and_plan(target, provider, state, state_exists=exists)
+            made = refresh_and_plan(
+                target.configuration(),
+                provider,
+                state,
+                state_exists=exists,
+                mode=mode or PlanMode(),
+                progress=progress,
+                cancel=cancel,
+            )
     watcher.planned(made)
     verdict = standing(made)
     if verdict is Verdict.REJECTED or out_file is None:
@@ -204,25 +231,7 @@ def plan(
     return PlanOutcome(made, verdict, saved_to=out_file)
 
 
-def refresh_and_plan(
-    target: Target, provider: CccProvider, state: State, *, state_exists: bool
-) -> Plan:
-    """Refresh, then plan. The caller holds the state lock."""
-    assert target.loaded is not None, "a saved plan is applied, not planned again"
-    live = refresh(provider)
-    live = refresh_contents(provider, live, contents_to_read(target.loaded, state, live))
-    return make_plan(target.loaded, state, live, state_exists=state_exists)
-
-
 # -- apply ---------------------------------------------------------------------
-
-
-def _not_interrupted() -> AbstractContextManager[Event]:
-    @contextmanager
-    def never() -> Iterator[Event]:
-        yield Event()
-
-    return never()
 
 
 @dataclass(frozen=True)
@@ -240,7 +249,8 @@ class ApplyRequest:
     parallelism: int = 10
     lock_timeout: float = 0
     interrupt: InterruptGuard = _not_interrupted
-    on_lock_wait: LockWaiter | None = None
+    mode: PlanMode | None = None
+    progress: RunProgress | None = None
 
 
 @dataclass(frozen=True)
@@ -258,9 +268,10 @@ def apply(request: ApplyRequest, watcher: ApplyWatcher) -> ApplyOutcome:
     """Plan (or read the saved plan), review it, and carry it out, all under the state lock."""
     saved = read_plan_file(request.path) if is_plan_file(request.path) else None
     target = open_saved(saved, request.path) if saved else open_config(request.path)
+    progress = request.progress or QuietProgress()
     with (
         closing(target.store()) as store,
-        store.lock("apply", request.lock_timeout, request.on_lock_wait),
+        store.lock("apply", request.lock_timeout, progress.waiting_for_lock),
     ):
         exists = store.exists()
         state = store.read()
@@ -271,7 +282,16 @@ def apply(request: ApplyRequest, watcher: ApplyWatcher) -> ApplyOutcome:
                 state = check_not_stale(saved.plan, state, exists)
                 made = recheck(saved.plan, state)
             else:
-                made = refresh_and_plan(target, provider, state, state_exists=exists)
+                with request.interrupt("refresh") as cancel:
+                    made = refresh_and_plan(
+                        target.configuration(),
+                        provider,
+                        state,
+                        state_exists=exists,
+                        mode=request.mode or PlanMode(),
+                        progress=progress,
+                        cancel=cancel,
+                    )
                 watcher.planned(made)
             approve = None if saved is not None else request.approve
             reviewed = review(
@@ -376,10 +396,12 @@ def state_surgery(
     *,
     dry_run: bool = False,
     lock_timeout: float = 0,
+    progress: RunProgress | None = None,
 ) -> SurgeryOutcome:
     """Change the state under its lock (serial +1, previous version kept as the backup)."""
     store = backend_of(path)
-    with closing(store), store.lock(operation, lock_timeout):
+    waiting = (progress or QuietProgress()).waiting_for_lock
+    with closing(store), store.lock(operation, lock_timeout, waiting):
         state = store.read()
         result = change(state)
         if dry_run:
@@ -397,10 +419,13 @@ class RebindOutcome:
     serial: int
 
 
-def rebind(path: Path, *, lock_timeout: float = 0) -> RebindOutcome:
+def rebind(
+    path: Path, *, lock_timeout: float = 0, progress: RunProgress | None = None
+) -> RebindOutcome:
     """Bind the state to the provider of the configuration at `path`, on purpose."""
     target = open_config(path)
-    with closing(target.store()) as store, store.lock("state rebind", lock_timeout):
+    waiting = (progress or QuietProgress()).waiting_for_lock
+    with closing(target.store()) as store, store.lock("state rebind", lock_timeout, waiting):
         state = store.read()
         with _provider(target) as provider:
             binding = target.binding(provider)

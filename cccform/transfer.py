@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cccform.errors import StateError
+from cccform.planning import QuietProgress, RunProgress
 from cccform.run import backend_of
 from cccform.state import fileformat
-from cccform.state.lock import LockWaiter
 from cccform.state.models import HistoryEntry, State
 
 PUSHED_SUFFIX = ".pushed"
@@ -54,11 +54,12 @@ def push(
     *,
     force: bool = False,
     lock_timeout: float = 0,
-    on_lock_wait: LockWaiter | None = None,
+    progress: RunProgress | None = None,
 ) -> PushOutcome:
     """Upload the state file `source` as the state of the configuration at `path`, under the
     lock. Refuses another lineage, or a serial lower than the current one, unless `force`."""
-    with closing(backend_of(path)) as store, store.lock("state push", lock_timeout, on_lock_wait):
+    waiting = (progress or QuietProgress()).waiting_for_lock
+    with closing(backend_of(path)) as store, store.lock("state push", lock_timeout, waiting):
         if source.resolve() == store.rescue_path.resolve():
             raise StateError(
                 f"{source} is the state file of this configuration itself: there is nothing to "

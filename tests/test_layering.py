@@ -67,6 +67,7 @@ FORBIDDEN = [
 
 FORBIDDEN += [
     Forbidden("cccform.run", ("cccform.render", "cccform.cli"), "the run never prints"),
+    Forbidden("cccform.planning", ("cccform.render", "cccform.cli"), "the run never prints"),
     Forbidden(
         "cccform.plan",
         ("cccform.providers", "cccform.refresh", "cccform.apply", "cccform.run", "cccform.render"),

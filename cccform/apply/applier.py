@@ -133,6 +133,7 @@ class _Applier:
     def run(self) -> ApplyResult:
         self.ledger.move(self.plan.moves)
         self.ledger.forget(self.plan.forget)
+        self.ledger.refresh(self.plan.refreshed)
         creates = [
             c
             for c in self.plan.changes
@@ -461,6 +462,7 @@ class _Applier:
             outcomes=ordered,
             interrupted=self.cancel.is_set(),
             forgotten=[str(f.address) for f in self.plan.forget],
+            refreshed=[str(r.address) for r in self.plan.refreshed],
             deleted_with=deleted_with(self.plan, ordered),
         )
 

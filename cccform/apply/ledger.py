@@ -9,7 +9,7 @@ from cccform.errors import StateError
 from cccform.kinds import kind_of
 from cccform.kinds.base import Part
 from cccform.live import LiveInstance
-from cccform.plan.models import Action, Change, Forget, Move
+from cccform.plan.models import Action, Change, Forget, Move, Refreshed
 from cccform.plan.moves import moved_state
 from cccform.state.errored import write_errored_state
 from cccform.state.models import PendingCreate, ResourceState, State
@@ -58,6 +58,14 @@ class Ledger:
     def forget(self, entries: list[Forget]) -> None:
         for entry in entries:
             self._drop(entry.address)
+
+    def refresh(self, entries: list[Refreshed]) -> None:
+        """What changed outside cccform, recorded as it is now (no API call)."""
+        for entry in entries:
+            resource = self.state.resources.get(str(entry.address))
+            if resource is not None:
+                resource.attributes.update(entry.after)
+                self.dirty = True
 
     def _drop(self, address: Address) -> None:
         """No longer managed: the object, and for an instance everything that lived in it."""

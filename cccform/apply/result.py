@@ -44,6 +44,7 @@ class ApplyResult:
     outcomes: list[StepOutcome] = field(default_factory=list)
     interrupted: bool = False
     forgotten: list[str] = field(default_factory=list)
+    refreshed: list[str] = field(default_factory=list)  # recorded as changed outside cccform
     deleted_with: list[DeletedWith] = field(default_factory=list)  # instances deleted
 
     def with_status(self, status: StepStatus) -> list[StepOutcome]:

@@ -9,7 +9,12 @@ from typing import TextIO, cast
 
 import click
 
-from cccform.printable import PrintableStream, printable_lines
+from cccform.addresses import Address
+from cccform.errors import UsageError
+from cccform.plan.targets import Selection
+from cccform.planning import PlanMode
+from cccform.printable import PrintableStream
+from cccform.render.progress_view import RunProgressPrinter
 from cccform.render.style import Style
 from cccform.render.views import Terminal
 from cccform.state.lock import parse_duration
@@ -34,10 +39,9 @@ class Context:
         """The streams of this invocation, for the command's view."""
         return Terminal(self.out, self.err, self.style)
 
-    def say(self, line: str) -> None:
-        """One line for the user on stderr, as it happens (a run waiting for the lock)."""
-        self.err.write(printable_lines(line) + "\n")
-        self.err.flush()
+    def progress(self) -> RunProgressPrinter:
+        """Where a run says what it waits for (the lock, the refresh): stderr."""
+        return RunProgressPrinter(self.err, terminal=self.err.isatty())
 
     @staticmethod
     def interactive() -> bool:
@@ -90,6 +94,65 @@ UNLOCKED_WARNING = (
 def _parse_lock_timeout(_ctx: click.Context, _param: click.Parameter, raw: str) -> float:
     try:
         return parse_duration(raw)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from error
+
+
+def plan_mode_options(func: click.decorators.FC) -> click.decorators.FC:
+    """`--target ADDRESS` and `--exclude ADDRESS`, repeatable: a partial plan;
+    `--refresh-only`: only what changed outside cccform; `--refresh=false`: no refresh."""
+    func = click.option(
+        "--refresh",
+        type=click.BOOL,
+        default=True,
+        show_default=True,
+        metavar="BOOLEAN",
+        help="Read what exists before planning. --refresh=false plans from the state alone "
+        "(faster; blind to changes made outside cccform).",
+    )(func)
+    func = click.option(
+        "--refresh-only",
+        is_flag=True,
+        help="Only show what changed outside cccform since the last apply; apply records it "
+        "in the state and changes nothing live.",
+    )(func)
+    func = click.option(
+        "--exclude",
+        "excludes",
+        multiple=True,
+        metavar="ADDRESS",
+        callback=_parse_addresses,
+        help="Leave out ADDRESS (an instance: with its contents) and what depends on it. "
+        "Repeatable.",
+    )(func)
+    return click.option(
+        "--target",
+        "targets",
+        multiple=True,
+        metavar="ADDRESS",
+        callback=_parse_addresses,
+        help="Plan only ADDRESS (an instance: with its contents) and what it depends on. "
+        "Repeatable.",
+    )(func)
+
+
+def plan_mode(
+    targets: tuple[Address, ...], excludes: tuple[Address, ...], refresh_only: bool, refresh: bool
+) -> PlanMode:
+    if refresh_only and not refresh:
+        raise UsageError(
+            "--refresh-only shows what a refresh finds, and --refresh=false skips the refresh: "
+            "choose one."
+        )
+    selection = Selection(targets=targets, excludes=excludes)
+    return PlanMode(selection, refresh_only=refresh_only, refresh=refresh)
+
+
+def _parse_addresses(
+    _ctx: click.Context, _param: click.Parameter, raw: tuple[str, ...]
+) -> tuple[Address, ...]:
+    try:
+        return tuple(Address.parse(text) for text in raw)
     except ValueError as error:
         raise click.BadParameter(str(error)) from error
 

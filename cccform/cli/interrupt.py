@@ -1,5 +1,7 @@
 """Ctrl-C, SIGTERM or SIGHUP during apply: stop scheduling, let calls in flight finish, save,
-release the lock, print the summary, exit 130 (SIGINT), 143 (SIGTERM) or 129 (SIGHUP)."""
+release the lock, print the summary, exit 130 (SIGINT), 143 (SIGTERM) or 129 (SIGHUP).
+During the refresh before a plan, the same: no new List starts, the ones in flight finish,
+nothing is planned or changed."""
 
 from __future__ import annotations
 
@@ -31,13 +33,21 @@ class GracefulInterrupt:
         return None if self.signum is None else signals.exit_code(self.signum)
 
     @contextmanager
-    def __call__(self) -> Iterator[threading.Event]:
+    def __call__(self, during: str = "apply") -> Iterator[threading.Event]:
         cancel = threading.Event()
+        then = (
+            "No new reads will start; waiting for the calls in flight, then stopping before "
+            "anything is planned or changed."
+            if during == "refresh"
+            else "No new steps will start; waiting for the calls in flight, then saving the state."
+        )
 
         def handler(signum: int, _frame: FrameType | None) -> None:
             if cancel.is_set():
                 self.err.write(
-                    "\nSecond signal: exiting now. Steps in flight may be missing from the "
+                    "\nSecond signal: exiting now.\n"
+                    if during == "refresh"
+                    else "\nSecond signal: exiting now. Steps in flight may be missing from the "
                     "state; the next apply finds them through the recorded intents.\n"
                 )
                 self.err.flush()
@@ -46,10 +56,7 @@ class GracefulInterrupt:
             cancel.set()
             name = signals.NAMES.get(signal.Signals(signum), f"Signal {signum}")
             again = "Press Ctrl-C again" if signum == signal.SIGINT else "Signal again"
-            self.err.write(
-                f"\n{name} received. No new steps will start; waiting for the calls in flight, "
-                f"then saving the state. {again} to exit at once.\n"
-            )
+            self.err.write(f"\n{name} received. {then} {again} to exit at once.\n")
             self.err.flush()
 
         previous = {signum: signal.signal(signum, handler) for signum in signals.HANDLED}
@@ -61,6 +68,12 @@ class GracefulInterrupt:
             else:
                 for signum, old in previous.items():
                     signal.signal(signum, old)
+
+
+def refresh_stopped(err: TextIO, guard: GracefulInterrupt) -> int:
+    """A signal stopped the refresh: say so, as an interrupted apply does; its exit code."""
+    err.write("Interrupted. Nothing was planned or changed.\n")
+    return guard.exit_code or signals.exit_code(signal.SIGINT)
 
 
 def graceful_interrupt(err: TextIO) -> AbstractContextManager[threading.Event]:

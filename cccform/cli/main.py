@@ -104,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 error.diagnostics, show_personal_data="--show-personal-data" in args
             )
             annotate(shown, "configuration errors", err)
-        if as_json:
+        if as_json and not error.documented:
             write_error_document(exit_codes.CONFIG_INVALID, error)
         return exit_codes.CONFIG_INVALID
     except CccformError as error:

@@ -80,6 +80,18 @@ class AgentKind(ContentKind[AgentConfig, LiveAgent, AgentAttributes]):
     def live_id(self, live: LiveAgent) -> str:
         return live.user_id
 
+    def recalled(self, name: str, remote_id: str, recorded: AgentAttributes) -> LiveAgent:
+        return LiveAgent(
+            user_id=remote_id,
+            login_name=name,
+            display_name=recorded.display_name,
+            email=recorded.email,
+            mobile=recorded.mobile,
+            role=recorded.role,
+            work_mode=recorded.work_mode,
+            skills=dict(recorded.skills),
+        )
+
     def predicted_id(self, name: str, instance_id: str) -> str | None:
         return scoped_id(name, instance_id)
 

@@ -140,6 +140,11 @@ class ContentKind(ABC, Generic[ConfigT, LiveT, AttrsT]):
     def live_id(self, live: LiveT) -> str:
         """The CCC id of a live object."""
 
+    @abstractmethod
+    def recalled(self, name: str, remote_id: str, recorded: AttrsT) -> LiveT:
+        """The object as the state last recorded it, standing in for what a refresh would
+        read (`--refresh=false`)."""
+
     def predicted_id(self, name: str, instance_id: str) -> str | None:
         """The CCC id an object will have once created, when it can be known beforehand."""
         del name, instance_id

@@ -43,6 +43,16 @@ class FlowKind(ContentKind[FlowConfig, LiveFlow, FlowAttributes]):
     def live_id(self, live: LiveFlow) -> str:
         return live.flow_id
 
+    def recalled(self, name: str, remote_id: str, recorded: FlowAttributes) -> LiveFlow:
+        return LiveFlow(
+            flow_id=remote_id,
+            name=name,
+            type=recorded.type,
+            description=recorded.description,
+            definition=recorded.definition,
+            numbers=(),  # the numbers' own records say where they route
+        )
+
     def read(self, caller: Caller, instance_id: str) -> dict[str, LiveFlow]:
         found: dict[str, LiveFlow] = {}
         for item in caller.pages("ListContactFlows", {"InstanceId": instance_id}):

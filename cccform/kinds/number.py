@@ -46,6 +46,15 @@ class NumberKind(ContentKind[NumberConfig, LiveNumber, NumberAttributes]):
     def live_id(self, live: LiveNumber) -> str:
         return live.number
 
+    def recalled(self, name: str, remote_id: str, recorded: NumberAttributes) -> LiveNumber:
+        return LiveNumber(
+            number=remote_id or name,
+            usage=recorded.usage,
+            flow_id=None,
+            flow_name=recorded.flow,
+            skill_groups=tuple(recorded.skill_groups),
+        )
+
     def predicted_id(self, name: str, instance_id: str) -> str | None:
         del instance_id
         return name

@@ -47,6 +47,15 @@ class SkillGroupKind(ContentKind[SkillGroupConfig, LiveSkillGroup, SkillGroupAtt
     def live_id(self, live: LiveSkillGroup) -> str:
         return live.skill_group_id
 
+    def recalled(self, name: str, remote_id: str, recorded: SkillGroupAttributes) -> LiveSkillGroup:
+        return LiveSkillGroup(
+            skill_group_id=remote_id,
+            name=name,
+            display_name=recorded.display_name,
+            description=recorded.description,
+            media_type=recorded.media_type,
+        )
+
     def predicted_id(self, name: str, instance_id: str) -> str | None:
         return scoped_id(name, instance_id)
 

@@ -200,3 +200,43 @@ def all_instances_gone(count: int, binding: str | None) -> str:
         f"and the state's binding before applying, since this plan would create {them} again or "
         f"forget {them}"
     )
+
+
+def partial_plan(asked: list[str]) -> str:
+    """A plan made with --target or --exclude, as Terraform warns of resource targeting."""
+    return (
+        f"this plan is partial ({', '.join(asked)}): it leaves out changes the configuration "
+        "asks for, so after applying it the call center may still differ from the "
+        "configuration. Use it for exceptional cases (recovering from a mistake, working "
+        "around a failing object), not routinely, and run cccform plan without them afterwards"
+    )
+
+
+def pulled_in(address: str, action: str, needed_by: list[str]) -> str:
+    """A change planned although no target names it: a selected change depends on it."""
+    verb = "depends" if len(needed_by) == 1 else "depend"
+    return f"{address} ({action}) is planned too: {', '.join(needed_by)} {verb} on it"
+
+
+def left_out(address: str, action: str) -> str:
+    """A change left out although selected: it depends on something excluded."""
+    return f"{address} ({action}) is left out too: it depends on a change that --exclude leaves out"
+
+
+def unknown_selection(flag: str, address: str) -> str:
+    """A --target or --exclude that names nothing cccform knows."""
+    return (
+        f"{flag} {address} names nothing in the configuration or the state; check the "
+        "address (cccform state list shows the managed ones)"
+    )
+
+
+def refresh_skipped() -> str:
+    """A plan made from the state alone (--refresh=false): what it cannot see."""
+    return (
+        "this plan was made from the state alone (--refresh=false): no object was read "
+        "from the provider, so it cannot see changes made outside cccform, objects deleted "
+        "outside it, or objects that exist but this state does not manage (it plans to "
+        "create them, where a refresh would adopt them). Applying it may fail, or undo such a "
+        "change without showing it: run cccform plan without --refresh=false before applying"
+    )

@@ -130,6 +130,17 @@ class Forget(_Frozen):
     reason: str = "deleted outside cccform"
 
 
+class Refreshed(_Frozen):
+    """A managed object changed outside cccform: what the state recorded (`before`) and what
+    exists (`after`), for the fields that differ. A refresh-only apply records `after`."""
+
+    address: Address
+    remote_id: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    changed_fields: list[str]
+
+
 class Move(_Frozen):
     """An instance whose key was renamed, same access path: apply only rewrites the state."""
 
@@ -183,11 +194,17 @@ class Plan(_Frozen):
     impacts: list[Impact] = Field(default_factory=list)
     notes: list[Impact] = Field(default_factory=list)
     warnings: list[PlanWarning] = Field(default_factory=list)
+    # A partial plan (--target, --exclude): what it was made with; empty for a whole plan.
+    targets: list[Address] = Field(default_factory=list)
+    excludes: list[Address] = Field(default_factory=list)
+    # --refresh-only: no change, only what changed outside cccform, to record in the state
+    refresh_only: bool = False
+    refreshed: list[Refreshed] = Field(default_factory=list)
     prior_state: PriorState
 
     @property
     def has_changes(self) -> bool:
-        return bool(self.changes or self.forget or self.moves)
+        return bool(self.changes or self.forget or self.moves or self.refreshed)
 
     @property
     def deletions(self) -> list[Change]:
@@ -200,3 +217,8 @@ class Plan(_Frozen):
         counts["move"] = len(self.moves)
         counts["forget"] = len(self.forget)
         return counts
+
+
+def with_warning(plan: Plan, warning: PlanWarning) -> Plan:
+    """`plan` with `warning` first among its warnings."""
+    return plan.model_copy(update={"warnings": [warning, *plan.warnings]})

@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from cccform import __version__, files
 from cccform.config.loader import YAML_SUFFIXES
@@ -24,7 +24,7 @@ from cccform.config.models import ProviderConfig, StateConfig
 from cccform.diagnostics import summarise_validation_error
 from cccform.errors import StalePlanError
 from cccform.kinds import kind_of
-from cccform.plan.models import Action, Change, Plan
+from cccform.plan.models import Action, Change, Plan, Refreshed
 from cccform.timestamps import utc_now
 
 PLANFILE_KIND = "cccform-plan"
@@ -111,6 +111,7 @@ def read_plan_file(path: Path) -> SavedPlan:
         summary = summarise_validation_error(error)
         raise _unusable(path, f"its content is damaged ({summary})") from None
     problems = [problem for change in saved.plan.changes for problem in _check_change(change)]
+    problems += [problem for entry in saved.plan.refreshed for problem in _check_refreshed(entry)]
     if problems:
         raise _unusable(path, f"its content is damaged ({'; '.join(problems)})")
     return saved
@@ -158,6 +159,38 @@ class _InstanceUpdate(BaseModel):
 
     description: str | None = None
     deletion_protection: bool | None = None
+
+
+class _InstanceRefresh(BaseModel):
+    """The fields a refresh-only plan records for an instance (`refresh_only._observed`)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    description: str | None = None
+    conversation_analysis: bool | None = None
+
+
+def _check_refreshed(entry: Refreshed) -> list[str]:
+    """What a refresh-only entry would record in the state, checked field by field."""
+    where = f"{entry.address} (refresh)"
+    if entry.address.is_instance:
+        model: type[BaseModel] = _InstanceRefresh
+    else:
+        model = kind_of(entry.address.kind).model
+    problems = [
+        f"{where}: after.{name}: not a field"
+        for name in entry.after
+        if name not in model.model_fields
+    ]
+    for name, value in entry.after.items():
+        field = model.model_fields.get(name)
+        if field is None or field.annotation is None:
+            continue
+        try:
+            TypeAdapter(field.annotation).validate_python(value, strict=True)
+        except ValidationError as error:
+            problems.append(f"{where}: {summarise_validation_error(error, prefix=('after', name))}")
+    return problems
 
 
 def _check_change(change: Change) -> list[str]:

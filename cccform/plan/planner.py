@@ -28,6 +28,7 @@ from cccform.plan.models import (
 )
 from cccform.plan.moves import find_moves, moved_state
 from cccform.plan.qa import qa_cost_notes
+from cccform.plan.targets import WHOLE, Selection, select
 from cccform.state.models import ResourceState, State
 
 
@@ -48,8 +49,16 @@ def desired_attributes(instance: InstanceConfig) -> dict[str, Any]:
     }
 
 
-def plan(loaded: LoadedConfig, state: State, live: LiveInventory, *, state_exists: bool) -> Plan:
-    """Compare what the user wrote with what exists and what cccform manages."""
+def plan(
+    loaded: LoadedConfig,
+    state: State,
+    live: LiveInventory,
+    *,
+    state_exists: bool,
+    selection: Selection = WHOLE,
+) -> Plan:
+    """Compare what the user wrote with what exists and what cccform manages; with a partial
+    `selection` (--target, --exclude), only the part it selects (`plan/targets.py`)."""
     moves = find_moves(loaded, state)
     prior = PriorState(lineage=state.lineage, serial=state.serial, existed=state_exists)
     state = moved_state(state, moves)  # everything else is planned as after the moves
@@ -61,7 +70,14 @@ def plan(loaded: LoadedConfig, state: State, live: LiveInventory, *, state_exist
     builder.check_all_gone()
     builder.check_bound_numbers()
     builder.plan_all_contents()
-    return builder.build(prior)
+    return select(builder.build(prior), selection, _known(loaded, state))
+
+
+def _known(loaded: LoadedConfig, state: State) -> list[Address]:
+    """The addresses the configuration declares as instances and the state manages."""
+    managed = [Address.try_parse(text) for text in state.resources]
+    declared = [instance_address(key) for key in loaded.config.instances]
+    return declared + [address for address in managed if address is not None]
 
 
 def contents_to_read(

@@ -65,6 +65,8 @@ def render_result(result: ApplyResult, style: Style) -> str:
     )
     if result.forgotten:
         counts += f", {len(result.forgotten)} forgotten"
+    if result.refreshed:
+        counts += f", {len(result.refreshed)} refreshed in the state"
     swept = _deleted_with(result.deleted_with)
     if result.complete:
         headline = style(f"Apply complete! Resources: {counts}.", "green", "bold")

@@ -2,10 +2,10 @@
 
 This is a contract with scripts and review bots, documented field by field in
 docs/json-plan.md and described by `schemas/plan.schema.json` (generated from the models
-below by `cccform schema --plan --write`). It is built from the internal plan by an explicit
-mapping, so the internal models (and the saved plan file, which has its own format) can change
-without changing it. Any change of these models needs a new `FORMAT_VERSION`: the minor number
-for added fields, the major number for anything else.
+below, by `json_schema.py`: `cccform schema --plan --write`). It is built from the internal
+plan by an explicit mapping, so the internal models (and the saved plan file, which has its
+own format) can change without changing it. Any change of these models needs a new
+`FORMAT_VERSION`: the minor number for added fields, the major number for anything else.
 
 History of `FORMAT_VERSION`:
 - 2.1: `warnings` (kind `all_instances_gone`); the rejection kind `forget_not_allowed`;
@@ -14,6 +14,9 @@ History of `FORMAT_VERSION`:
   call; what differs is an `update` after it) and `adopt` in the summaries.
 - 2.3: impacts are what the plan changes for callers (routing graph before and after); the
   kinds `number_stops_answering`, `agent_stops_answering`, `flow_published`.
+- 2.4: `targets` and `excludes` (a partial plan) and the warning kinds `partial_plan`,
+  `target_dependency`, `excluded_dependent`, `refresh_skipped`; `refresh_only` and `drift`
+  (`--refresh-only`), `refreshed` in `apply --json`; `validate --json` (`JsonValidateOutput`).
 - 2.0: `cccform_version`; `location` on changes; impacts and notes with `subject`, `before`
   and `after`; `details` renamed `changed_paths`; `resume` replaced by `adopt` and
   `resumes_creation`; `depends_on` dropped; `apply --json` carries the versions at its top.
@@ -22,11 +25,10 @@ History of `FORMAT_VERSION`:
 
 from __future__ import annotations
 
-import json
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Final, Literal
 
-from pydantic import ConfigDict, TypeAdapter, with_config
+from pydantic import ConfigDict, with_config
 from typing_extensions import TypedDict
 
 from cccform import __version__
@@ -45,9 +47,7 @@ from cccform.plan.models import (
     RejectionKind,
 )
 
-FORMAT_VERSION: Final = "2.3"
-SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-SCHEMA_ID = "urn:cccform:schema:plan:2"
+FORMAT_VERSION: Final = "2.4"
 
 
 # no field outside the contract: the tests validate every document against the schema
@@ -117,6 +117,17 @@ class JsonForget(TypedDict):
     reason: str
 
 
+@with_config(_CLOSED)
+class JsonDrift(TypedDict):
+    """A managed object changed outside cccform: recorded (`before`) and live (`after`)."""
+
+    address: str
+    remote_id: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+    changed_fields: list[str]
+
+
 # An instance whose key was renamed (same access path): apply only rewrites the state.
 # Functional form, since `from` is a keyword.
 JsonMove = TypedDict(
@@ -172,7 +183,7 @@ class JsonPriorState(TypedDict):
 class JsonPlan(TypedDict):
     """`plan --json` and `show --json PLANFILE`."""
 
-    format_version: Literal["2.3"]
+    format_version: Literal["2.4"]
     cccform_version: str
     changes: list[JsonChange]
     errors: list[JsonRejection]
@@ -181,6 +192,10 @@ class JsonPlan(TypedDict):
     impacts: list[JsonImpact]
     notes: list[JsonImpact]
     warnings: list[JsonWarning]
+    targets: list[str]
+    excludes: list[str]
+    refresh_only: bool
+    drift: list[JsonDrift]
     summary: JsonSummary
     prior_state: JsonPriorState
 
@@ -233,6 +248,7 @@ class JsonApply(TypedDict):
     interrupted: bool
     steps: list[JsonStep]
     forgotten: list[str]
+    refreshed: list[str]
     deleted_with: list[JsonDeletedWith]
     summary: JsonApplySummary
 
@@ -241,7 +257,7 @@ class JsonApply(TypedDict):
 class JsonApplyOutput(TypedDict):
     """`apply --json`: the plan as reviewed, and what apply did (null: apply did not run)."""
 
-    format_version: Literal["2.3"]
+    format_version: Literal["2.4"]
     cccform_version: str
     plan: JsonPlan
     apply: JsonApply | None
@@ -359,6 +375,19 @@ def json_plan(plan: Plan) -> JsonPlan:
         impacts=[_impact(i) for i in plan.impacts],
         notes=[_impact(n) for n in plan.notes],
         warnings=[_warning(w) for w in plan.warnings],
+        targets=[str(a) for a in plan.targets],
+        excludes=[str(a) for a in plan.excludes],
+        refresh_only=plan.refresh_only,
+        drift=[
+            JsonDrift(
+                address=str(r.address),
+                remote_id=r.remote_id,
+                before=r.before,
+                after=r.after,
+                changed_fields=list(r.changed_fields),
+            )
+            for r in plan.refreshed
+        ],
         summary=_summary(plan.summary()),
         prior_state=JsonPriorState(
             lineage=prior.lineage, serial=prior.serial, existed=prior.existed
@@ -385,6 +414,7 @@ def json_apply(result: ApplyResult) -> JsonApply:
         interrupted=result.interrupted,
         steps=steps,
         forgotten=result.forgotten,
+        refreshed=result.refreshed,
         deleted_with=[
             JsonDeletedWith(
                 address=d.address, contents=list(d.contents), phone_numbers=list(d.phone_numbers)
@@ -409,32 +439,3 @@ def apply_output(plan: Plan, result: ApplyResult | None) -> dict[str, Any]:
         apply=None if result is None else json_apply(result),
     )
     return dict(output)
-
-
-# -- the schema ---------------------------------------------------------------------
-
-
-def build_schema() -> dict[str, Any]:
-    """The JSON schema (draft 2020-12) of a plan document; `$defs` also holds `apply --json`'s.
-
-    Validate `apply --json` output against `#/$defs/JsonApplyOutput`.
-    """
-    _, schema = TypeAdapter.json_schemas(
-        [
-            ("plan", "serialization", TypeAdapter(JsonPlan)),
-            ("apply", "serialization", TypeAdapter(JsonApplyOutput)),
-        ],
-        ref_template="#/$defs/{model}",
-    )
-    return {
-        "$schema": SCHEMA_DIALECT,
-        "$id": SCHEMA_ID,
-        "title": f"cccform JSON plan, format {FORMAT_VERSION}",
-        "$ref": "#/$defs/JsonPlan",
-        **schema,
-    }
-
-
-def render_schema() -> str:
-    """The schema file's exact text: stable key order, two-space indent, final newline."""
-    return json.dumps(build_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

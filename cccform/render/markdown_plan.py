@@ -73,6 +73,9 @@ def render_markdown(doc: dict[str, Any], options: MarkdownOptions | None = None)
         count = len(doc["errors"])
         rejected = f"rejected, {count} error{'s' if count != 1 else ''}"
         title = rejected if title == "No changes" else f"{rejected}; planned: {title}"
+    if doc.get("drift"):
+        count = len(doc["drift"])
+        title = f"refresh-only, {count} object{'s' if count != 1 else ''} changed outside cccform"
     see = f"`cccform show {options.plan_file}`" if options.plan_file else "`cccform plan`"
     head = _head(doc, title, None, see)
     for cap in HEAD_CAPS:  # the head alone would pass the limit: cut each of its lists
@@ -93,6 +96,9 @@ def _head(doc: dict[str, Any], title: str, cap: int | None, see: str) -> str:
     lines += _section(rejected, _rejections(doc["errors"]), cap, see)
     lines += _section([f"#### Deletions: {len(deleted)}", ""], _deletions(doc), cap, see)
     lines += _section(["#### Impact on callers", ""], _impacts(doc["impacts"]), cap, see)
+    recorded = "Applying this refresh-only plan records them in the state; nothing live changes."
+    drift = _section(["#### Changed outside cccform", ""], _drift(doc.get("drift", [])), cap, see)
+    lines += [*drift, recorded, ""] if drift else []
     lines += _section(["#### State only", ""], _moves_and_forgets(doc), cap, see)
     return "\n".join(lines)
 
@@ -160,6 +166,19 @@ def _deletions(doc: dict[str, Any]) -> list[str]:
 def _impacts(impacts: list[dict[str, Any]]) -> list[str]:
     shown = [impact for impact in impacts if impact["kind"] != "deleted_with_instance"]
     return [f"- {_instance(item)}: {text(item['message'])}" for item in shown]
+
+
+def _drift(entries: list[dict[str, Any]]) -> list[str]:
+    """A refresh-only plan: what changed outside cccform, which apply records in the state."""
+    lines: list[str] = []
+    for entry in entries:
+        changed = ", ".join(
+            f"{code(name)} {code(json.dumps(entry['before'][name], ensure_ascii=False))} → "
+            f"{code(json.dumps(entry['after'][name], ensure_ascii=False))}"
+            for name in entry["changed_fields"]
+        )
+        lines.append(f"- {code(entry['address'])}: {changed}")
+    return lines
 
 
 def _moves_and_forgets(doc: dict[str, Any]) -> list[str]:
@@ -312,7 +331,7 @@ def _mask_value(name: str, value: Any) -> Any:
 def masked(doc: dict[str, Any]) -> dict[str, Any]:
     """A copy of `doc` with agents' emails and mobiles masked, in attributes and in text."""
     copy: dict[str, Any] = json.loads(json.dumps(doc))
-    for change in copy["changes"]:
+    for change in [*copy["changes"], *copy.get("drift", [])]:
         for side in ("before", "after"):
             attributes = change[side] or {}
             for name in PERSONAL_FIELDS:

@@ -51,7 +51,10 @@ def render_plan(doc: dict[str, Any], style: Style) -> str:
     lines: list[str] = []
     lines += _warnings(doc.get("warnings", []), style)
     lines += _moved(doc.get("moves", []), style)
+    lines += _drift(doc.get("drift", []), style)
     lines += _forgotten(doc["forget"])
+    if doc.get("refresh_only"):
+        return "\n".join(lines + _refresh_only_end(doc, style)) + "\n"
     changes = doc["changes"]
     if not changes and (doc.get("moves") or doc["forget"]):
         lines.append(style(summary_line(doc["summary"]), "bold"))
@@ -181,6 +184,38 @@ def _forgotten(entries: list[dict[str, Any]]) -> list[str]:
         f"  - {entry['address']} ({entry['remote_id']}): {entry['reason']}" for entry in entries
     ]
     return [*lines, ""]
+
+
+def _drift(entries: list[dict[str, Any]], style: Style) -> list[str]:
+    """Terraform's "Objects have changed outside of Terraform", for a refresh-only plan."""
+    if not entries:
+        return []
+    lines = [
+        style("Objects have changed outside of cccform", "bold"),
+        "",
+        "cccform detected the following changes made outside of cccform since the last apply:",
+        "",
+    ]
+    for entry in entries:
+        lines += [f"  # {entry['address']} has changed", f"  ~ {entry['address']} {{"]
+        width = max(len(name) for name in entry["changed_fields"])
+        lines += [
+            f"      ~ {name:<{width}} = {value(entry['before'][name])} -> "
+            f"{value(entry['after'][name])}"
+            for name in entry["changed_fields"]
+        ]
+        lines += ["    }", ""]
+    return lines
+
+
+def _refresh_only_end(doc: dict[str, Any], style: Style) -> list[str]:
+    if not (doc.get("drift") or doc["forget"]):
+        return [style("No changes.", "bold") + " The state matches what exists."]
+    return textwrap.wrap(
+        "This is a refresh-only plan: cccform will not undo these changes. Apply it "
+        "(cccform apply --refresh-only) to record them in the state; nothing live is changed.",
+        width=92,
+    )
 
 
 def _legend(changes: list[dict[str, Any]], style: Style) -> list[str]:

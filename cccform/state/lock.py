@@ -33,8 +33,8 @@ from cccform.timestamps import utc_now
 
 FIRST_RETRY_DELAY = 0.05
 MAX_RETRY_DELAY = 1.0
-LockWaiter = Callable[[str], None]
-"""Told, once, that a run waits for the lock and for whom (a line for the user)."""
+LockWaiter = Callable[[str, float, float], None]
+"""Told, while a run waits for the lock: who holds it, seconds waited, the timeout."""
 HOLDER_RECORD_GRACE = 0.25
 """How long a contender waits for a new holder to write its record before giving up on it."""
 
@@ -88,20 +88,19 @@ class StateLock:
         return self._info
 
     def acquire(
-        self, operation: str, timeout: float = 0.0, on_wait: LockWaiter | None = None
+        self, operation: str, timeout: float = 0.0, waiting: LockWaiter | None = None
     ) -> LockInfo:
-        """Take the lock for `operation`, waiting up to `timeout` seconds (0: do not wait);
-        `on_wait` hears once whom it waits for.
+        """Take the lock for `operation`, waiting up to `timeout` seconds (0: do not wait).
 
-        Raises StateLockedError naming the holder when the lock stays taken, and
-        StateError when the lock file itself cannot be used.
+        While it waits, `waiting` is told who holds the lock, once and then every
+        `WAIT_REPORT_EVERY` seconds. Raises StateLockedError naming the holder when the lock
+        stays taken, and StateError when the lock file itself cannot be used.
         """
         if not timeout >= 0:
             raise ValueError(f"lock timeout must be 0 or more seconds, not {timeout}")
         if self._fd is not None:
             raise RuntimeError(f"{self.lock_path} is already held by this StateLock")
-        deadline = time.monotonic() + timeout
-        delays = retry_delays()
+        wait = LockWait(timeout, waiting, self._read_holder)
         while True:
             fd = self._try_lock()
             if fd is not None and not self._names_inode_of(fd):
@@ -109,14 +108,8 @@ class StateLock:
                 continue
             if fd is not None:
                 return self._record_holder(fd, operation)
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            if not wait.pause():
                 raise StateLockedError(self._locked_message(timeout))
-            if on_wait is not None:
-                where = f"lock file {self.lock_path}"
-                on_wait(waiting_message(self._read_holder(), where, timeout))
-                on_wait = None
-            time.sleep(min(next(delays), remaining))
 
     def verify(self) -> None:
         """Raise StateError unless this lock is held and its path still names the locked file.
@@ -154,10 +147,10 @@ class StateLock:
 
     @contextlib.contextmanager
     def held(
-        self, operation: str, timeout: float = 0.0, on_wait: LockWaiter | None = None
+        self, operation: str, timeout: float = 0.0, waiting: LockWaiter | None = None
     ) -> Iterator[LockInfo]:
         """Hold the lock for the duration of a `with` block."""
-        info = self.acquire(operation, timeout, on_wait)
+        info = self.acquire(operation, timeout, waiting)
         try:
             yield info
         finally:
@@ -248,14 +241,6 @@ def new_holder(operation: str) -> LockInfo:
     )
 
 
-def waiting_message(holder: LockInfo | None, where: str, timeout: float) -> str:
-    """What a run says once when it starts waiting for the lock (`--lock-timeout`)."""
-    who = holder.describe() if holder else "another process that has not said who it is yet"
-    return (
-        f"Waiting up to {_format_duration(timeout)} for the state lock, held by {who} ({where})..."
-    )
-
-
 def locked_message(holder: LockInfo | None, where: str, timeout: float) -> str:
     """What a run that could not take the lock says: who holds it, where, and what to do."""
     who = holder.describe() if holder else "another process that has not said who it is yet"
@@ -322,8 +307,48 @@ def parse_duration(text: str) -> float:
     )
 
 
+WAIT_REPORT_EVERY = 10.0
+"""Seconds between the reports of whom a run waits for."""
+
+
+class LockWait:
+    """A run waiting for a lock (a lock file's, or PostgreSQL's): the pauses between its
+    attempts, and what it says of whom it waits for, once and then every
+    `WAIT_REPORT_EVERY` seconds."""
+
+    def __init__(
+        self,
+        timeout: float,
+        waiting: LockWaiter | None,
+        holder: Callable[[], LockInfo | None],
+    ) -> None:
+        self.timeout = timeout
+        self.waiting = waiting
+        self.holder = holder
+        self.started = time.monotonic()
+        self.deadline = self.started + timeout
+        self.delays = retry_delays()
+        self.next_report = self.started
+
+    def pause(self) -> bool:
+        """Sleep until the next attempt; False, at once, when the time is up."""
+        now = time.monotonic()
+        remaining = self.deadline - now
+        if remaining <= 0:
+            return False
+        if self.waiting is not None and now >= self.next_report:
+            holder = self.holder()
+            who = holder.describe() if holder else "another process"
+            self.waiting(who, now - self.started, self.timeout)
+            self.next_report = now + WAIT_REPORT_EVERY
+        pause = min(next(self.delays), remaining)
+        if self.waiting is not None:  # wake up for the next report too
+            pause = min(pause, max(self.next_report - time.monotonic(), 0.01))
+        time.sleep(pause)
+        return True
+
+
 def retry_delays() -> Iterator[float]:
-    """Pauses between attempts to take a lock: doubling from 50 ms up to 1 s."""
     delay = FIRST_RETRY_DELAY
     while True:
         yield delay

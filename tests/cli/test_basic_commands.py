@@ -57,7 +57,7 @@ def test_plan_json_follows_the_contract(cli: Cli) -> None:
     config(cli.directory, instance_yaml("support", 1))
     doc = cli("plan", "--json").json()
     assert_valid_plan(doc)
-    assert doc["format_version"] == "2.3"
+    assert doc["format_version"] == "2.4"
     assert doc["summary"] == {
         "create": 1,
         "adopt": 0,

@@ -8,12 +8,20 @@ from pathlib import Path
 import click
 
 from cccform import run
+from cccform.addresses import Address
 from cccform.cli.ci_outputs import no_annotations_option
 from cccform.cli.confirm import confirm_plan
-from cccform.cli.context import Context, lock_timeout_option, pass_context, path_argument
+from cccform.cli.context import (
+    Context,
+    lock_timeout_option,
+    pass_context,
+    path_argument,
+    plan_mode,
+    plan_mode_options,
+)
 from cccform.cli.exit_codes import APPLY_PARTIAL, ERROR, INTERRUPTED, OK, PLAN_REJECTED
-from cccform.cli.interrupt import GracefulInterrupt
-from cccform.errors import UsageError
+from cccform.cli.interrupt import GracefulInterrupt, refresh_stopped
+from cccform.errors import RefreshInterrupted, UsageError
 from cccform.plan.planfile import is_plan_file
 from cccform.plan.review import Verdict
 from cccform.render.views import apply_view
@@ -47,6 +55,7 @@ from cccform.render.views import apply_view
     help="Print one JSON document (plan and outcome); progress goes to stderr.",
 )
 @no_annotations_option
+@plan_mode_options
 @lock_timeout_option
 @pass_context
 def apply(
@@ -58,6 +67,10 @@ def apply(
     parallelism: int,
     as_json: bool,
     no_annotations: bool,
+    targets: tuple[Address, ...],
+    excludes: tuple[Address, ...],
+    refresh_only: bool,
+    refresh: bool,
     lock_timeout: float,
 ) -> int:
     """Carry out the plan: plan first, or apply a saved plan file."""
@@ -69,6 +82,13 @@ def apply(
             "saved plan file (cccform plan --out FILE)."
         )
     from_file = is_plan_file(target)
+    mode = plan_mode(targets, excludes, refresh_only, refresh)
+    if from_file and (mode.selection.partial or refresh_only or not refresh):
+        raise UsageError(
+            "--target, --exclude, --refresh-only and --refresh choose how to plan; a saved plan is "
+            "applied as it was made (cccform show PLANFILE says how): plan again with them "
+            "instead."
+        )
     if as_json and not (auto_approve or from_file):
         raise UsageError("--json needs --auto-approve (or a saved plan file): it cannot prompt.")
     if not from_file and not auto_approve and not ctx.interactive():
@@ -88,10 +108,14 @@ def apply(
         parallelism=parallelism,
         lock_timeout=lock_timeout,
         interrupt=guard,
-        on_lock_wait=ctx.say,
+        mode=mode,
+        progress=ctx.progress(),
     )
     view = apply_view(as_json, ctx.terminal())
-    outcome = run.apply(request, view)
+    try:
+        outcome = run.apply(request, view)
+    except RefreshInterrupted:
+        return refresh_stopped(ctx.err, guard)
     view.finished(outcome)
     if outcome.newly_bound is not None:
         ctx.err.write(

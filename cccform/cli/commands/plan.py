@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from cccform import run
+from cccform.addresses import Address
 from cccform.cli.ci_outputs import CiOutputs, markdown_options, no_annotations_option
 from cccform.cli.context import (
     UNLOCKED_WARNING,
@@ -15,9 +16,12 @@ from cccform.cli.context import (
     lock_timeout_option,
     pass_context,
     path_argument,
+    plan_mode,
+    plan_mode_options,
 )
 from cccform.cli.exit_codes import CHANGES_PRESENT, OK, PLAN_REJECTED
-from cccform.errors import UsageError
+from cccform.cli.interrupt import GracefulInterrupt, refresh_stopped
+from cccform.errors import RefreshInterrupted, UsageError
 from cccform.plan.review import Verdict
 from cccform.render.json_plan import plan_document
 from cccform.render.views import plan_view
@@ -43,6 +47,7 @@ from cccform.render.views import plan_view
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write GitLab's plan report (create, update, delete counts) to FILE.",
 )
+@plan_mode_options
 @lock_timeout_option
 @lock_option
 @pass_context
@@ -56,6 +61,10 @@ def plan(
     show_personal_data: bool,
     no_annotations: bool,
     gitlab_report_file: Path | None,
+    targets: tuple[Address, ...],
+    excludes: tuple[Address, ...],
+    refresh_only: bool,
+    refresh: bool,
     lock_timeout: float,
     lock: bool,
 ) -> int:
@@ -71,14 +80,20 @@ def plan(
         plan_file=out_file,
     )
     view = plan_view(as_json, ctx.terminal(), outputs.markdown if markdown else None)
-    outcome = run.plan(
-        Path(path),
-        view,
-        out_file=out_file,
-        lock_timeout=lock_timeout,
-        lock=lock,
-        on_lock_wait=ctx.say,
-    )
+    guard = GracefulInterrupt(ctx.err)
+    try:
+        outcome = run.plan(
+            Path(path),
+            view,
+            out_file=out_file,
+            lock_timeout=lock_timeout,
+            lock=lock,
+            mode=plan_mode(targets, excludes, refresh_only, refresh),
+            progress=ctx.progress(),
+            interrupt=guard,
+        )
+    except RefreshInterrupted:
+        return refresh_stopped(ctx.err, guard)
     view.finished(outcome)
     outputs.publish(plan_document(outcome.plan), ctx.err)
     if outcome.verdict is Verdict.REJECTED:

@@ -11,7 +11,7 @@ from cccform.cli.context import Context, pass_context
 from cccform.cli.exit_codes import ERROR, OK
 from cccform.config.schema import render_schema
 from cccform.errors import CccformError
-from cccform.render import json_plan
+from cccform.render import json_schema
 from cccform.render.errors import render_error
 
 _PATH = click.Path(dir_okay=False, path_type=Path)
@@ -37,7 +37,7 @@ def schema(ctx: Context, of_plan: bool, write_path: Path | None, check_path: Pat
     """Print the JSON schema of a configuration file, or write or check a copy of it."""
     if write_path is not None and check_path is not None:
         raise click.UsageError("use --write or --check, not both")
-    text = json_plan.render_schema() if of_plan else render_schema()
+    text = json_schema.render_schema() if of_plan else render_schema()
     if write_path is not None:
         _write(write_path, text)
         return OK

@@ -66,6 +66,7 @@ def state_mv(
         lambda state: surgery.move(state, source, target),
         dry_run=dry_run,
         lock_timeout=lock_timeout,
+        progress=ctx.progress(),
     )
     _report(ctx, outcome)
     return OK
@@ -87,6 +88,7 @@ def state_rm(
         lambda state: surgery.remove(state, list(addresses)),
         dry_run=dry_run,
         lock_timeout=lock_timeout,
+        progress=ctx.progress(),
     )
     _report(ctx, outcome)
     return OK
@@ -124,7 +126,11 @@ def state_show(ctx: Context, address: str, directory: Path, as_json: bool) -> in
 @pass_context
 def state_rebind(ctx: Context, directory: Path, lock_timeout: float) -> int:
     """Bind the state to the provider and account the configuration now talks to."""
-    outcome = run.rebind(directory, lock_timeout=lock_timeout)
+    outcome = run.rebind(
+        directory,
+        lock_timeout=lock_timeout,
+        progress=ctx.progress(),
+    )
     before = outcome.before if outcome.before is not None else "no provider"
     ctx.out.write(
         f"Rebound the state from {before} to {outcome.after} (serial {outcome.serial}).\n"

@@ -50,7 +50,7 @@ def state_push(
 ) -> int:
     """Upload the state file SOURCE as the state of the configuration."""
     outcome = transfer.push(
-        directory, source, force=force, lock_timeout=lock_timeout, on_lock_wait=ctx.say
+        directory, source, force=force, lock_timeout=lock_timeout, progress=ctx.progress()
     )
     out = ctx.out
     out.write(

@@ -21,11 +21,10 @@ from cccform.errors import StateError, StateLockedError
 from cccform.state.lock import (
     HOLDER_RECORD_GRACE,
     LockInfo,
+    LockWait,
     LockWaiter,
     locked_message,
     new_holder,
-    retry_delays,
-    waiting_message,
 )
 from cccform.state.postgres.schema import advisory_key, statement
 
@@ -96,17 +95,11 @@ class AdvisoryLock:
     ) -> None:
         if not timeout >= 0:
             raise ValueError(f"lock timeout must be 0 or more seconds, not {timeout}")
-        deadline = time.monotonic() + timeout
-        delays = retry_delays()
         where = f"PostgreSQL workspace '{self.workspace}', {self.where}"
+        wait = LockWait(timeout, on_wait, lambda: self._wait_holder(conn))
         while not self._try(conn):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            if not wait.pause():
                 raise StateLockedError(locked_message(self._wait_holder(conn), where, timeout))
-            if on_wait is not None:
-                on_wait(waiting_message(self._wait_holder(conn), where, timeout))
-                on_wait = None
-            time.sleep(min(next(delays), remaining))
 
     def _try(self, conn: psycopg.Connection[tuple[object, ...]]) -> bool:
         row = conn.execute("SELECT pg_try_advisory_lock(%s)", [self.key]).fetchone()
