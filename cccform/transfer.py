@@ -7,6 +7,7 @@ lineage is kept, and the serial goes on from the one it replaces.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from contextlib import closing
 from dataclasses import dataclass
@@ -105,4 +106,10 @@ def _retire(source: Path) -> Path | None:
         os.replace(source, target)
     except OSError:
         return None
+    # A local state's backup goes too: beside no state, it would be taken for a lost state
+    # (and refused), or restored over the state that now lives elsewhere.
+    backup = source.with_name(source.name + ".backup")
+    if source.name.endswith(".state.json") and backup.exists():
+        with contextlib.suppress(OSError):
+            os.replace(backup, backup.with_name(backup.name + PUSHED_SUFFIX))
     return target

@@ -1,4 +1,4 @@
-"""`--lock-timeout`: a run that has to wait for the lock says once whom it waits for."""
+"""`--lock-timeout`: a run that has to wait for the lock says whom it waits for."""
 
 from __future__ import annotations
 
@@ -19,10 +19,9 @@ def test_a_plan_waiting_for_a_postgres_lock_names_the_holder(cli: Cli, pg_schema
     assert run.code == 0, run.err
     waiting = [line for line in run.err.splitlines() if line.startswith("Waiting")]
     assert waiting == [
-        f"Waiting up to 20s for the state lock, held by {info['who']}@{info['host']} (pid "
+        f"Waiting for the state lock (up to 20s): held by {info['who']}@{info['host']} (pid "
         f"{holder.process.pid}, cccform {info['version']}), running 'apply' since "
-        f"{info['since']} (lock id {info['id']}) (PostgreSQL workspace 'w1', database 'test' "
-        "on 127.0.0.1:5432)..."
+        f"{info['since']} (lock id {info['id']})"
     ]
     assert "Plan: 1 to create" in run.out
 
@@ -34,9 +33,8 @@ def test_an_apply_waiting_for_a_local_lock_names_the_holder(cli: Cli) -> None:
     holder.wait_released()
     assert run.code == 0, run.err
     (waiting,) = [line for line in run.err.splitlines() if line.startswith("Waiting")]
-    assert waiting.startswith("Waiting up to 1m for the state lock, held by ")
+    assert waiting.startswith("Waiting for the state lock (up to 60s): held by ")
     assert f"(pid {holder.pid}, " in waiting and "running 'plan' since" in waiting
-    assert waiting.endswith(f"(lock file {cli.directory}/cccform.state.json.lock)...")
 
 
 def test_without_a_timeout_nothing_waits_and_nothing_is_said(cli: Cli) -> None:
