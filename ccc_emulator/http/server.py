@@ -12,6 +12,7 @@ import contextlib
 import logging
 import re
 import socket
+import sys
 import threading
 import time
 from collections.abc import Mapping
@@ -185,6 +186,13 @@ class _HttpServer(ThreadingHTTPServer):
         for connection in connections:
             with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that goes away in the middle of a request (a broken pipe, a reset) is
+        # not the server's error: no traceback for it.
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)
 
     def stop_waiting(self) -> None:
         """Let the accepting thread give up a wait for a free slot, so shutdown can finish."""

@@ -151,7 +151,10 @@ class ContentsPlanner:
                 self._reject(kind, name, field_name, current[field_name], want[field_name], managed)
         fields = [f for f in changed_fields(current, want) if f not in kind.immutable]
         adopt = None
-        if managed is None:  # exists, never managed: recorded as it is first (no call)
+        remade = managed is not None and managed.remote_id != kind.live_id(live)
+        if managed is None or remade:
+            # Exists, never managed, or made again outside cccform under its name (a new
+            # id): recorded as it is first, with no call, so that what follows acts on it.
             adopt = self._change(
                 kind,
                 name,
@@ -160,6 +163,7 @@ class ContentsPlanner:
                 after=current,
                 remote_id=kind.live_id(live),
                 adopt=True,
+                reason=messages.remade(managed.remote_id) if managed is not None else None,
             )
             self.out.changes.append(adopt)
         if not fields:

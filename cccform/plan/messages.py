@@ -240,3 +240,11 @@ def refresh_skipped() -> str:
         "create them, where a refresh would adopt them). Applying it may fail, or undo such a "
         "change without showing it: run cccform plan without --refresh=false before applying"
     )
+
+
+def remade(old_id: str) -> str:
+    """Why a managed object is adopted again: deleted and made anew outside cccform."""
+    return (
+        f"made again outside cccform under the same name: its id is no longer {old_id}; "
+        "cccform records the new one"
+    )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,9 @@ def is_plan_file(path: Path) -> bool:
     Decided by the name alone, never by the content: an empty or damaged plan is refused as
     a plan, and no content can make a configuration of it.
     """
-    return path.is_file() and not is_configuration_path(path)
+    # Anything that is there and is not a configuration, a FIFO or a device included: the
+    # plan reader then refuses what is not a regular file.
+    return os.path.lexists(path) and not is_configuration_path(path)
 
 
 def content_checksum(content: dict[str, Any]) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cccform.addresses import Address
 from cccform.errors import StalePlanError
 from cccform.kinds import kind_of
 from cccform.plan import messages
@@ -29,7 +30,20 @@ INSTANCE_MUTABLE = ("description", "deletion_protection")
 def recheck(plan: Plan, state: State) -> Plan:
     """`plan` with a rejection for each rule a change breaks against `state`."""
     refusals: list[Rejection] = []
+    _check_unique(plan)
+    targets: set[str] = set()
     for move in plan.moves:
+        if not (move.address.is_instance and move.from_address.is_instance):
+            raise StalePlanError(
+                f"Saved plan does not match the state: it moves {move.from_address} to "
+                f"{move.address}; only an instance moves. Run cccform plan again."
+            )
+        if str(move.address) in targets or str(move.address) in state.pending:
+            raise StalePlanError(
+                f"Saved plan does not match the state: it moves more than one thing onto "
+                f"{move.address}, or onto a creation in progress. Run cccform plan again."
+            )
+        targets.add(str(move.address))
         managed = state.resources.get(str(move.from_address))
         if managed is None or managed.remote_id != move.remote_id:
             raise StalePlanError(
@@ -43,17 +57,73 @@ def recheck(plan: Plan, state: State) -> Plan:
                 f"{move.address}, which the state already manages. Run cccform plan again."
             )
     state = moved_state(state, plan.moves)
+    managed_ids = {
+        (Address.parse(address).kind.value, resource.remote_id): address
+        for address, resource in state.resources.items()
+    }
     for change in plan.changes:
-        if change.action is Action.ADOPT and str(change.address) in state.resources:
-            _not_from_state(change, "adopts what the state already manages")
+        if change.action is Action.ADOPT:
+            _check_adopt(change, state, managed_ids)
+        if change.action is Action.CREATE and change.address.is_instance:
+            wanted = (change.after or {}).get("access_path")
+            if change.remote_id is not None and change.remote_id != wanted:
+                _not_from_state(change, f"creates {wanted!r} under the id {change.remote_id!r}")
     state = _with_adopted(state, plan)
     created = {str(c.address): c.remote_id for c in plan.changes if c.action is Action.CREATE}
     for change in plan.changes:
+        if not change.address.is_instance:
+            _check_instance_id(change, state, created)
         if change.action is not Action.ADOPT:
             refusals += _check(change, state, created)
     if not refusals:
         return plan
     return plan.model_copy(update={"errors": [*plan.errors, *refusals]})
+
+
+def _check_unique(plan: Plan) -> None:
+    """One change per address and action, and dependencies on changes of the plan."""
+    keys = [change.key for change in plan.changes]
+    seen: set[str] = set()
+    for key in keys:
+        if key in seen:
+            raise StalePlanError(
+                f"Saved plan is not one cccform made: it holds the change {key} twice. "
+                "Run cccform plan again."
+            )
+        seen.add(key)
+    for change in plan.changes:
+        unknown = [key for key in change.depends_on if key not in seen]
+        if unknown:
+            raise StalePlanError(
+                f"Saved plan is not one cccform made: {change.key} depends on "
+                f"{', '.join(unknown)}, which it does not hold. Run cccform plan again."
+            )
+
+
+def _check_adopt(change: Change, state: State, managed_ids: dict[tuple[str, str], str]) -> None:
+    """An adoption takes over what no address of the state manages: never a managed object
+    under a second address (whose record would then say what the plan file says). Content
+    the state manages may be adopted again under its own address when it was made anew
+    outside cccform, with a new id; an instance's id is its access path and never changes."""
+    other = managed_ids.get((change.resource_type.value, str(change.remote_id)))
+    if other is not None and other != str(change.address):
+        _not_from_state(change, f"adopts {change.remote_id!r}, which the state manages as {other}")
+    if other is not None or (change.address.is_instance and str(change.address) in state.resources):
+        _not_from_state(change, "adopts what the state already manages")
+
+
+def _check_instance_id(change: Change, state: State, created: dict[str, str | None]) -> None:
+    """What lives in an instance is changed in that instance: the one the state holds at
+    the change's instance address, or the one the plan creates there."""
+    instance = str(change.address.instance_address)
+    managed = state.resources.get(instance)
+    own = managed.remote_id if managed is not None else created.get(instance)
+    if own is not None and change.instance_id not in (None, own):
+        _not_from_state(
+            change, f"acts in instance {change.instance_id!r}, but {instance} is {own!r}"
+        )
+    if own is None and change.action is not Action.DELETE:
+        _not_from_state(change, f"acts in {instance}, which the state does not manage")
 
 
 def _with_adopted(state: State, plan: Plan) -> State:

@@ -120,7 +120,29 @@ def parse(data: bytes, source: str, recovery: str = "") -> State:
                     recovery,
                 )
             )
+    _check_one_address_per_object(state, source, recovery)
     return state
+
+
+def _check_one_address_per_object(state: State, source: str, recovery: str) -> None:
+    """Two addresses with one remote id would let a plan delete, under one of them, the
+    object the configuration keeps under the other: such a state is refused."""
+    seen: dict[tuple[str, str], str] = {}
+    for key in sorted(state.resources):
+        address = Address.try_parse(key)
+        kind = address.kind.value if address is not None else key
+        ident = (kind, state.resources[key].remote_id)
+        if ident in seen:
+            raise StateError(
+                _join(
+                    f"{source} is not a valid cccform state: {seen[ident]} and {key} are "
+                    f"both {state.resources[key].remote_id!r}; one object has one address "
+                    "(remove the wrong one with cccform state rm, after restoring a backup "
+                    "if the file was edited).",
+                    recovery,
+                )
+            )
+        seen[ident] = key
 
 
 def upgrade(

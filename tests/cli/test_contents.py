@@ -482,3 +482,36 @@ def test_a_saved_plan_that_updates_contents_is_applied(cli: Cli) -> None:
     assert run.code == 0, run.out + run.err
     assert "Apply complete! Resources: 0 created, 2 updated, 0 deleted, 0 QA enabled." in run.out
     assert cli("plan", "--detailed-exitcode").code == 0
+
+
+def test_a_flow_made_again_outside_cccform_is_adopted_again_and_its_numbers_routed(
+    cli: Cli,
+) -> None:
+    configure(cli, **BASE)
+    assert cli("apply", "--auto-approve").code == 0
+    old_id = json.loads((cli.directory / "cccform.state.json").read_text())["resources"][
+        "instance.support.flow.main"
+    ]["remote_id"]
+    with cli.emulation() as emulation:  # deleted and made again in the console
+        emulation.handle(
+            "DeleteContactFlow", {"InstanceId": "acme-cs", "ContactFlowId": old_id, "Force": "true"}
+        )
+        emulation.handle(
+            "CreateContactFlow",
+            {
+                "InstanceId": "acme-cs",
+                "Name": "main",
+                "Type": "MAIN_FLOW",
+                "Description": "Main",
+                "Definition": json.dumps(DEFINITION),
+            },
+        )
+    plan = cli("plan", "--out", "tfplan")
+    assert plan.code == 0, plan.err
+    assert "made again outside cccform under the same name" in plan.out
+    run = cli("apply", "tfplan")  # a saved plan: the new id passes the re-check
+    assert run.code == 0, run.out + run.err
+    again = cli("plan", "--detailed-exitcode")
+    assert again.code == 0, again.out
+    recorded = json.loads((cli.directory / "cccform.state.json").read_text())["resources"]
+    assert recorded["instance.support.flow.main"]["remote_id"] != old_id

@@ -128,3 +128,14 @@ def test_saved_plans_of_every_kind_still_show(cli: Cli) -> None:
     run = cli("show", "updated.plan")  # an update of an instance, a skill group, an agent
     assert run.code == 0, run.err
     assert "Plan: 0 to create, 3 to update, 0 to delete" in run.out
+
+
+def test_a_fifo_or_a_device_given_as_a_plan_is_refused_as_a_plan(cli: Cli) -> None:
+    import os
+
+    os.mkfifo(cli.directory / "fifo.plan")
+    for target in ("fifo.plan", "/dev/zero"):
+        for command in (["apply", "--auto-approve", target], ["show", target]):
+            run = cli(*command)
+            assert run.code == 7, run.err
+            assert "not a regular file" in run.err and "not a usable saved plan" in run.err

@@ -143,3 +143,20 @@ def test_control_characters_in_a_state_are_escaped_by_show_and_state_list(cli: C
         run = cli(*command)
         assert "\x1b" not in run.out + run.err and "\x07" not in run.out + run.err
         assert not any(line.startswith("Apply complete!") for line in run.out.splitlines())
+
+
+def test_two_addresses_for_one_object_are_refused_before_any_plan(cli: Cli) -> None:
+    # Else `instance.b` (the same call center as `instance.a`) plans a deletion of it.
+    config(cli.directory, instance_yaml("a", 1))
+    assert cli("apply", "--auto-approve").code == 0
+    doc = json.loads(Path(STATE).read_text())
+    doc["resources"]["instance.b"] = {
+        **doc["resources"]["instance.a"],
+        "deletion_protection": False,
+    }
+    Path(STATE).write_text(json.dumps(doc))
+    err = _refused(cli, "apply", "--auto-approve", "--allow-delete")
+    assert "instance.a and instance.b are both 'acme-0001'" in err
+    with cli.emulation() as emulation:
+        listed = emulation.handle("ListInstances", {"PageNumber": "1", "PageSize": "100"})
+    assert "acme-0001" in json.dumps(listed)  # nothing was deleted

@@ -88,3 +88,11 @@ def test_show_prints_recorded_attributes(cli: Cli) -> None:
     document = cli("state", "show", "--json", "instance.a").json()
     assert document["address"] == "instance.a" and document["remote_id"] == "acme-0001"
     assert cli("state", "show", "instance.zz").code == 1
+
+
+def test_state_commands_take_the_lock_timeout_as_a_duration(cli: Cli) -> None:
+    config(cli.directory, instance_yaml("a", 1))
+    assert cli("apply", "--auto-approve").code == 0
+    run = cli("state", "mv", "instance.a", "instance.b", "--lock-timeout", "5s")
+    assert run.code == 0, run.err
+    assert cli("state", "rm", "instance.b", "--dry-run", "--lock-timeout", "1m").code == 0

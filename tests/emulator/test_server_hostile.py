@@ -219,3 +219,16 @@ def test_a_client_still_sending_a_body_too_large_reads_the_refusal(server: Emula
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_WR)
             sender.join(10)
+
+
+def test_a_client_gone_mid_request_prints_no_traceback(
+    server: EmulatorServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for partial in (b"GARB", b"GET / HTTP/1.1\r\nHost: x\r\n"):
+        with connect(server) as sock:
+            sock.sendall(partial)
+            sock.setsockopt(
+                socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
+            )
+    time.sleep(0.5)  # the handler threads see the reset
+    assert "Traceback" not in capsys.readouterr().err

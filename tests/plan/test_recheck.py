@@ -59,7 +59,9 @@ def test_only_a_number_of_a_managed_or_created_instance_starts_being_managed_by_
     empty = State(lineage="L", serial=1)
     with pytest.raises(StalePlanError, match="does not manage"):
         recheck(made, empty)  # its instance is neither managed nor created by the plan
-    create = Change(address="instance.a", action=Action.CREATE, remote_id="acme", after={})
+    create = Change(
+        address="instance.a", action=Action.CREATE, remote_id="acme", after={"access_path": "acme"}
+    )
     with_create = made.model_copy(update={"changes": [create, number]})
     assert recheck(with_create, empty) is with_create
     # anything else unmanaged is adopted first: an update saying "adopt" is not enough
@@ -78,10 +80,20 @@ def test_qa_is_enabled_only_on_an_instance_managed_or_created_by_the_same_id() -
     made = Plan(changes=[qa], prior_state=PriorState(lineage="L", serial=1, existed=True))
     with pytest.raises(StalePlanError, match="enables QA on an instance the state does not"):
         recheck(made, state())
-    create = Change(address="instance.b", action=Action.CREATE, remote_id="acme-b", after={})
+    create = Change(
+        address="instance.b",
+        action=Action.CREATE,
+        remote_id="acme-b",
+        after={"access_path": "acme-b"},
+    )
     both = made.model_copy(update={"changes": [create, qa]})
     assert recheck(both, state()) is both
-    other_id = qa.model_copy(update={"address": "instance.a", "remote_id": "not-acme"})
+    other_id = Change(
+        address="instance.a",
+        action=Action.ENABLE_QA,
+        remote_id="not-acme",
+        after={"conversation_analysis": True},
+    )
     with pytest.raises(StalePlanError):
         recheck(made.model_copy(update={"changes": [other_id]}), state())
 
@@ -153,3 +165,41 @@ def test_an_adoption_acts_on_what_the_state_does_not_manage_and_what_follows_on_
     alone = made.model_copy(update={"changes": [update]})
     with pytest.raises(StalePlanError, match="updates what the state does not manage"):
         recheck(alone, state())
+
+
+def prior() -> PriorState:
+    return PriorState(lineage="L", serial=1, existed=True)
+
+
+def test_an_adoption_never_takes_what_the_state_manages_under_another_address() -> None:
+    twin = Change(address="instance.evil", action=Action.ADOPT, remote_id="acme", after={})
+    with pytest.raises(StalePlanError, match=r"which the state manages as instance\.a"):
+        recheck(Plan(changes=[twin], prior_state=prior()), state())
+
+
+def test_an_instance_create_is_under_its_own_access_path() -> None:
+    create = Change(
+        address="instance.n", action=Action.CREATE, remote_id="acme", after={"access_path": "new"}
+    )
+    with pytest.raises(StalePlanError, match="creates 'new' under the id 'acme'"):
+        recheck(Plan(changes=[create], prior_state=prior()), state())
+
+
+def test_contents_act_in_their_own_instance() -> None:
+    agent = Change(
+        address="instance.a.agent.mallory",
+        action=Action.CREATE,
+        instance_id="foreign",
+        after={"email": "m@evil.example"},
+    )
+    with pytest.raises(StalePlanError, match=r"acts in instance 'foreign', but instance\.a"):
+        recheck(Plan(changes=[agent], prior_state=prior()), state())
+
+
+def test_a_change_twice_or_a_dependency_on_nothing_is_not_a_plan_cccform_made() -> None:
+    update = Change(address="instance.a", action=Action.UPDATE, remote_id="acme", after={})
+    with pytest.raises(StalePlanError, match="twice"):
+        recheck(Plan(changes=[update, update], prior_state=prior()), state())
+    lonely = update.model_copy(update={"depends_on": ["instance.zz:create"]})
+    with pytest.raises(StalePlanError, match="which it does not hold"):
+        recheck(Plan(changes=[lonely], prior_state=prior()), state())

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from cccform import run
-from cccform.cli.context import Context, pass_context
+from cccform.cli.context import Context, lock_timeout_option, pass_context
 from cccform.cli.exit_codes import OK
 from cccform.errors import StateError
 from cccform.printable import printable
@@ -24,12 +24,8 @@ DIR_OPTION = click.option(
     help="The configuration directory (or file) whose state to use.",
 )
 _DRY_RUN = click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
-LOCK_TIMEOUT_OPTION = click.option(
-    "--lock-timeout",
-    default=0.0,
-    type=click.FloatRange(min=0),
-    help="Seconds to wait for the lock.",
-)
+# The same durations as plan and apply take (30s, 5m), which the lock's message suggests.
+LOCK_TIMEOUT_OPTION = lock_timeout_option
 
 
 def _report(ctx: Context, outcome: run.SurgeryOutcome) -> None:
