@@ -34,6 +34,7 @@ from cccform.plan.planner import plan as make_plan
 from cccform.plan.recheck import recheck
 from cccform.plan.review import Verdict, review, standing
 from cccform.providers.ccc import CccProvider
+from cccform.providers.paging import DEFAULT_PARALLELISM
 from cccform.providers.registry import make_provider
 from cccform.refresh import refresh, refresh_contents
 from cccform.state.local import LocalStateStore
@@ -196,12 +197,20 @@ def plan(
 
 
 def refresh_and_plan(
-    target: Target, provider: CccProvider, state: State, *, state_exists: bool
+    target: Target,
+    provider: CccProvider,
+    state: State,
+    *,
+    state_exists: bool,
+    parallelism: int = DEFAULT_PARALLELISM,
 ) -> Plan:
-    """Refresh, then plan. The caller holds the state lock."""
+    """Refresh, then plan, with at most `parallelism` reads at once. The caller holds the
+    state lock."""
     assert target.loaded is not None, "a saved plan is applied, not planned again"
+    provider.read_parallelism(parallelism)
     live = refresh(provider)
-    live = refresh_contents(provider, live, contents_to_read(target.loaded, state, live))
+    wanted = contents_to_read(target.loaded, state, live)
+    live = refresh_contents(provider, live, wanted, parallelism)
     return make_plan(target.loaded, state, live, state_exists=state_exists)
 
 
@@ -228,7 +237,7 @@ class ApplyRequest:
     approve: Approver | None = None
     allow_delete: bool = False
     allow_forget: bool = False
-    parallelism: int = 10
+    parallelism: int = DEFAULT_PARALLELISM
     lock_timeout: float = 0
     interrupt: InterruptGuard = _not_interrupted
 
@@ -259,7 +268,9 @@ def apply(request: ApplyRequest, watcher: ApplyWatcher) -> ApplyOutcome:
                 state = check_not_stale(saved.plan, state, exists)
                 made = recheck(saved.plan, state)
             else:
-                made = refresh_and_plan(target, provider, state, state_exists=exists)
+                made = refresh_and_plan(
+                    target, provider, state, state_exists=exists, parallelism=request.parallelism
+                )
                 watcher.planned(made)
             approve = None if saved is not None else request.approve
             reviewed = review(
