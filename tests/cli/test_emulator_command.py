@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,34 @@ def test_serve_with_keys_and_faults(tmp_path: Path) -> None:
     assert (tmp_path / ".cccform" / "emulator" / "ccc.sqlite3").exists()
 
 
+@pytest.mark.slow
+def test_serve_with_latency_delays_every_answer(tmp_path: Path) -> None:
+    data = str(tmp_path / "d")
+    process = spawn(
+        tmp_path, "emulator", "serve", "--port", "0", "--data", data, "--latency-ms", "400"
+    )
+    try:
+        host, port = started(process)
+        client = sdk(host, port)
+        request = ccc_models.ListInstancesRequest(page_number=1, page_size=10)
+        client.list_instances(request)  # the connection is open from here on
+        begun = time.monotonic()
+        assert client.list_instances(request).body.data.total_count == 0
+        assert time.monotonic() - begun >= 0.4
+        process.terminate()
+        _, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 0, err
+
+
+def test_negative_latency_is_a_usage_error(cli: Cli) -> None:
+    run = cli("emulator", "serve", "--port", "0", "--latency-ms", "-5")
+    assert run.code == 64 and "--latency-ms" in run.err
+
+
 def test_key_id_needs_its_secret(cli: Cli) -> None:
     run = cli("emulator", "serve", "--port", "0", "--access-key-id", "AK")
     assert run.code == 64
@@ -167,6 +196,8 @@ def test_help_lists_the_options(cli: Cli) -> None:
         "--error-rate",
         "--commit-then-fail",
         "--fault-rate",
+        "--latency-ms",
+        "--jitter-ms",
     ):
         assert option in run.out
 
