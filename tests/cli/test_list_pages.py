@@ -1,7 +1,10 @@
-"""A List that changes while cccform reads its pages (objects created elsewhere meanwhile)."""
+"""Reading the pages of a List through the CLI: at once within --parallelism, and a List that
+changes while cccform reads it (objects created elsewhere meanwhile)."""
 
 from __future__ import annotations
 
+import threading
+import time
 from typing import Any
 
 from ccc_emulator.engine import CccEmulation
@@ -39,3 +42,32 @@ def test_instances_created_on_every_read_stop_the_plan(cli: Cli) -> None:
         "changes made elsewhere are done."
     ]
     assert run.out == ""
+
+
+def test_apply_reads_pages_at_once_within_its_parallelism(cli: Cli) -> None:
+    with cli.emulation() as emulation:
+        for n in range(550):
+            create(emulation, n)
+    config(cli.directory)
+    lock = threading.Lock()
+    in_flight = [0, 0]  # now, most
+    call = LocalTransport.call
+
+    def slow_pages(self: LocalTransport, action: str, params: dict[str, str]) -> Any:
+        if action != "ListInstances":
+            return call(self, action, params)
+        with lock:
+            in_flight[0] += 1
+            in_flight[1] = max(in_flight)
+        time.sleep(0.05)
+        try:
+            return call(self, action, params)
+        finally:
+            with lock:
+                in_flight[0] -= 1
+
+    cli.monkeypatch.setattr(LocalTransport, "call", slow_pages)
+    run = cli("apply", "--auto-approve", "--parallelism", "3")
+    assert run.code == 0, run.err
+    assert "No changes" in run.out
+    assert in_flight[1] == 3
