@@ -175,6 +175,7 @@ def plan(
     watcher: PlanWatcher,
     *,
     out_file: Path | None = None,
+    parallelism: int = DEFAULT_PARALLELISM,
     lock_timeout: float = 0,
     lock: bool = True,
 ) -> PlanOutcome:
@@ -187,7 +188,9 @@ def plan(
         state = store.read()
         with _provider(target) as provider:
             state = bound(state, target.binding(provider))
-            made = refresh_and_plan(target, provider, state, state_exists=exists)
+            made = refresh_and_plan(
+                target, provider, state, state_exists=exists, parallelism=parallelism
+            )
     watcher.planned(made)
     verdict = standing(made)
     if verdict is Verdict.REJECTED or out_file is None:

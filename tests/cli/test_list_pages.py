@@ -7,6 +7,8 @@ import threading
 import time
 from typing import Any
 
+import pytest
+
 from ccc_emulator.engine import CccEmulation
 from cccform.providers.local import LocalTransport
 from tests.cli.harness import Cli, config
@@ -44,7 +46,8 @@ def test_instances_created_on_every_read_stop_the_plan(cli: Cli) -> None:
     assert run.out == ""
 
 
-def test_apply_reads_pages_at_once_within_its_parallelism(cli: Cli) -> None:
+@pytest.mark.parametrize("command", [["plan"], ["apply", "--auto-approve"]])
+def test_pages_are_read_at_once_within_the_parallelism(cli: Cli, command: list[str]) -> None:
     with cli.emulation() as emulation:
         for n in range(550):
             create(emulation, n)
@@ -67,7 +70,7 @@ def test_apply_reads_pages_at_once_within_its_parallelism(cli: Cli) -> None:
                 in_flight[0] -= 1
 
     cli.monkeypatch.setattr(LocalTransport, "call", slow_pages)
-    run = cli("apply", "--auto-approve", "--parallelism", "3")
+    run = cli(*command, "--parallelism", "3")
     assert run.code == 0, run.err
     assert "No changes" in run.out
     assert in_flight[1] == 3

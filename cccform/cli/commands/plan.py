@@ -1,4 +1,4 @@
-"""`cccform plan [PATH] [--out FILE] [--json] [--detailed-exitcode]`."""
+"""`cccform plan [PATH] [--out FILE] [--json] [--detailed-exitcode] [--parallelism N]`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from cccform.cli.context import (
     Context,
     lock_option,
     lock_timeout_option,
+    parallelism_option,
     pass_context,
     path_argument,
 )
@@ -43,6 +44,7 @@ from cccform.render.views import plan_view
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write GitLab's plan report (create, update, delete counts) to FILE.",
 )
+@parallelism_option
 @lock_timeout_option
 @lock_option
 @pass_context
@@ -56,6 +58,7 @@ def plan(
     show_personal_data: bool,
     no_annotations: bool,
     gitlab_report_file: Path | None,
+    parallelism: int,
     lock_timeout: float,
     lock: bool,
 ) -> int:
@@ -71,7 +74,14 @@ def plan(
         plan_file=out_file,
     )
     view = plan_view(as_json, ctx.terminal(), outputs.markdown if markdown else None)
-    outcome = run.plan(Path(path), view, out_file=out_file, lock_timeout=lock_timeout, lock=lock)
+    outcome = run.plan(
+        Path(path),
+        view,
+        out_file=out_file,
+        parallelism=parallelism,
+        lock_timeout=lock_timeout,
+        lock=lock,
+    )
     view.finished(outcome)
     outputs.publish(plan_document(outcome.plan), ctx.err)
     if outcome.verdict is Verdict.REJECTED:
