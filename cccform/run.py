@@ -29,14 +29,14 @@ from cccform.config.models import (
 from cccform.errors import StalePlanError, UsageError
 from cccform.plan.models import Plan
 from cccform.plan.planfile import SavedPlan, is_plan_file, read_plan_file, write_plan_file
-from cccform.plan.planner import contents_to_read
+from cccform.plan.planner import contents_known_ahead, contents_to_read
 from cccform.plan.planner import plan as make_plan
 from cccform.plan.recheck import recheck
 from cccform.plan.review import Verdict, review, standing
 from cccform.providers.ccc import CccProvider
 from cccform.providers.paging import DEFAULT_PARALLELISM
 from cccform.providers.registry import make_provider
-from cccform.refresh import refresh, refresh_contents
+from cccform.refresh import refresh_all
 from cccform.state.local import LocalStateStore
 from cccform.state.models import ProviderBinding, State
 from cccform.state.surgery import SurgeryResult
@@ -210,11 +210,15 @@ def refresh_and_plan(
     """Refresh, then plan, with at most `parallelism` reads at once. The caller holds the
     state lock."""
     assert target.loaded is not None, "a saved plan is applied, not planned again"
+    loaded = target.loaded
     provider.read_parallelism(parallelism)
-    live = refresh(provider)
-    wanted = contents_to_read(target.loaded, state, live)
-    live = refresh_contents(provider, live, wanted, parallelism)
-    return make_plan(target.loaded, state, live, state_exists=state_exists)
+    live = refresh_all(
+        provider,
+        contents_known_ahead(loaded, state),
+        lambda listed: contents_to_read(loaded, state, listed),
+        parallelism,
+    )
+    return make_plan(loaded, state, live, state_exists=state_exists)
 
 
 # -- apply ---------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 
 from ccc_emulator.engine import CccEmulation
 from cccform.providers.local import LocalTransport
-from tests.cli.harness import Cli, config
+from tests.cli.harness import Cli, config, instance_yaml
 
 
 def create(emulation: CccEmulation, n: int) -> None:
@@ -74,3 +74,27 @@ def test_pages_are_read_at_once_within_the_parallelism(cli: Cli, command: list[s
     assert run.code == 0, run.err
     assert "No changes" in run.out
     assert in_flight[1] == 3
+
+
+def test_the_contents_the_state_knows_are_read_while_instances_are_listed(cli: Cli) -> None:
+    groups = {"billing": {"display_name": "Billing"}}
+    config(cli.directory, instance_yaml("support", 1, skill_groups=groups))
+    assert cli("apply", "--auto-approve").code == 0
+    with cli.emulation() as emulation:
+        for n in range(150):  # ListInstances takes two pages
+            create(emulation, n)
+    contents_read = threading.Event()
+    waited_for_contents: list[bool] = []
+    call = LocalTransport.call
+
+    def last_page_waits(self: LocalTransport, action: str, params: dict[str, str]) -> Any:
+        if action == "ListSkillGroups":
+            contents_read.set()
+        if action == "ListInstances" and params["PageNumber"] == "2":
+            waited_for_contents.append(contents_read.wait(5))
+        return call(self, action, params)
+
+    cli.monkeypatch.setattr(LocalTransport, "call", last_page_waits)
+    run = cli("plan", "--detailed-exitcode")
+    assert run.code == 0, run.out + run.err
+    assert waited_for_contents == [True]
