@@ -6,7 +6,6 @@ and what it tells while it does (`RunProgress`). It never prints.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 from threading import Event
 from typing import Protocol
 
@@ -15,12 +14,13 @@ from cccform.config.models import LoadedConfig
 from cccform.plan import messages
 from cccform.plan.from_state import recalled_inventory
 from cccform.plan.models import Plan, PlanWarning, PriorState, with_warning
-from cccform.plan.planner import contents_to_read
+from cccform.plan.planner import contents_known_ahead, contents_to_read
 from cccform.plan.planner import plan as make_plan
 from cccform.plan.refresh_only import contents_managed, refresh_only_plan
 from cccform.plan.targets import WHOLE, Selection, select
 from cccform.providers.ccc import CccProvider
-from cccform.refresh import QuietRefresh, RefreshObserver, refresh, refresh_contents
+from cccform.providers.paging import DEFAULT_PARALLELISM
+from cccform.refresh import QuietRefresh, RefreshObserver, refresh_all
 from cccform.state.models import State
 
 
@@ -56,9 +56,10 @@ def refresh_and_plan(
     mode: PlanMode = PlanMode(),
     progress: RefreshObserver | None = None,
     cancel: Event | None = None,
+    parallelism: int = DEFAULT_PARALLELISM,
 ) -> Plan:
-    """Refresh, then plan. The caller holds the state lock; a set `cancel` stops the refresh
-    (`RefreshInterrupted`)."""
+    """Refresh, then plan, with at most `parallelism` reads at once. The caller holds the
+    state lock; a set `cancel` stops the refresh (`RefreshInterrupted`)."""
     if not mode.refresh:
         return with_warning(
             make_plan(
@@ -70,12 +71,25 @@ def refresh_and_plan(
             ),
             PlanWarning(kind="refresh_skipped", subjects=[], message=messages.refresh_skipped()),
         )
-    live = refresh(provider)
-    read = partial(refresh_contents, provider, live, observer=progress, cancel=cancel)
+    provider.read_parallelism(parallelism)
     if mode.refresh_only:
-        live = read(contents_managed(state, live))
+        live = refresh_all(
+            provider,
+            contents_known_ahead(loaded, state),
+            lambda listed: contents_managed(state, listed),
+            parallelism,
+            observer=progress,
+            cancel=cancel,
+        )
         prior = PriorState(lineage=state.lineage, serial=state.serial, existed=state_exists)
         known = [a for a in map(Address.try_parse, state.resources) if a is not None]
         return select(refresh_only_plan(state, live, prior), mode.selection, known)
-    live = read(contents_to_read(loaded, state, live))
+    live = refresh_all(
+        provider,
+        contents_known_ahead(loaded, state),
+        lambda listed: contents_to_read(loaded, state, listed),
+        parallelism,
+        observer=progress,
+        cancel=cancel,
+    )
     return make_plan(loaded, state, live, state_exists=state_exists, selection=mode.selection)

@@ -7,19 +7,28 @@ ones in flight finish, and `RefreshInterrupted` ends the run.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from threading import Event
 from typing import Any, Protocol
 
 from cccform.addresses import ResourceType
-from cccform.errors import RefreshInterrupted
+from cccform.errors import CccformError, RefreshInterrupted
 from cccform.kinds import kind_of
 from cccform.live import LiveContents, LiveInventory
 from cccform.providers.base import Provider
+from cccform.providers.ccc import CccProvider
 from cccform.wire import Caller
 
 # How often a waiting refresh looks at its cancel event.
 CANCEL_CHECK_SECONDS = 0.1
+
+Wanted = dict[str, frozenset[ResourceType]]
+"""Which kinds to read in which instances (by instance id)."""
+Job = tuple[str, ResourceType]
+Found = dict[Job, dict[str, Any]]
+log = logging.getLogger("cccform.api")
 
 
 class RefreshObserver(Protocol):
@@ -45,55 +54,140 @@ def refresh(provider: Provider) -> LiveInventory:
     return LiveInventory({live.instance_id: live for live in provider.list_instances()})
 
 
-def refresh_contents(
-    caller: Caller,
-    inventory: LiveInventory,
-    wanted: dict[str, frozenset[ResourceType]],
+def refresh_all(
+    provider: CccProvider,
+    ahead: Wanted,
+    wanted: Callable[[LiveInventory], Wanted],
     parallelism: int = 10,
     *,
     observer: RefreshObserver | None = None,
     cancel: Event | None = None,
 ) -> LiveInventory:
-    """Read the asked kinds of the asked instances: one paginated List per kind and instance."""
+    """Every instance, then the contents `wanted` asks for once they are listed.
+
+    The contents known `ahead` (in the instances the state manages) are read while the
+    instances are listed, so that they do not wait for its last page; what the listing then
+    asks for and was not read ahead, or whose early read failed (an instance gone, say), is
+    read after it, where its errors count.
+    """
+    cancel = cancel or Event()
+    with ThreadPoolExecutor(1, "cccform-ahead") as side:
+        early = side.submit(
+            _read, provider, _jobs(ahead), parallelism, tolerant=True, cancel=cancel
+        )
+        inventory = refresh(provider)
+    return refresh_contents(
+        provider,
+        inventory,
+        wanted(inventory),
+        parallelism,
+        early.result(),
+        observer=observer,
+        cancel=cancel,
+    )
+
+
+def refresh_contents(
+    caller: Caller,
+    inventory: LiveInventory,
+    wanted: Wanted,
+    parallelism: int = 10,
+    read_ahead: Found | None = None,
+    *,
+    observer: RefreshObserver | None = None,
+    cancel: Event | None = None,
+) -> LiveInventory:
+    """Read the asked kinds of the asked instances: one paginated List per kind and instance,
+    but for what `read_ahead` holds already."""
     observer = observer or QuietRefresh()
     cancel = cancel or Event()
     instances = len(inventory.instances)
-    jobs = [
-        (instance_id, kind)
-        for instance_id, kinds in sorted(wanted.items())
-        for kind in sorted(kinds)
-    ]
+    jobs = _jobs(wanted)
     _stop_if(cancel)
     observer.refreshing(instances, 0, len(jobs))
     if not jobs:
         observer.refreshed(instances, 0)
         return inventory
-    found: dict[str, dict[ResourceType, dict[str, Any]]] = {i: {} for i in wanted}
+    ahead = read_ahead or {}
+    found = {job: ahead[job] for job in jobs if job in ahead}
+    left = [job for job in jobs if job not in ahead]
+    if found:  # read while the instances were listed
+        observer.refreshing(instances, len(found), len(jobs))
 
-    def read(job: tuple[str, ResourceType]) -> tuple[str, ResourceType, dict[str, Any]]:
+    def progressed(done: int) -> None:
+        observer.refreshing(instances, len(found) + done, len(jobs))
+
+    found.update(_read(caller, left, parallelism, cancel=cancel, progressed=progressed))
+    observer.refreshed(instances, len(jobs))
+    by_instance: dict[str, dict[ResourceType, dict[str, Any]]] = {i: {} for i in wanted}
+    for (instance_id, kind), objects in found.items():
+        by_instance[instance_id][kind] = objects
+    contents = {instance_id: LiveContents(kinds) for instance_id, kinds in by_instance.items()}
+    return LiveInventory(inventory.instances, {**inventory.contents, **contents})
+
+
+def _jobs(wanted: Wanted) -> list[Job]:
+    return [
+        (instance_id, kind)
+        for instance_id, kinds in sorted(wanted.items())
+        for kind in sorted(kinds)
+    ]
+
+
+def _read(
+    caller: Caller,
+    jobs: list[Job],
+    parallelism: int,
+    *,
+    tolerant: bool = False,
+    cancel: Event | None = None,
+    progressed: Callable[[int], None] | None = None,
+) -> Found:
+    """One List per job, `parallelism` at once; with `tolerant`, a failed one is left out.
+
+    A set `cancel` stops it: what has not started never will, the Lists in flight finish,
+    and `RefreshInterrupted` is raised (ignored by a tolerant read ahead, whose results are
+    not needed then)."""
+    if not jobs:
+        return {}
+    cancel = cancel or Event()
+
+    def read(job: Job) -> tuple[Job, dict[str, Any] | None]:
         instance_id, kind = job
-        return instance_id, kind, kind_of(kind).read(caller, instance_id)
+        try:
+            return job, kind_of(kind).read(caller, instance_id)
+        except CccformError as error:
+            if not tolerant:
+                raise
+            log.debug(
+                "reading %s of %s ahead failed (%s); read again later", kind, instance_id, error
+            )
+            return job, None
 
+    found: Found = {}
     pool = ThreadPoolExecutor(max(1, min(parallelism, len(jobs))), "cccform-refresh")
     try:
-        pending: set[Future[tuple[str, ResourceType, dict[str, Any]]]] = {
+        pending: set[Future[tuple[Job, dict[str, Any] | None]]] = {
             pool.submit(read, job) for job in jobs
         }
         while pending:
             done, pending = wait(pending, CANCEL_CHECK_SECONDS, FIRST_COMPLETED)
             for future in done:
-                instance_id, kind, objects = future.result()
-                found[instance_id][kind] = objects
-            if done:
-                observer.refreshing(instances, len(jobs) - len(pending), len(jobs))
-            _stop_if(cancel)
+                job, objects = future.result()
+                if objects is not None:
+                    found[job] = objects
+            if done and progressed is not None:
+                progressed(len(jobs) - len(pending))
+            if cancel.is_set():
+                if tolerant:
+                    return found
+                _stop_if(cancel)
     finally:
         # Stopped (a signal, a failed List): what has not started never will; the Lists in
         # flight finish.
         pool.shutdown(wait=True, cancel_futures=True)
-    observer.refreshed(instances, len(jobs))
-    contents = {instance_id: LiveContents(by_kind) for instance_id, by_kind in found.items()}
-    return LiveInventory(inventory.instances, {**inventory.contents, **contents})
+    # In job order, whatever order the Lists finished in.
+    return {job: found[job] for job in jobs if job in found}
 
 
 def _stop_if(cancel: Event) -> None:

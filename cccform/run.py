@@ -33,6 +33,7 @@ from cccform.plan.recheck import recheck
 from cccform.plan.review import Verdict, review, standing
 from cccform.planning import PlanMode, QuietProgress, RunProgress, refresh_and_plan
 from cccform.providers.ccc import CccProvider
+from cccform.providers.paging import DEFAULT_PARALLELISM
 from cccform.providers.registry import make_provider
 from cccform.state.backends import open_backend
 from cccform.state.models import ProviderBinding, State
@@ -196,6 +197,7 @@ def plan(
     watcher: PlanWatcher,
     *,
     out_file: Path | None = None,
+    parallelism: int = DEFAULT_PARALLELISM,
     lock_timeout: float = 0,
     lock: bool = True,
     mode: PlanMode | None = None,
@@ -222,6 +224,7 @@ def plan(
                 mode=mode or PlanMode(),
                 progress=progress,
                 cancel=cancel,
+                parallelism=parallelism,
             )
     watcher.planned(made)
     verdict = standing(made)
@@ -246,7 +249,7 @@ class ApplyRequest:
     approve: Approver | None = None
     allow_delete: bool = False
     allow_forget: bool = False
-    parallelism: int = 10
+    parallelism: int = DEFAULT_PARALLELISM
     lock_timeout: float = 0
     interrupt: InterruptGuard = _not_interrupted
     mode: PlanMode | None = None
@@ -291,6 +294,7 @@ def apply(request: ApplyRequest, watcher: ApplyWatcher) -> ApplyOutcome:
                         mode=request.mode or PlanMode(),
                         progress=progress,
                         cancel=cancel,
+                        parallelism=request.parallelism,
                     )
                 watcher.planned(made)
             approve = None if saved is not None else request.approve

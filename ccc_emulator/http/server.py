@@ -25,6 +25,7 @@ from ccc_emulator.engine import CccEmulation
 from ccc_emulator.http import wire
 from ccc_emulator.http.faults import FaultConfig, FaultInjector
 from ccc_emulator.http.gateway import Gateway
+from ccc_emulator.http.latency import Latency
 from ccc_emulator.http.wire import GatewayError, WireRequest, WireResponse
 
 log = logging.getLogger(__name__)
@@ -121,6 +122,9 @@ class _Handler(BaseHTTPRequestHandler):
         return body if len(body) == length else None
 
     def _send(self, response: WireResponse) -> None:
+        delay = self.server.latency.seconds()
+        if delay:
+            time.sleep(delay)
         if response.drop:
             self.close_connection = True
             with contextlib.suppress(OSError):
@@ -150,10 +154,12 @@ class _HttpServer(ThreadingHTTPServer):
         gateway: Gateway,
         idle_timeout: float = IDLE_TIMEOUT_SECONDS,
         max_connections: int = MAX_CONNECTIONS,
+        latency: Latency | None = None,
     ) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         self.gateway = gateway
+        self.latency = latency or Latency()
         self.idle_timeout = idle_timeout
         self._slots = threading.BoundedSemaphore(max_connections)
         self._stopping = threading.Event()
@@ -205,9 +211,9 @@ class EmulatorServer:
     `credentials` (access key id -> secret) turns on signature checking. `faults` is a
     `FaultInjector` (shared, adjustable while serving) or a `FaultConfig`. With `owns_engine`,
     `stop` closes the engine too. A connection idle for `idle_timeout` seconds is closed; at
-    most `max_connections` are served at once. Requests the gateway cannot read (request line,
-    method, path, headers, a body without Content-Length or over `MAX_BODY_BYTES`) are
-    answered with the gateway's JSON error, never an HTML page.
+    most `max_connections` are served at once; `latency` delays every answer. Requests the
+    gateway cannot read (request line, method, path, headers, a body without Content-Length or
+    over `MAX_BODY_BYTES`) are answered with the gateway's JSON error, never an HTML page.
     """
 
     def __init__(
@@ -221,6 +227,7 @@ class EmulatorServer:
         owns_engine: bool = False,
         idle_timeout: float = IDLE_TIMEOUT_SECONDS,
         max_connections: int = MAX_CONNECTIONS,
+        latency: Latency | None = None,
     ) -> None:
         self.engine = engine
         self.faults = (
@@ -228,7 +235,9 @@ class EmulatorServer:
         )
         self.gateway = Gateway(engine, credentials, self.faults)
         self._owns_engine = owns_engine
-        self._httpd = _HttpServer((host, port), self.gateway, idle_timeout, max_connections)
+        self._httpd = _HttpServer(
+            (host, port), self.gateway, idle_timeout, max_connections, latency
+        )
         self._thread: threading.Thread | None = None
         self._serving = False
         self._stopped = False
@@ -313,6 +322,7 @@ def serve_in_thread(
     credentials: Mapping[str, str] | None = None,
     faults: FaultInjector | FaultConfig | None = None,
     create_seconds: float = 0.0,
+    latency: Latency | None = None,
 ) -> EmulatorServer:
     """Start a server in a background thread, on a free port by default.
 
@@ -334,6 +344,7 @@ def serve_in_thread(
             credentials=credentials,
             faults=faults,
             owns_engine=owns,
+            latency=latency,
         )
     except BaseException:
         if owns:

@@ -72,6 +72,17 @@ def lock_timeout_option(func: click.decorators.FC) -> click.decorators.FC:
     )(func)
 
 
+def parallelism_option(func: click.decorators.FC) -> click.decorators.FC:
+    """`--parallelism N`: how many calls at once, the pages of a List included."""
+    return click.option(
+        "--parallelism",
+        default=10,
+        show_default=True,
+        type=click.IntRange(1, 256),
+        help="How many API calls may run at once (List pages included).",
+    )(func)
+
+
 def lock_option(func: click.decorators.FC) -> click.decorators.FC:
     """`--lock=false`: a read-only command runs without the state lock (with a warning)."""
     return click.option(

@@ -97,6 +97,21 @@ def contents_to_read(
     return wanted
 
 
+def contents_known_ahead(loaded: LoadedConfig, state: State) -> dict[str, frozenset[ResourceType]]:
+    """What `contents_to_read` will ask for in the instances the state manages, known before
+    the instances are listed, so that those reads need not wait for every ListInstances page.
+    """
+    ahead: dict[str, frozenset[ResourceType]] = {}
+    state = moved_state(state, find_moves(loaded, state))
+    managed = index_contents(state.resources)
+    for key, instance in loaded.config.instances.items():
+        recorded = state.resources.get(str(instance_address(key)))
+        kinds = kinds_to_read(instance, managed.get(key, {}))
+        if recorded is not None and recorded.remote_id and kinds:
+            ahead[recorded.remote_id] = kinds
+    return ahead
+
+
 def _existing_instance(
     key: str, instance: InstanceConfig, state: State, live: LiveInventory
 ) -> LiveInstance | None:

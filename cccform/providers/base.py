@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -21,12 +22,14 @@ class InstanceSpec:
 
 @dataclass
 class ApiCallCounter:
-    """Counts API calls per operation (for logs, tests and benchmarks)."""
+    """Counts API calls per operation (for logs, tests and benchmarks); thread-safe."""
 
     counts: dict[str, int] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def add(self, action: str) -> None:
-        self.counts[action] = self.counts.get(action, 0) + 1
+        with self._lock:
+            self.counts[action] = self.counts.get(action, 0) + 1
 
     @property
     def total(self) -> int:

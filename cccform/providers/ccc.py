@@ -13,19 +13,29 @@ from typing import Any
 from cccform.errors import ApiError, ProviderError
 from cccform.live import LiveInstance
 from cccform.providers.base import ApiCallCounter, ConsoleChannel, InstanceSpec, Transport
+from cccform.providers.paging import DEFAULT_PARALLELISM, Pager
 from cccform.wire import json_list
 
-PAGE_SIZE = 100
 log = logging.getLogger("cccform.api")
 
 
 class CccProvider:
     """Instances through the CCC API; console-only actions through a console channel."""
 
-    def __init__(self, transport: Transport, console: ConsoleChannel) -> None:
+    def __init__(
+        self,
+        transport: Transport,
+        console: ConsoleChannel,
+        parallelism: int = DEFAULT_PARALLELISM,
+    ) -> None:
         self.transport = transport
         self.console = console
         self.calls = ApiCallCounter()
+        self.pager = Pager(self.call, parallelism)
+
+    def read_parallelism(self, parallelism: int) -> None:
+        """At most `parallelism` List pages in flight at once, across every List read."""
+        self.pager = Pager(self.call, parallelism)
 
     def call(self, action: str, params: dict[str, str]) -> Any:
         self.calls.add(action)
@@ -48,18 +58,9 @@ class CccProvider:
         return _live_instance(data)
 
     def pages(self, action: str, params: dict[str, str]) -> Iterator[dict[str, Any]]:
-        """Every item of a paginated List operation, 100 per call."""
-        page = 1
-        seen = 0
-        while True:
-            paging = {"PageNumber": str(page), "PageSize": str(PAGE_SIZE)}
-            data = self.call(action, {**params, **paging})
-            items = list(data.get("List") or [])
-            yield from items
-            seen += len(items)
-            if not items or seen >= int(data.get("TotalCount", 0)):
-                return
-            page += 1
+        """Every item of a paginated List operation, 100 per call, in page order; the pages
+        after the first are read at once (`paging.Pager`)."""
+        return iter(self.pager.items(action, params))
 
     # -- writes -------------------------------------------------------------
 

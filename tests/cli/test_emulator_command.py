@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -40,6 +41,20 @@ def started(process: subprocess.Popen[str], timeout: float = 30) -> tuple[str, i
     match = LISTENING.match(lines[0].rstrip("\n"))
     assert match, lines[0]
     return match.group(1), int(match.group(2))
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    """SIGTERM; the server must end with exit 0."""
+    process.terminate()
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+
+
+def kill(process: subprocess.Popen[str]) -> None:
+    """End a server a failed test left running."""
+    if process.poll() is None:
+        process.kill()
+        process.communicate()
 
 
 def sdk(host: str, port: int, key: str = "AK", secret: str = "SK") -> CccClient:
@@ -118,15 +133,38 @@ def test_serve_with_keys_and_faults(tmp_path: Path) -> None:
         with pytest.raises(ThrottlingException) as throttled:
             create(sdk(host, port), "acme-support")
         assert throttled.value.retry_after == 4
-        process.terminate()
-        _, err = process.communicate(timeout=30)
+        stop(process)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-    assert process.returncode == 0, err
+        kill(process)
     # The default data directory, under the working directory.
     assert (tmp_path / ".cccform" / "emulator" / "ccc.sqlite3").exists()
+
+
+@pytest.mark.slow
+def test_serve_with_latency_delays_every_answer(tmp_path: Path) -> None:
+    data = str(tmp_path / "d")
+    process = spawn(
+        tmp_path, "emulator", "serve", "--port", "0", "--data", data, "--latency-ms", "400"
+    )
+    try:
+        host, port = started(process)
+        client = sdk(host, port)
+        request = ccc_models.ListInstancesRequest(page_number=1, page_size=10)
+        client.list_instances(request)  # the connection is open from here on
+        begun = time.monotonic()
+        assert client.list_instances(request).body.data.total_count == 0
+        assert time.monotonic() - begun >= 0.4
+        stop(process)
+    finally:
+        kill(process)
+
+
+def test_negative_latency_is_a_usage_error(cli: Cli) -> None:
+    run = cli("emulator", "serve", "--port", "0", "--latency-ms", "-5")
+    assert run.code == 64
+    assert run.err.splitlines()[0] == (
+        "error: Invalid value for '--latency-ms': -5.0 is not in the range 0.0<=x<=600000.0."
+    )
 
 
 def test_key_id_needs_its_secret(cli: Cli) -> None:
@@ -167,6 +205,8 @@ def test_help_lists_the_options(cli: Cli) -> None:
         "--error-rate",
         "--commit-then-fail",
         "--fault-rate",
+        "--latency-ms",
+        "--jitter-ms",
     ):
         assert option in run.out
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import importlib
 import logging
+import socket
 import sys
+import threading
 import uuid
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,7 @@ from cccform.errors import (
     ProviderError,
 )
 from cccform.providers.aliyun import SDK_HINT, SDK_MODULES, make_aliyun_provider
-from cccform.providers.aliyun.credentials import Redactor
+from cccform.providers.aliyun.credentials import Redactor, default_credential
 from cccform.providers.base import InstanceSpec
 from cccform.providers.registry import make_provider
 
@@ -50,6 +52,30 @@ def test_missing_credentials_fail_before_any_request(tmp_path: Path) -> None:
         assert "ALIBABA_CLOUD_ACCESS_KEY_SECRET" in message
         assert "aliyun configure" in message
         assert s.connections == 0
+
+
+def test_a_failed_metadata_fetch_leaves_no_thread_and_prints_nothing(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from alibabacloud_credentials.provider.ecs_ram_role import EcsRamRoleCredentialsProvider
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = f"127.0.0.1:{probe.getsockname()[1]}"
+    original = EcsRamRoleCredentialsProvider.__init__
+
+    def at_closed_port(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        self._EcsRamRoleCredentialsProvider__metadata_service_host = closed
+
+    with credential_env(tmp_path / "home", access_key_id=None, secret=None) as patch:
+        patch.delenv("ALIBABA_CLOUD_ECS_METADATA_DISABLED")
+        patch.setattr(EcsRamRoleCredentialsProvider, "__init__", at_closed_port)
+        before = set(threading.enumerate())
+        with pytest.raises(CredentialsError, match=r"'127\.0\.0\.1"):  # the metadata provider ran
+            default_credential()
+        assert set(threading.enumerate()) - before == set()
+    assert capfd.readouterr() == ("", "")
 
 
 def test_half_set_credentials_are_missing(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from cccform.cli.confirm import confirm_plan
 from cccform.cli.context import (
     Context,
     lock_timeout_option,
+    parallelism_option,
     pass_context,
     path_argument,
     plan_mode,
@@ -41,13 +42,7 @@ from cccform.render.views import apply_view
     help="Allow a plan that drops objects from the state (gone from the provider, or no "
     "longer declared) to run without interactive approval.",
 )
-@click.option(
-    "--parallelism",
-    default=10,
-    show_default=True,
-    type=click.IntRange(1, 256),
-    help="How many API calls may run at once.",
-)
+@parallelism_option
 @click.option(
     "--json",
     "as_json",

@@ -11,6 +11,7 @@ import click
 
 from ccc_emulator.engine import CccEmulation
 from ccc_emulator.http.faults import FaultConfig, parse_actions
+from ccc_emulator.http.latency import Latency
 from ccc_emulator.http.server import DEFAULT_HOST, DEFAULT_PORT, EmulatorServer
 from cccform.cli import exit_codes
 from cccform.cli.context import Context, pass_context
@@ -18,6 +19,7 @@ from cccform.errors import CccformError, UsageError
 
 DEFAULT_DATA_DIR = ".cccform/emulator"
 _RATE = click.FloatRange(0.0, 1.0)
+_MILLISECONDS = click.FloatRange(0.0, 600_000.0)
 
 
 @click.group()
@@ -93,6 +95,23 @@ def emulator() -> None:
     show_default=True,
     help="After committing: answer 500, or drop the connection.",
 )
+@click.option(
+    "--latency-ms",
+    type=_MILLISECONDS,
+    default=0.0,
+    show_default=True,
+    metavar="MS",
+    help="Delay every answer by MS milliseconds, as a far endpoint would.",
+)
+@click.option(
+    "--jitter-ms",
+    type=_MILLISECONDS,
+    default=0.0,
+    show_default=True,
+    metavar="MS",
+    help="Vary each delay by up to MS milliseconds either way, never below 0 "
+    "(reproducible with --fault-seed).",
+)
 @pass_context
 def serve(
     ctx: Context,
@@ -110,6 +129,8 @@ def serve(
     commit_then_fail: tuple[str, ...],
     fault_rate: float,
     commit_fail_mode: str,
+    latency_ms: float,
+    jitter_ms: float,
 ) -> int:
     """Serve the CCC API (2020-07-01), BSS OpenAPI and STS over HTTP until SIGINT/SIGTERM."""
     if (access_key_id is None) != (access_key_secret is None):
@@ -128,6 +149,7 @@ def serve(
         fault_rate=fault_rate,
         commit_fail_mode="drop" if commit_fail_mode == "drop" else "error",
     )
+    latency = Latency(latency_ms, jitter_ms, fault_seed)
     engine = CccEmulation(data_dir, create_seconds=create_seconds)
     try:
         server = EmulatorServer(
@@ -137,6 +159,7 @@ def serve(
             credentials=credentials,
             faults=faults,
             owns_engine=True,
+            latency=latency,
         )
     except OSError as error:
         engine.close()

@@ -1,4 +1,4 @@
-"""`cccform plan [PATH] [--out FILE] [--json] [--detailed-exitcode]`."""
+"""`cccform plan [PATH] [--out FILE] [--json] [--detailed-exitcode] [--parallelism N]`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from cccform.cli.context import (
     Context,
     lock_option,
     lock_timeout_option,
+    parallelism_option,
     pass_context,
     path_argument,
     plan_mode,
@@ -48,6 +49,7 @@ from cccform.render.views import plan_view
     help="Write GitLab's plan report (create, update, delete counts) to FILE.",
 )
 @plan_mode_options
+@parallelism_option
 @lock_timeout_option
 @lock_option
 @pass_context
@@ -65,6 +67,7 @@ def plan(
     excludes: tuple[Address, ...],
     refresh_only: bool,
     refresh: bool,
+    parallelism: int,
     lock_timeout: float,
     lock: bool,
 ) -> int:
@@ -89,6 +92,7 @@ def plan(
             lock_timeout=lock_timeout,
             lock=lock,
             mode=plan_mode(targets, excludes, refresh_only, refresh),
+            parallelism=parallelism,
             progress=ctx.progress(),
             interrupt=guard,
         )

@@ -11,23 +11,37 @@ The credentials library reads its environment variables once, when it is first i
 environment as it is then (a process that sets the variables after importing the library, as
 an embedding program or a test does, gets what it set).
 
+The library is made quiet: its log records (the ECS metadata provider logs a traceback for each
+failed fetch on a machine that is not an ECS instance) go to cccform's `cccform.credentials`
+logger, so to the debug log and never to the terminal, and its ECS role provider refreshes when
+asked instead of from the background scheduler it would start, so no thread outlives a run.
+
 `Redactor` replaces the access key id, secret and security token of the loaded credential by
 `***` in any text; every message made from an SDK error goes through it.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 from alibabacloud_credentials.client import Client as CredentialClient
+from alibabacloud_credentials.provider import default as default_chain
 from alibabacloud_credentials.utils import auth_constant, auth_util
 
 from cccform.errors import CredentialsError
 from cccform.providers.aliyun.failures import CREDENTIALS_HINT
 
 MASK = "***"
+# The loggers of the credentials library and of the scheduler its ECS role provider uses.
+LIBRARY_LOGGERS = ("credentials", "apscheduler")
+log = logging.getLogger("cccform.credentials")
+log.addHandler(logging.NullHandler())  # an unconfigured run must not print the library's warnings
 
 # auth_util's snapshot of the environment: attribute -> (variable, default).
 _SNAPSHOT: dict[str, tuple[str, str | None]] = {
@@ -73,8 +87,9 @@ def refresh_environment() -> None:
 def default_credential() -> Any:
     """The default chain's credential client, with a credential loaded (else CredentialsError)."""
     refresh_environment()
+    quiet_library_logs()
     try:
-        client = CredentialClient()
+        client = CredentialClient(provider=_default_chain())
         model = client.get_credential()
     except Exception as error:  # the chain raises CredentialException, or worse for a bad file
         detail = _scrub(str(getattr(error, "message", None) or error))
@@ -86,6 +101,45 @@ def default_credential() -> Any:
             "The Alibaba Cloud credential chain gave no access key. " + CREDENTIALS_HINT
         )
     return client
+
+
+class _Forward(logging.Handler):
+    """Hands the library's records to cccform's logger, which the debug log setting governs."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if log.isEnabledFor(record.levelno):
+            log.handle(record)
+
+
+def quiet_library_logs() -> None:
+    """Send the library's log records to `cccform.credentials`, not to its stderr handlers."""
+    for name in LIBRARY_LOGGERS:
+        library = logging.getLogger(name)
+        library.handlers[:] = [_Forward()]
+        library.propagate = False
+        library.setLevel(logging.DEBUG)
+
+
+def _default_chain() -> Any:
+    """The library's default chain, with its ECS role provider refreshing only when asked."""
+    with _replaced(
+        default_chain,
+        "EcsRamRoleCredentialsProvider",
+        partial(default_chain.EcsRamRoleCredentialsProvider, async_update_enabled=False),
+    ):
+        return default_chain.DefaultCredentialsProvider()
+
+
+@contextmanager
+def _replaced(module: Any, name: str, value: Any) -> Iterator[None]:
+    # The chain builds its ECS provider with a background scheduler and no way to turn it off
+    # but this argument; it is replaced only while the chain is built.
+    original = getattr(module, name)
+    setattr(module, name, value)
+    try:
+        yield
+    finally:
+        setattr(module, name, original)
 
 
 def _scrub(text: str) -> str:
