@@ -5,7 +5,8 @@ One paginated List per kind and instance, through the kinds' readers; never a Ge
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
 
 from cccform.addresses import ResourceType
@@ -25,8 +26,11 @@ def refresh_contents(
     inventory: LiveInventory,
     wanted: dict[str, frozenset[ResourceType]],
     parallelism: int = 10,
+    progress: Callable[[str, LiveContents], None] | None = None,
 ) -> LiveInventory:
-    """Read the asked kinds of the asked instances: one paginated List per kind and instance."""
+    """Read the asked kinds of the asked instances: one paginated List per kind and instance,
+    in parallel across instances and kinds. `progress` hears of each instance once all its
+    kinds are read (from the calling thread)."""
     jobs = [
         (instance_id, kind)
         for instance_id, kinds in sorted(wanted.items())
@@ -40,8 +44,13 @@ def refresh_contents(
         instance_id, kind = job
         return instance_id, kind, kind_of(kind).read(caller, instance_id)
 
+    left = {instance_id: len(kinds) for instance_id, kinds in wanted.items()}
     with ThreadPoolExecutor(max(1, min(parallelism, len(jobs))), "cccform-refresh") as pool:
-        for instance_id, kind, objects in pool.map(read, jobs):
+        for future in as_completed([pool.submit(read, job) for job in jobs]):
+            instance_id, kind, objects = future.result()
             found[instance_id][kind] = objects
+            left[instance_id] -= 1
+            if progress is not None and not left[instance_id]:
+                progress(instance_id, LiveContents(found[instance_id]))
     contents = {instance_id: LiveContents(by_kind) for instance_id, by_kind in found.items()}
     return LiveInventory(inventory.instances, {**inventory.contents, **contents})
