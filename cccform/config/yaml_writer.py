@@ -2,23 +2,49 @@
 ruamel.yaml (one for each direction).
 
 The caller builds plain data and marks what is particular: `Quoted` strings are written in
-double quotes (phone numbers, ids, mobiles: text that YAML would otherwise read as a number),
-`FlowSeq` and `FlowMap` on one line, and comments go before the keys that `notes` names. Keys
-keep the order the caller gave them, so the same data is always the same bytes.
+double quotes (phone numbers, ids, mobiles), `FlowSeq` and `FlowMap` on one line, and comments
+go before the keys that `notes` names. Keys keep the order the caller gave them, so the same
+data is always the same bytes. A string that `yaml_reader` would read back as something else
+(`"123"`, `"true"`, `""`) is quoted whatever the caller says.
+
+The data goes as events straight to ruamel.yaml's libyaml (C) emitter, without its representer:
+an import writes many thousands of objects, and the round-trip emitter (the only one that
+writes comments) costs twenty times as much. Comments are put in after emitting: each note is
+emitted as a placeholder key (`'#cccform-note N': null`), which no configuration key can be
+(keys never hold `#` or a space), and its line is then replaced by the comment, at the same
+indentation.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+from ruamel.yaml.cyaml import CBaseDumper
+from ruamel.yaml.events import (
+    DocumentEndEvent,
+    DocumentStartEvent,
+    Event,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
+
+from cccform.config.values import resolve_plain
 
 INDENT = 2
+WIDTH = 4096  # never fold a long string: one value, one line
 KeyPath = tuple[str, ...]
+_NOTE_KEY = "#cccform-note {}"
+_NOTE_LINE = re.compile(r"^( *)'#cccform-note (\d+)': null$", re.MULTILINE)
+# Words other YAML readers (YAML 1.1: editors, linters) take for booleans: quoted too.
+_YAML11_BOOLEANS = frozenset({"y", "n", "yes", "no", "on", "off"})
 
 
 class Quoted(str):
@@ -38,34 +64,71 @@ class FlowMap(dict[str, Any]):
 def dump_yaml(data: Mapping[str, Any], header: str, notes: Mapping[KeyPath, str]) -> str:
     """`data` as YAML, `header` as the file's first comment, `notes[path]` as a comment
     before the key at `path`."""
-    root = _node(data)
-    for path, text in sorted(notes.items()):
-        parent = root
-        for key in path[:-1]:
-            parent = parent[key]
-        parent.yaml_set_comment_before_after_key(
-            path[-1], before=text, indent=INDENT * (len(path) - 1)
-        )
-    root.yaml_set_start_comment(header)
-    yaml = YAML()
-    yaml.width = 4096  # never fold a long string: one value, one line
-    yaml.indent(mapping=INDENT, sequence=INDENT * 2, offset=INDENT)
+    ordered = sorted(notes.items())
+    numbers = {path: n for n, (path, _) in enumerate(ordered)}
     stream = io.StringIO()
-    yaml.dump(root, stream)
-    return stream.getvalue()
+    # only the C emitter of this dumper is used: events go to it directly
+    emitter = CBaseDumper(stream, width=WIDTH, indent=INDENT, allow_unicode=True)
+    emitter.emit(StreamStartEvent(encoding=None))
+    emitter.emit(DocumentStartEvent(explicit=False))
+    for event in _events(data, numbers, ()):
+        emitter.emit(event)
+    emitter.emit(DocumentEndEvent(explicit=False))
+    emitter.emit(StreamEndEvent())
+
+    def comment(match: re.Match[str]) -> str:
+        lines = ordered[int(match.group(2))][1].splitlines()
+        return "\n".join(f"{match.group(1)}# {line}".rstrip() for line in lines)
+
+    return _comment_lines(header) + _NOTE_LINE.sub(comment, stream.getvalue())
 
 
-def _node(value: Any) -> Any:
-    if isinstance(value, Quoted):
-        return DoubleQuotedScalarString(value)
+def _comment_lines(text: str) -> str:
+    return "".join(f"# {line}".rstrip() + "\n" for line in text.splitlines())
+
+
+def _events(value: Any, notes: Mapping[KeyPath, int], path: KeyPath) -> Iterator[Event]:
     if isinstance(value, Mapping):
-        node = CommentedMap((_node(k), _node(v)) for k, v in value.items())
-        if isinstance(value, FlowMap):
-            node.fa.set_flow_style()
-        return node
-    if isinstance(value, list | tuple):
-        seq = CommentedSeq(_node(v) for v in value)
-        if isinstance(value, FlowSeq):
-            seq.fa.set_flow_style()
-        return seq
-    return value
+        yield MappingStartEvent(None, None, True, flow_style=isinstance(value, FlowMap))
+        for key, item in value.items():
+            here = (*path, str(key))
+            if here in notes:
+                yield from _scalar(_NOTE_KEY.format(notes[here]))
+                yield from _scalar(None)
+            yield from _scalar(key)
+            yield from _events(item, notes, here)
+        yield MappingEndEvent()
+    elif isinstance(value, list | tuple):
+        yield SequenceStartEvent(None, None, True, flow_style=isinstance(value, FlowSeq))
+        for item in value:
+            yield from _events(item, notes, path)
+        yield SequenceEndEvent()
+    else:
+        yield from _scalar(value)
+
+
+def _scalar(value: Any) -> Iterator[Event]:
+    if value is None:
+        yield ScalarEvent(None, None, (True, False), "null")
+    elif isinstance(value, bool):
+        yield ScalarEvent(None, None, (True, False), "true" if value else "false")
+    elif isinstance(value, int | float):
+        yield ScalarEvent(None, None, (True, False), repr(value))
+    else:
+        text = str(value)
+        if isinstance(value, Quoted):
+            yield ScalarEvent(None, None, (False, True), text, style='"')
+        else:
+            # not plain: the emitter quotes what would not read back as this text
+            plain = _reads_back(text)
+            yield ScalarEvent(None, None, (plain, True), text)
+
+
+def _reads_back(text: str) -> bool:
+    """Whether `text`, written plain, is read back as this text."""
+    if not text or text.lower() in _YAML11_BOOLEANS:
+        return False
+    try:
+        return resolve_plain(text) == text and type(resolve_plain(text)) is str
+    except ValueError:
+        return False

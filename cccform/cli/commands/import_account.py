@@ -9,10 +9,6 @@ from pathlib import Path
 import click
 
 from cccform.cli.context import Context, pass_context
-from cccform.importer.account import ImportRequest, import_account, provider_source
-from cccform.importer.compose import ImportOptions
-from cccform.importer.read import Selection
-from cccform.render.import_view import ImportProgress, import_document, render_summary
 
 
 @click.command("import")
@@ -83,6 +79,12 @@ def import_command(
     from_path: Path | None,
 ) -> int:
     """Write the configuration of the instances that exist live, for plan to adopt."""
+    # Imported here: the other commands do not pay for the writer at start-up.
+    from cccform.importer.account import ImportRequest, import_account, provider_source
+    from cccform.importer.compose import ImportOptions
+    from cccform.importer.read import Selection
+    from cccform.render.import_view import ImportProgress, import_document, render_summary
+
     given = {"region": region, "endpoint": endpoint, "path": local_path}
     settings = {name: value for name, value in given.items() if value is not None}
     source = provider_source(kind, settings, from_path, Path.cwd())
