@@ -6,7 +6,7 @@ written as the kinds compare it (`kinds/*.desired` of what is written equals
 order, so that the same account gives the same bytes.
 
 What the platform makes with every instance (`PLATFORM_SKILL_GROUP`, `PLATFORM_FLOW`, the
-administrators given at creation) is left out, and a comment at the top of the instance says
+administrators given at creation, numbers routed as it routes them) is left out, and a comment at the top of the instance says
 what was left out and why (docs/import.md, "Platform defaults"). The default skill group is
 declared when something written uses it (an agent's skill, a number's group): leaving it out
 would plan that use away.
@@ -35,9 +35,11 @@ from cccform.live import (
 from cccform.wire import unscoped_name
 
 # What the platform makes inside every new instance (as the emulation does, ccc_emulator
-# `defaults.py`): a default skill group and a default IVR main flow that answers its numbers.
+# `defaults.py`): a default skill group, and a default IVR main flow that answers its numbers,
+# which are used both ways.
 PLATFORM_SKILL_GROUP = "default_skill_group"
 PLATFORM_FLOW = "default_main_flow"
+PLATFORM_NUMBER_USAGE = "Bidirection"
 
 SCHEMA_FILE = "cccform.schema.json"
 # A dot is never in an access path: this name cannot be an instance's file.
@@ -165,11 +167,13 @@ class _InstanceWriter:
         used_groups = {g for a in agents.values() for g in a.get("skills", {})} | {
             g for n in numbers.values() for g in n.get("skill_groups", [])
         }
-        body["skill_groups"] = self._skill_groups(used_groups)
-        body["agents"] = agents
-        body["flows"] = self._flows()
-        body["numbers"] = numbers
-        return body
+        sections = {
+            "skill_groups": self._skill_groups(used_groups),
+            "agents": agents,
+            "flows": self._flows(),
+            "numbers": numbers,
+        }
+        return body | {name: found for name, found in sections.items() if found}
 
     def _read(self, kind: ResourceType) -> list[Any]:
         found = self.contents.read(kind) or {}
@@ -240,6 +244,9 @@ class _InstanceWriter:
         out: dict[str, Any] = {}
         flows = {f.name for f in self._read(ResourceType.FLOW)} - {PLATFORM_FLOW}
         for number in self._read(ResourceType.NUMBER):
+            if _as_made(number):
+                self._leave_out(f"number {number.number}: routed as the platform made it")
+                continue
             out[Quoted(number.number)] = self._number(number, flows)
             self.counts.numbers += 1
         return out
@@ -261,6 +268,16 @@ class _InstanceWriter:
     def _leave_out(self, line: str) -> None:
         self.left_out.append(line)
         self.counts.left_out += 1
+
+
+def _as_made(number: LiveNumber) -> bool:
+    """A number routed as the platform routes it in a new instance: both ways, to the
+    default flow, in no skill group. Declaring that would only manage the platform's choice."""
+    return (
+        number.usage == PLATFORM_NUMBER_USAGE
+        and number.flow_name == PLATFORM_FLOW
+        and not number.skill_groups
+    )
 
 
 def platform_admins(live: LiveInstance) -> list[str]:

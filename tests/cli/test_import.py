@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ccc_emulator.engine import CccEmulation
 from tests.cli.harness import Cli, calls, instance_yaml, write
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,9 +104,21 @@ def test_platform_defaults_are_left_out_and_said_so(cli: Cli) -> None:
     ) in text
 
 
-def test_a_number_on_the_default_flow_keeps_its_routing(cli: Cli) -> None:
-    """An instance as the platform made it: its number answered by the default flow."""
+def test_an_instance_as_the_platform_made_it_is_only_an_instance(cli: Cli) -> None:
     write(cli.directory / "src", "fresh.yaml", "instances:\n" + instance_yaml("fresh", 7))
+    assert in_dir(cli, cli.directory / "src")("apply", "--auto-approve").code == 0
+    cli = in_dir(cli, cli.directory.parent)
+    text = (imported(cli, "--instance", "acme-0007") / "acme-0007.yaml").read_text()
+    assert "    numbers:" not in text
+    assert "    #   number 057100000007: routed as the platform made it\n" in text
+    cli = in_dir(cli, cli.directory / "out")
+    plan = cli("plan", "--json").json()
+    assert [c["address"] for c in plan["changes"]] == ["instance.acme-0007"]
+
+
+def test_a_number_on_the_default_flow_keeps_that_routing(cli: Cli) -> None:
+    routed = '    numbers: {"057100000007": {usage: Inbound}}\n'
+    write(cli.directory / "src", "fresh.yaml", "instances:\n" + instance_yaml("fresh", 7) + routed)
     assert in_dir(cli, cli.directory / "src")("apply", "--auto-approve").code == 0
     cli = in_dir(cli, cli.directory.parent)
     out = imported(cli, "--instance", "acme-0007")
@@ -117,12 +130,17 @@ def test_a_number_on_the_default_flow_keeps_its_routing(cli: Cli) -> None:
             '      "057100000007":\n'
             "        # flow: default_main_flow (left out, as that flow is: its routing is left "
             "as it is)\n"
-            "        usage: Bidirection\n"
+            "        usage: Inbound\n"
         )
     )
     cli = in_dir(cli, out)
     plan = cli("plan", "--json").json()
-    assert [c["action"] for c in plan["changes"]] == ["adopt", "adopt"]
+    assert [(c["address"], c["action"]) for c in plan["changes"]] == [
+        ("instance.acme-0007", "adopt"),
+        ("instance.acme-0007.number.057100000007", "adopt"),
+    ]
+    assert cli("apply", "--auto-approve").code == 0
+    assert cli("plan", "--detailed-exitcode").code == 0
 
 
 def test_the_default_skill_group_is_declared_when_an_agent_uses_it(cli: Cli) -> None:
@@ -305,3 +323,30 @@ def test_provider_options_go_with_provider(cli: Cli) -> None:
     run = cli("import", "--out", "out", "--provider", "local", "--local-path", "src/.cccform")
     assert run.code == 0, run.err
     assert "Imported 2 instances" in run.out
+
+
+def test_an_instance_still_being_created_is_skipped_and_named(cli: Cli) -> None:
+    slow = CccEmulation(cli.directory / "src" / ".cccform", create_seconds=3600)
+    try:
+        slow.handle(
+            "CreateInstance",
+            {
+                "Name": "Slow Center",
+                "DomainName": "acme-slow",
+                "AdminRamIdList": '["248613806810701"]',
+            },
+        )
+    finally:
+        slow.close()
+    run = cli("import", "--from", "src", "--out", "out")
+    assert run.code == 0, run.err
+    assert "  acme-slow: skipped, it is CREATING (import it once it is RUNNING)\n" in run.err
+    assert not (cli.directory / "out" / "acme-slow.yaml").exists()
+    assert "Imported 2 instances" in run.out
+
+
+def test_a_bad_provider_setting_is_a_usage_error(cli: Cli) -> None:
+    run = cli("import", "--out", "out", "--provider", "aliyun", "--region", "Shanghai")
+    assert run.code == 64
+    assert run.err.startswith("error: --region: String should match pattern")
+    assert run.err.endswith("(with --provider aliyun)\n")
