@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from ruamel.yaml.cyaml import CBaseDumper
@@ -71,7 +72,9 @@ def dump_yaml(data: Mapping[str, Any], header: str, notes: Mapping[KeyPath, str]
     emitter = CBaseDumper(stream, width=WIDTH, indent=INDENT, allow_unicode=True)
     emitter.emit(StreamStartEvent(encoding=None))
     emitter.emit(DocumentStartEvent(explicit=False))
-    for event in _events(data, numbers, ()):
+    events: list[Event] = []
+    _events(data, numbers, (), events)
+    for event in events:
         emitter.emit(event)
     emitter.emit(DocumentEndEvent(explicit=False))
     emitter.emit(StreamEndEvent())
@@ -87,43 +90,41 @@ def _comment_lines(text: str) -> str:
     return "".join(f"# {line}".rstrip() + "\n" for line in text.splitlines())
 
 
-def _events(value: Any, notes: Mapping[KeyPath, int], path: KeyPath) -> Iterator[Event]:
+def _events(value: Any, notes: Mapping[KeyPath, int], path: KeyPath, out: list[Event]) -> None:
+    """Append the events of `value` to `out` (a list, not generators: thousands of objects)."""
     if isinstance(value, Mapping):
-        yield MappingStartEvent(None, None, True, flow_style=isinstance(value, FlowMap))
+        out.append(MappingStartEvent(None, None, True, flow_style=isinstance(value, FlowMap)))
         for key, item in value.items():
             here = (*path, str(key))
             if here in notes:
-                yield from _scalar(_NOTE_KEY.format(notes[here]))
-                yield from _scalar(None)
-            yield from _scalar(key)
-            yield from _events(item, notes, here)
-        yield MappingEndEvent()
+                out += (_scalar(_NOTE_KEY.format(notes[here])), _scalar(None))
+            out.append(_scalar(key))
+            _events(item, notes, here, out)
+        out.append(MappingEndEvent())
     elif isinstance(value, list | tuple):
-        yield SequenceStartEvent(None, None, True, flow_style=isinstance(value, FlowSeq))
+        out.append(SequenceStartEvent(None, None, True, flow_style=isinstance(value, FlowSeq)))
         for item in value:
-            yield from _events(item, notes, path)
-        yield SequenceEndEvent()
+            _events(item, notes, path, out)
+        out.append(SequenceEndEvent())
     else:
-        yield from _scalar(value)
+        out.append(_scalar(value))
 
 
-def _scalar(value: Any) -> Iterator[Event]:
+def _scalar(value: Any) -> Event:
     if value is None:
-        yield ScalarEvent(None, None, (True, False), "null")
-    elif isinstance(value, bool):
-        yield ScalarEvent(None, None, (True, False), "true" if value else "false")
-    elif isinstance(value, int | float):
-        yield ScalarEvent(None, None, (True, False), repr(value))
-    else:
-        text = str(value)
-        if isinstance(value, Quoted):
-            yield ScalarEvent(None, None, (False, True), text, style='"')
-        else:
-            # not plain: the emitter quotes what would not read back as this text
-            plain = _reads_back(text)
-            yield ScalarEvent(None, None, (plain, True), text)
+        return ScalarEvent(None, None, (True, False), "null")
+    if isinstance(value, bool):
+        return ScalarEvent(None, None, (True, False), "true" if value else "false")
+    if isinstance(value, int | float):
+        return ScalarEvent(None, None, (True, False), repr(value))
+    text = str(value)
+    if isinstance(value, Quoted):
+        return ScalarEvent(None, None, (False, True), text, style='"')
+    # not plain: the emitter quotes what would not read back as this text
+    return ScalarEvent(None, None, (_reads_back(text), True), text)
 
 
+@lru_cache(maxsize=4096)
 def _reads_back(text: str) -> bool:
     """Whether `text`, written plain, is read back as this text."""
     if not text or text.lower() in _YAML11_BOOLEANS:
