@@ -6,10 +6,10 @@ written as the kinds compare it (`kinds/*.desired` of what is written equals
 order, so that the same account gives the same bytes.
 
 What the platform makes with every instance (`PLATFORM_SKILL_GROUP`, `PLATFORM_FLOW`, the
-administrators given at creation, numbers routed as it routes them) is left out, and a comment at the top of the instance says
-what was left out and why (docs/import.md, "Platform defaults"). The default skill group is
-declared when something written uses it (an agent's skill, a number's group): leaving it out
-would plan that use away.
+administrators given at creation, numbers routed as it routes them) is left out, and a comment
+at the top of the instance says what was left out and why (docs/import.md, "Platform
+defaults"). The default skill group is declared when something written uses it (an agent's
+skill, a number's group): leaving it out would plan that use away.
 """
 
 from __future__ import annotations

@@ -4,16 +4,15 @@ with no change."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 from ccc_emulator.engine import CccEmulation
 from tests.cli.harness import Cli, calls, instance_yaml, write
+from tests.test_examples import EXAMPLES, NAMES, copy_configuration
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "contact-center"
+EXAMPLE = EXAMPLES / "contact-center"
 EXAMPLE_FILES = [
     "cccform.schema.json",
     "provider.settings.yaml",
@@ -26,9 +25,19 @@ EXAMPLE_FILES = [
 
 
 @pytest.fixture
-def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+def example() -> Path:
+    return EXAMPLE
+
+
+@pytest.fixture
+def cli(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    example: Path,
+) -> Cli:
     """In `tmp_path`: `src/` holds the example, applied; imports go to `out/`."""
-    shutil.copytree(EXAMPLE, tmp_path / "src")
+    copy_configuration(example, tmp_path / "src")
     runner = Cli(tmp_path / "src", capsys, monkeypatch)
     run = runner("apply", "--auto-approve")
     assert run.code == 0, run.out + run.err
@@ -70,6 +79,20 @@ def test_an_imported_example_is_adopted_whole_with_no_write_call(cli: Cli) -> No
     actions = {c["address"]: c["action"] for c in plan.json()["changes"]}
     assert set(actions.values()) == {"adopt"}
     assert len(actions) == 19
+    applied = calls(cli, "apply", "--auto-approve")
+    assert writes(applied) == {}, applied
+    assert cli("plan", "--detailed-exitcode").code == 0
+
+
+@pytest.mark.parametrize("example", [EXAMPLES / name for name in NAMES], ids=NAMES)
+def test_every_imported_example_is_adopted_with_no_change(cli: Cli, example: Path) -> None:
+    del example  # the parametrisation gives it to the cli fixture, which applies it
+    cli = in_dir(cli, imported(cli))
+    plan = cli("plan", "--json")
+    assert plan.code == 0, plan.err
+    summary = plan.json()["summary"]
+    assert summary.pop("adopt") > 0
+    assert summary == dict.fromkeys(summary, 0)
     applied = calls(cli, "apply", "--auto-approve")
     assert writes(applied) == {}, applied
     assert cli("plan", "--detailed-exitcode").code == 0
