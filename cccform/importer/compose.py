@@ -42,6 +42,7 @@ PLATFORM_FLOW = "default_main_flow"
 PLATFORM_NUMBER_USAGE = "Bidirection"
 
 SCHEMA_FILE = "cccform.schema.json"
+ONE_LINE_ITEMS = 8
 # A dot is never in an access path: this name cannot be an instance's file.
 PROVIDER_FILE = "provider.settings.yaml"
 MODELINE = f"yaml-language-server: $schema={SCHEMA_FILE}"
@@ -158,8 +159,8 @@ class _InstanceWriter:
         body: dict[str, Any] = {"name": live.name, "access_path": live.access_path}
         if live.description:
             body["description"] = live.description
-        body["phone_numbers"] = FlowSeq(Quoted(n) for n in live.phone_numbers)
-        body["admins"] = FlowSeq(Quoted(a) for a in platform_admins(live))
+        body["phone_numbers"] = _listed([Quoted(n) for n in live.phone_numbers])
+        body["admins"] = _listed([Quoted(a) for a in platform_admins(live)])
         if not self.options.contents:
             return body
         agents = self._agents()
@@ -262,12 +263,18 @@ class _InstanceWriter:
                 "as it is)"
             )
         if number.skill_groups:
-            body["skill_groups"] = FlowSeq(sorted(number.skill_groups))
+            body["skill_groups"] = _listed(sorted(number.skill_groups))
         return body
 
     def _leave_out(self, line: str) -> None:
         self.left_out.append(line)
         self.counts.left_out += 1
+
+
+def _listed(items: list[Any]) -> list[Any]:
+    """A short list on one line; a long one an item per line, so that a change is one line of
+    the diff."""
+    return FlowSeq(items) if len(items) <= ONE_LINE_ITEMS else items
 
 
 def _as_made(number: LiveNumber) -> bool:

@@ -373,3 +373,25 @@ def test_a_bad_provider_setting_is_a_usage_error(cli: Cli) -> None:
     assert run.code == 64
     assert run.err.startswith("error: --region: String should match pattern")
     assert run.err.endswith("(with --provider aliyun)\n")
+
+
+def test_a_long_list_is_written_an_item_per_line(cli: Cli) -> None:
+    numbers = [f"0572{n:08d}" for n in range(9)]
+    body = instance_yaml("many", 8, phone_numbers=numbers)
+    write(cli.directory / "src", "many.yaml", "instances:\n" + body)
+    assert in_dir(cli, cli.directory / "src")("apply", "--auto-approve").code == 0
+    cli = in_dir(cli, cli.directory.parent)
+    text = (imported(cli, "--instance", "acme-0008") / "acme-0008.yaml").read_text()
+    assert "    phone_numbers:\n" + "".join(f'    - "{n}"\n' for n in numbers) in text
+    assert cli("plan", "out", "--detailed-exitcode").code == 2  # adoptions only
+    assert {c["action"] for c in cli("plan", "out", "--json").json()["changes"]} == {"adopt"}
+
+
+def test_the_summary_names_configuration_files_it_did_not_write(cli: Cli) -> None:
+    write(cli.directory / "out", "mine.yaml", "instances: {}\n")
+    run = cli("import", "--from", "src", "--out", "out")
+    assert run.code == 0, run.err
+    assert (
+        "Note: mine.yaml was there already and is not from this import; plan reads it too.\n"
+        in run.out
+    )
