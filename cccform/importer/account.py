@@ -64,6 +64,12 @@ def import_account(request: ImportRequest, observer: ImportObserver) -> ImportRe
         )
     finally:
         provider.close()
+    if not instances:
+        raise CccformError(
+            f"there is no running instance to import through {_described(request.source)}; "
+            "nothing was written. Check the provider settings (--provider, --from), and what "
+            "--instance and --exclude leave"
+        )
     block = provider_block(request.source, request.out_dir)
     composed = compose(instances, block, render_schema(), request.options)
     _check_sizes(composed.files)
@@ -90,6 +96,13 @@ def provider_block(source: ProviderSource, out_dir: Path) -> dict[str, Any]:
         emulation = data_dir(settings, source.directory).resolve()
         written["path"] = os.path.relpath(emulation, out_dir.resolve())
     return written
+
+
+def _described(source: ProviderSource) -> str:
+    settings = source.settings
+    if isinstance(settings, LocalProviderConfig):
+        return f"the local emulation in {data_dir(settings, source.directory)}"
+    return f"the CCC API at {settings.endpoint or settings.region}"
 
 
 def _check_sizes(files: dict[str, str]) -> None:

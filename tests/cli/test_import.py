@@ -395,3 +395,14 @@ def test_the_summary_names_configuration_files_it_did_not_write(cli: Cli) -> Non
         "Note: mine.yaml was there already and is not from this import; plan reads it too.\n"
         in run.out
     )
+
+
+def test_an_account_with_nothing_to_import_writes_nothing(cli: Cli) -> None:
+    run = cli("import", "--from", "src", "--out", "out", "--exclude", "acme-*")
+    assert run.code == 1
+    assert run.err.endswith(
+        "error: there is no running instance to import through the local emulation in "
+        "src/.cccform; nothing was written. Check the provider settings (--provider, --from), "
+        "and what --instance and --exclude leave\n"
+    )
+    assert not (cli.directory / "out").exists()
