@@ -192,10 +192,7 @@ def run_all(runner: Runner, workdir: Path, args: argparse.Namespace) -> tuple[st
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--instances", type=int, default=1000)
-    parser.add_argument("--agents", type=int, default=2000)
-    parser.add_argument("--groups", type=int, default=50)
-    parser.add_argument("--flows", type=int, default=20)
-    parser.add_argument("--numbers", type=int, default=100)
+    contents.add_size_arguments(parser)
     parser.add_argument("--repeat", type=int, default=5, help="runs of each step (median)")
     parser.add_argument("--timeout", type=float, default=900)
     parser.add_argument("--output", type=Path, help="also write the report here")
