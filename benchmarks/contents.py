@@ -183,12 +183,17 @@ def report(
     return "\n".join(lines) + "\n", all(ok for _, _, ok in checks)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_size_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options that size the large instance (`write_config` reads them)."""
     parser.add_argument("--agents", type=int, default=2000)
     parser.add_argument("--groups", type=int, default=50)
     parser.add_argument("--flows", type=int, default=20)
     parser.add_argument("--numbers", type=int, default=100)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_size_arguments(parser)
     parser.add_argument("--repeat", type=int, default=5, help="no-op plan runs (median used)")
     parser.add_argument("--timeout", type=float, default=600)
     parser.add_argument("--output", type=Path, help="also write the report here")

@@ -133,6 +133,7 @@ class Run:
     calls: Counter[str]
     stdout_path: Path
     stderr_path: Path
+    cpu: float = 0.0  # the child's user + system seconds: less moved by a busy machine
 
     @property
     def maxrss_mb(self) -> float:
@@ -176,9 +177,14 @@ class Runner:
     runs: int = 0
     children: list[Run] = field(default_factory=list)
 
-    def cccform(self, *args: str, cwd: Path, tree: Tree | None = None) -> Run:
-        """Run cccform from `tree` (default: the installed one)."""
+    def cccform(
+        self, *args: str, cwd: Path, tree: Tree | None = None, log_calls: bool = True
+    ) -> Run:
+        """Run cccform from `tree` (default: the installed one); `log_calls=False` runs it
+        without the debug log, whose line per API call costs a run of thousands of calls."""
         env = {} if tree is None else tree.env()
+        if not log_calls:
+            env["CCCFORM_LOG"] = ""
         return self.spawn([sys.executable, "-m", "cccform", *args], cwd, env)
 
     def spawn(self, argv: list[str], cwd: Path, env_extra: dict[str, str] | None = None) -> Run:
@@ -216,6 +222,7 @@ class Runner:
             calls=count_calls(log_path),
             stdout_path=stdout_path,
             stderr_path=stderr_path,
+            cpu=usage.ru_utime + usage.ru_stime,
         )
         self.children.append(run)
         return run

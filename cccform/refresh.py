@@ -96,9 +96,11 @@ def refresh_contents(
     *,
     observer: RefreshObserver | None = None,
     cancel: Event | None = None,
+    instance_read: Callable[[str, LiveContents], None] | None = None,
 ) -> LiveInventory:
     """Read the asked kinds of the asked instances: one paginated List per kind and instance,
-    but for what `read_ahead` holds already."""
+    but for what `read_ahead` holds already. `instance_read` hears of each instance once
+    all its kinds are read (from the calling thread)."""
     observer = observer or QuietRefresh()
     cancel = cancel or Event()
     instances = len(inventory.instances)
@@ -114,14 +116,25 @@ def refresh_contents(
     if found:  # read while the instances were listed
         observer.refreshing(instances, len(found), len(jobs))
 
-    def progressed(done: int) -> None:
-        observer.refreshing(instances, len(found) + done, len(jobs))
-
-    found.update(_read(caller, left, parallelism, cancel=cancel, progressed=progressed))
-    observer.refreshed(instances, len(jobs))
     by_instance: dict[str, dict[ResourceType, dict[str, Any]]] = {i: {} for i in wanted}
-    for (instance_id, kind), objects in found.items():
+    kinds_left = {instance_id: len(kinds) for instance_id, kinds in wanted.items()}
+    done = len(found)
+
+    def finished(job: Job, objects: dict[str, Any]) -> None:
+        nonlocal done
+        instance_id, kind = job
         by_instance[instance_id][kind] = objects
+        kinds_left[instance_id] -= 1
+        if job not in ahead:
+            done += 1
+            observer.refreshing(instances, done, len(jobs))
+        if instance_read is not None and not kinds_left[instance_id]:
+            instance_read(instance_id, LiveContents(by_instance[instance_id]))
+
+    for job, objects in found.items():
+        finished(job, objects)
+    _read(caller, left, parallelism, cancel=cancel, finished=finished)
+    observer.refreshed(instances, len(jobs))
     contents = {instance_id: LiveContents(kinds) for instance_id, kinds in by_instance.items()}
     return LiveInventory(inventory.instances, {**inventory.contents, **contents})
 
@@ -141,7 +154,7 @@ def _read(
     *,
     tolerant: bool = False,
     cancel: Event | None = None,
-    progressed: Callable[[int], None] | None = None,
+    finished: Callable[[Job, dict[str, Any]], None] | None = None,
 ) -> Found:
     """One List per job, `parallelism` at once; with `tolerant`, a failed one is left out.
 
@@ -176,8 +189,8 @@ def _read(
                 job, objects = future.result()
                 if objects is not None:
                     found[job] = objects
-            if done and progressed is not None:
-                progressed(len(jobs) - len(pending))
+                    if finished is not None:
+                        finished(job, objects)
             if cancel.is_set():
                 if tolerant:
                     return found

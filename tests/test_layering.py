@@ -83,7 +83,8 @@ FORBIDDEN += [
 CONFINED = [
     Confined("click", ("cccform.cli",)),
     Confined("deepdiff", ("cccform.plan.diff",)),
-    Confined("ruamel", ("cccform.config.yaml_reader",)),
+    # One module in front of the library for each direction: reading, and writing (import).
+    Confined("ruamel", ("cccform.config.yaml_reader", "cccform.config.yaml_writer")),
     Confined("ccc_emulator", ("cccform.providers.local", "cccform.cli.commands.emulator")),
     Confined("psycopg", ("cccform.state.postgres",)),
 ]

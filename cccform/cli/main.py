@@ -19,6 +19,7 @@ from cccform.cli.ci_outputs import annotate, on_github
 from cccform.cli.commands.apply import apply
 from cccform.cli.commands.emulator import emulator
 from cccform.cli.commands.force_unlock import force_unlock
+from cccform.cli.commands.import_account import import_command
 from cccform.cli.commands.plan import plan
 from cccform.cli.commands.schema import schema
 from cccform.cli.commands.show import show, state
@@ -52,7 +53,17 @@ def cli(click_ctx: click.Context, no_color: bool) -> None:
     click_ctx.obj = Context(no_color=no_color)
 
 
-for command in (validate, plan, apply, show, state, schema, emulator, force_unlock):
+for command in (
+    validate,
+    plan,
+    apply,
+    show,
+    state,
+    schema,
+    emulator,
+    force_unlock,
+    import_command,
+):
     cli.add_command(command)
 for command in (
     state_mv,

@@ -31,6 +31,7 @@ from typing import Any
 from cccform.config.crosschecks import instance_definitions, section_definitions, unique_values
 from cccform.config.document import Document, display_path
 from cccform.config.models import Config, InstanceConfig, LoadedConfig
+from cccform.config.redaction import redacted_fields
 from cccform.config.references import References
 from cccform.config.validation import check_instance_key, validate
 from cccform.config.values import describe
@@ -199,7 +200,7 @@ class _Merger:
             self.diagnostics += problems
             if instance is not None:
                 instance, problems = self.references.check(key, instance, document, directory)
-                self.diagnostics += problems
+                self.diagnostics += problems + redacted_fields(key, instance, document)
             if repeat is None and instance is not None:
                 self.instances[key] = (instance, document)
 

@@ -9,6 +9,7 @@ reported here. A file with a fatal problem contributes no data, only its diagnos
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +83,7 @@ def _invalid_utf8(data: bytes, offset: int, document: Document) -> None:
 
 def _parse(text: str, document: Document) -> None:
     """Walk the parser's events; on a fatal problem the file contributes no data."""
-    events = YAML(typ="safe", pure=False).parse(text)
+    events = _parser().parse(text)
     try:
         _walk(events, EventBuilder(document), document)
     except MarkedYAMLError as exc:
@@ -93,6 +94,13 @@ def _parse(text: str, document: Document) -> None:
         document.root = None
     finally:
         events.close()
+
+
+@cache
+def _parser() -> YAML:
+    """One parser for every file: making one costs more than parsing a small file, and a
+    configuration may be a thousand of them (one per instance, as `cccform import` writes)."""
+    return YAML(typ="safe", pure=False)
 
 
 def _walk(events: Iterator[Any], builder: EventBuilder, document: Document) -> None:

@@ -4,6 +4,7 @@ cccform's emulator server over HTTP standing in for Alibaba Cloud."""
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 
 from ccc_emulator.http.faults import FaultConfig
 from ccc_emulator.http.server import EmulatorServer, serve_in_thread
-from tests.cli.harness import Cli, instance_yaml, write
+from tests.cli.harness import Cli, calls, instance_yaml, write
 
 AK, SK = "LTAI5tCccformTestKey", "cccform-canary-secret-7f3a9b1c"
 
@@ -236,3 +237,27 @@ def test_the_state_is_bound_to_the_account_sts_names(
         assert run.code == 1, run.out + run.err
         assert f"account {account}" in run.err and f"account {other.engine.account_id()}" in run.err
         assert "cccform state rebind" in run.err
+
+
+def test_an_imported_example_is_adopted_whole_through_the_sdk(
+    cloud: Cli, server: EmulatorServer
+) -> None:
+    """Apply examples/contact-center in the cloud, import it into another directory through
+    the SDK: plan there adopts everything, apply calls nothing that writes."""
+    source = cloud.directory / "src"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "examples" / "contact-center", source)
+    write(source, "settings.yaml", f"provider: {{type: aliyun, endpoint: '{server.url}'}}\n")
+    cloud.monkeypatch.chdir(source)
+    assert cloud("apply", "--auto-approve").code == 0
+    cloud.monkeypatch.chdir(cloud.directory)
+    run = cloud("import", "--provider", "aliyun", "--endpoint", server.url, "--out", "out")
+    assert run.code == 0, run.out + run.err
+    assert "Imported 2 instances (5 skill groups, 6 agents, 3 flows, 3 numbers)" in run.out
+    cloud.monkeypatch.chdir(cloud.directory / "out")
+    cloud.directory = cloud.directory / "out"
+    plan = cloud("plan", "--json")
+    assert plan.code == 0, plan.err
+    assert {c["action"] for c in plan.json()["changes"]} == {"adopt"}
+    applied = calls(cloud, "apply", "--auto-approve")
+    assert {a: n for a, n in applied.items() if not a.startswith("List")} == {}, applied
+    assert cloud("plan", "--detailed-exitcode").code == 0

@@ -1,0 +1,149 @@
+"""One import: read the account, compose the files, check, write. Never prints: progress goes
+to the observer, and the result says what was written."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from cccform.config.loader import YAML_SUFFIXES
+from cccform.config.models import LocalProviderConfig, ProviderConfig
+from cccform.config.schema import render_schema
+from cccform.config.yaml_reader import MAX_FILE_BYTES
+from cccform.errors import CccformError, UsageError
+from cccform.importer.compose import Counts, ImportOptions, compose
+from cccform.importer.output import existing, others, refuse_overwrite, write_files
+from cccform.importer.read import ImportObserver, Selection, read_account
+from cccform.providers.local import data_dir
+from cccform.providers.registry import make_provider
+from cccform.run import load_configuration
+
+
+@dataclass(frozen=True)
+class ProviderSource:
+    """The provider to read through, and the directory its relative paths start from."""
+
+    settings: ProviderConfig
+    directory: Path
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    out_dir: Path
+    source: ProviderSource
+    selection: Selection = field(default_factory=Selection)
+    options: ImportOptions = field(default_factory=ImportOptions)
+    force: bool = False
+    parallelism: int = 10
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    out_dir: Path
+    files: list[str]
+    counts: Counts
+    redacted: bool
+    others: list[str]  # configuration files already there that the import did not write
+    calls: int
+
+
+def import_account(request: ImportRequest, observer: ImportObserver) -> ImportResult:
+    """Read the account and write its configuration into `request.out_dir`."""
+    provider = make_provider(request.source.settings, request.source.directory)
+    try:
+        instances = read_account(
+            provider,
+            request.selection,
+            observer,
+            contents=request.options.contents,
+            parallelism=request.parallelism,
+        )
+    finally:
+        provider.close()
+    if not instances:
+        raise CccformError(
+            f"there is no running instance to import through {_described(request.source)}; "
+            "nothing was written. Check the provider settings (--provider, --from), and what "
+            "--instance and --exclude leave"
+        )
+    block = provider_block(request.source, request.out_dir)
+    composed = compose(instances, block, render_schema(), request.options)
+    _check_sizes(composed.files)
+    found = existing(request.out_dir, composed.files)
+    if found and not request.force:
+        raise refuse_overwrite(request.out_dir, found)
+    write_files(request.out_dir, composed.files)
+    return ImportResult(
+        request.out_dir,
+        list(composed.files),
+        composed.counts,
+        request.options.redact,
+        others(request.out_dir, composed.files),
+        provider.calls.total,
+    )
+
+
+def provider_block(source: ProviderSource, out_dir: Path) -> dict[str, Any]:
+    """The `provider:` block that reaches, from `out_dir`, the account read from `source`."""
+    settings = source.settings
+    written: dict[str, Any] = {"type": settings.type}
+    written.update(settings.model_dump(mode="json", exclude_defaults=True, exclude={"type"}))
+    if isinstance(settings, LocalProviderConfig):
+        emulation = data_dir(settings, source.directory).resolve()
+        written["path"] = os.path.relpath(emulation, out_dir.resolve())
+    return written
+
+
+def _described(source: ProviderSource) -> str:
+    settings = source.settings
+    if isinstance(settings, LocalProviderConfig):
+        return f"the local emulation in {data_dir(settings, source.directory)}"
+    return f"the CCC API at {settings.endpoint or settings.region}"
+
+
+def _check_sizes(files: dict[str, str]) -> None:
+    for name, text in files.items():
+        size = len(text.encode("utf-8"))
+        if size > MAX_FILE_BYTES:
+            raise CccformError(
+                f"{name} would be {size} bytes, more than the 1 MiB a configuration file may "
+                "hold; nothing was written. Import that instance with --no-contents and "
+                "declare its contents by hand, or leave it out with --exclude"
+            )
+
+
+def provider_source(
+    kind: str | None,
+    settings: dict[str, str],
+    from_path: Path | None,
+    cwd: Path,
+) -> ProviderSource:
+    """The provider an import reads through: `--provider` with its settings, else the
+    provider block of the configuration at `--from` (default: the current directory, when it
+    holds one), else the local emulation of the current directory."""
+    if kind is None:
+        given = ", ".join(_option(name) for name in sorted(settings))
+        if given:
+            raise UsageError(f"{given} goes with --provider local or --provider aliyun")
+        if from_path is not None or any(p.suffix in YAML_SUFFIXES for p in cwd.iterdir()):
+            loaded = load_configuration(from_path or cwd)
+            return ProviderSource(loaded.config.provider, loaded.directory)
+        return ProviderSource(LocalProviderConfig(), cwd)
+    if from_path is not None:
+        raise UsageError("use --provider or --from, not both")
+    try:
+        parsed = TypeAdapter(ProviderConfig).validate_python({"type": kind, **settings})
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = _option(str(first["loc"][-1])) if first["loc"] else "--provider"
+        raise UsageError(f"{name}: {first['msg']} (with --provider {kind})") from None
+    return ProviderSource(parsed, cwd)
+
+
+def _option(setting: str) -> str:
+    """The command-line option that gives a provider setting."""
+    return "--local-path" if setting == "path" else "--" + setting.replace("_", "-")

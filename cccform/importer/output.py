@@ -1,0 +1,47 @@
+"""Writing the files of an import: all of them or none, never over a file without --force."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cccform.config.loader import YAML_SUFFIXES
+from cccform.errors import CccformError
+
+
+def existing(out_dir: Path, files: dict[str, str]) -> list[str]:
+    """The files of `files` that exist already in `out_dir`."""
+    return [name for name in files if (out_dir / name).exists() or (out_dir / name).is_symlink()]
+
+
+def others(out_dir: Path, files: dict[str, str]) -> list[str]:
+    """Configuration files in `out_dir` that the import does not write (and plan will read)."""
+    if not out_dir.is_dir():
+        return []
+    return sorted(
+        p.name for p in out_dir.iterdir() if p.suffix in YAML_SUFFIXES and p.name not in files
+    )
+
+
+def refuse_overwrite(out_dir: Path, found: list[str]) -> CccformError:
+    shown = ", ".join(found[:10]) + (f" and {len(found) - 10} more" if len(found) > 10 else "")
+    return CccformError(
+        f"{out_dir} already holds {len(found)} file{'s' if len(found) != 1 else ''} that "
+        f"import would write: {shown}. Nothing was written. Pass --force to overwrite them, "
+        "or import into an empty directory with --out DIR"
+    )
+
+
+def write_files(out_dir: Path, files: dict[str, str]) -> None:
+    """Write every file (UTF-8), making the directories they need."""
+    for name, text in files.items():
+        target = out_dir / name
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.is_symlink():
+                target.unlink()  # --force replaces the link, never what it points to
+            target.write_bytes(text.encode("utf-8"))
+        except OSError as error:
+            raise CccformError(
+                f"cannot write {target}: {error.strerror or error}. Files written before it "
+                "stay; run the import again with --force once the directory can be written"
+            ) from error

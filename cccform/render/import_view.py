@@ -1,0 +1,87 @@
+"""What `cccform import` shows: progress on stderr while reading, then a summary of what was
+written on stdout (or, with --json, one document listing the files and the counts)."""
+
+from __future__ import annotations
+
+from typing import Any, TextIO
+
+from cccform.importer.account import ImportResult
+from cccform.live import LiveInstance
+
+IMPORT_FORMAT_VERSION = "1"
+KINDS_SHOWN = ("skill_groups", "agents", "flows", "numbers")
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun if count == 1 else noun + 's'}"
+
+
+def _contents(counts: dict[str, int]) -> str:
+    return ", ".join(
+        _counted(counts.get(kind, 0), kind.removesuffix("s").replace("_", " "))
+        for kind in KINDS_SHOWN
+    )
+
+
+class ImportProgress:
+    """Tells, on `stream`, which instance was read and how many objects it holds."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.done = 0
+        self.total = 0
+
+    def listed(self, total: int, selected: int) -> None:
+        self.total = selected
+        self.stream.write(f"Reading {_counted(selected, 'instance')} of {total}...\n")
+
+    def skipped(self, instance: LiveInstance) -> None:
+        self.stream.write(
+            f"  {instance.access_path}: skipped, it is {instance.status} (import it once it "
+            "is RUNNING)\n"
+        )
+
+    def read(self, instance: LiveInstance, counts: dict[str, int]) -> None:
+        self.done += 1
+        what = f": {_contents(counts)}" if counts else ""
+        self.stream.write(f"  [{self.done}/{self.total}] {instance.access_path}{what}\n")
+
+
+def render_summary(result: ImportResult) -> str:
+    counts = result.counts
+    lines = [
+        f"Imported {_counted(counts.instances, 'instance')} ({_contents(counts.as_dict())}) "
+        f"into {result.out_dir}: {_counted(len(result.files), 'file')} written.",
+    ]
+    if counts.left_out:
+        lines.append(
+            f"Left out {_counted(counts.left_out, 'platform default')} (each instance's file "
+            "says which, in a comment)."
+        )
+    for name in result.others:
+        lines.append(
+            f"Note: {name} was there already and is not from this import; plan reads it too."
+        )
+    if result.redacted:
+        lines.append(
+            "REDACTED: agents' emails and mobiles are placeholders. This configuration is for "
+            "reading only: it cannot be applied, and validate and plan refuse it."
+        )
+    else:
+        lines.append(
+            f"Next: cccform plan {result.out_dir} shows what will be adopted; review it "
+            "(docs/import.md), then cccform apply."
+        )
+    return "\n".join(lines) + "\n"
+
+
+def import_document(result: ImportResult) -> dict[str, Any]:
+    return {
+        "format_version": IMPORT_FORMAT_VERSION,
+        "out": str(result.out_dir),
+        "files": result.files,
+        "counts": result.counts.as_dict(),
+        "redacted": result.redacted,
+        "other_files": result.others,
+        "api_calls": result.calls,
+    }
