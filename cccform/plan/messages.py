@@ -248,3 +248,10 @@ def remade(old_id: str) -> str:
         f"made again outside cccform under the same name: its id is no longer {old_id}; "
         "cccform records the new one"
     )
+
+
+def adopted_while_creating(instance_id: str) -> str:
+    return (
+        f"{instance_id} is still being created: cccform adopts it now and changes nothing in "
+        "it yet; run plan again once it is running to plan its contents and settings"
+    )

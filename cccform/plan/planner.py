@@ -204,6 +204,9 @@ class _PlanBuilder:
     ) -> None:
         create = next((c for c in instance_changes if c.action is Action.CREATE), None)
         current = _existing_instance(key, instance, self.state, self.live)
+        adopting = any(c.action is Action.ADOPT for c in instance_changes)
+        if adopting and current is not None and current.status == CREATING:
+            return  # its contents are planned once it runs (see `_adopt`)
         if create is not None:
             instance_id = str(create.remote_id)
         elif current is not None:
@@ -346,6 +349,18 @@ class _PlanBuilder:
             location=self._location(key),
         )
         self.changes.append(adopt)
+        if current.status == CREATING:
+            # Nothing can be changed in it yet (the control plane answers AbnormalService):
+            # the adoption is recorded, and the next plan, once it runs, does the rest.
+            self.notes.append(
+                Impact(
+                    instance=key,
+                    kind="adopted_while_creating",
+                    subject=str(address),
+                    message=messages.adopted_while_creating(current.instance_id),
+                )
+            )
+            return
         if current.description != instance.description:
             self.changes.append(
                 Change(

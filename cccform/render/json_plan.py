@@ -16,7 +16,8 @@ History of `FORMAT_VERSION`:
   kinds `number_stops_answering`, `agent_stops_answering`, `flow_published`.
 - 2.4: `targets` and `excludes` (a partial plan) and the warning kinds `partial_plan`,
   `target_dependency`, `excluded_dependent`, `refresh_skipped`; `refresh_only` and `drift`
-  (`--refresh-only`), `refreshed` in `apply --json`; `validate --json` (`JsonValidateOutput`).
+  (`--refresh-only`), `refreshed` in `apply --json`; `validate --json` (`JsonValidateOutput`);
+  the note kind `adopted_while_creating`.
 - 2.0: `cccform_version`; `location` on changes; impacts and notes with `subject`, `before`
   and `after`; `details` renamed `changed_paths`; `resume` replaced by `adopt` and
   `resumes_creation`; `depends_on` dropped; `apply --json` carries the versions at its top.

@@ -316,3 +316,32 @@ def test_conversation_analysis_is_enabled_after_the_adoption(cli: Cli) -> None:
     assert "Resources: 1 adopted, 0 created, 0 updated, 0 deleted, 1 QA enabled." in run.out
     assert state_entry(cli, "instance.support")["attributes"]["conversation_analysis"] is True
     assert cli("plan", "--detailed-exitcode").code == 0
+
+
+def test_an_instance_still_being_created_is_adopted_and_nothing_changed_in_it_yet(
+    cli: Cli,
+) -> None:
+    from ccc_emulator.engine import CccEmulation
+
+    with CccEmulation(cli.directory / ".cccform", create_seconds=3600) as emulation:
+        emulation.handle(
+            "CreateInstance",
+            {
+                "Name": "Support Center",
+                "DomainName": "acme-cs",
+                "NumberList": json.dumps([NUMBER]),
+                "AdminRamIdList": json.dumps(["248613806810701"]),
+                "Description": "made in the console",
+            },
+        )
+    configure(cli.directory, instance(conversation_analysis=True, **CONTENTS))
+    plan = cli("plan")
+    assert plan.code == 0, plan.err
+    assert headers(plan.out) == [
+        "  # instance.support will be adopted: it exists already, "
+        "cccform will manage it from now on"
+    ]
+    assert "acme-cs is still being created: cccform adopts it now" in plan.out
+    run = cli("apply", "--auto-approve")
+    assert run.code == 0, run.out + run.err
+    assert state_entry(cli, "instance.support")["remote_id"] == "acme-cs"
