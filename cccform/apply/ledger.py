@@ -171,7 +171,12 @@ class Ledger:
                     deletion_protection=False,
                 )
                 self.state.resources[str(change.address)] = resource
-            for field in kind_of(change.resource_type).recorded_fields(part, after):
+            kind = kind_of(change.resource_type)
+            for field in kind.recorded_fields(part, after):
+                # An update never sends a field that cannot change: the record keeps what
+                # it says of it (a saved plan's `after` is data from a file).
+                if field in kind.immutable and field in resource.attributes:
+                    continue
                 resource.attributes[field] = after[field]
         self.dirty = True
 

@@ -63,6 +63,11 @@ def move(state: State, source_text: str, target_text: str) -> SurgeryResult:
             f"cannot move {source} to {target}: the state already holds objects inside "
             f"{target}. Remove them first (cccform state rm)."
         )
+    if not source.is_instance and target.instance_address != source.instance_address:
+        raise StateError(
+            f"cannot move {source} to {target}: an object's id belongs to its instance, so it "
+            "stays in it. To manage it elsewhere, declare it there; cccform adopts it."
+        )
     if not source.is_instance and str(target.instance_address) not in resources:
         raise StateError(
             f"cannot move {source} to {target}: {target.instance_address} is not in the "

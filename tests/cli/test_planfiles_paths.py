@@ -201,3 +201,24 @@ def test_apply_of_a_path_that_does_not_exist_says_so_first(cli: Cli) -> None:
     run = cli("apply", "missing.out")
     assert run.code == 64
     assert run.err.startswith("error: missing.out does not exist: pass a configuration")
+
+
+def test_a_forged_immutable_value_never_reaches_the_state(cli: Cli) -> None:
+    agent = (
+        "    agents:\n      alice:\n        display_name: {name}\n"
+        "        email: alice@example.com\n"
+    )
+    config(cli.directory, instance_yaml("a", 1) + agent.format(name="Alice"))
+    assert cli("apply", "--auto-approve").code == 0
+    config(cli.directory, instance_yaml("a", 1) + agent.format(name="Alice Wang"))
+    assert cli("plan", "--out", "tfplan").code == 0
+    path = cli.directory / "tfplan"
+    plan = json.loads(path.read_text())["plan"]
+    (change,) = [c for c in plan["changes"] if c["address"].endswith("agent.alice")]
+    change["before"]["email"] = change["after"]["email"] = "evil@example.com"
+    resign(path, {"plan": plan})
+    assert cli("apply", "tfplan").code == 0
+    recorded = json.loads((cli.directory / "cccform.state.json").read_text())["resources"]
+    attributes = recorded["instance.a.agent.alice"]["attributes"]
+    assert attributes["email"] == "alice@example.com"
+    assert attributes["display_name"] == "Alice Wang"

@@ -40,11 +40,12 @@ def test_move_pending_intent() -> None:
     assert "instance.q" in move(_state(), "instance.p", "instance.q").state.pending
 
 
-def test_move_content_needs_a_managed_instance() -> None:
-    moved = move(_state(), "instance.a.agent.al.ice", "instance.b.agent.al.ice").state
-    assert "instance.b.agent.al.ice" in moved.resources
-    with pytest.raises(StateError, match="not in the state"):
-        move(_state(), "instance.a.agent.al.ice", "instance.z.agent.al.ice")
+def test_content_moves_only_within_its_instance() -> None:
+    moved = move(_state(), "instance.a.agent.al.ice", "instance.a.agent.alice").state
+    assert "instance.a.agent.alice" in moved.resources
+    for target in ("instance.b.agent.al.ice", "instance.z.agent.al.ice"):
+        with pytest.raises(StateError, match="an object's id belongs to its instance"):
+            move(_state(), "instance.a.agent.al.ice", target)
 
 
 @pytest.mark.parametrize(
