@@ -462,6 +462,7 @@ class _Applier:
             outcomes=ordered,
             interrupted=self.cancel.is_set(),
             forgotten=[str(f.address) for f in self.plan.forget],
+            moved=[str(m.address) for m in self.plan.moves],
             refreshed=[str(r.address) for r in self.plan.refreshed],
             deleted_with=deleted_with(self.plan, ordered),
         )

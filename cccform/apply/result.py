@@ -44,6 +44,7 @@ class ApplyResult:
     outcomes: list[StepOutcome] = field(default_factory=list)
     interrupted: bool = False
     forgotten: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)  # instance keys renamed in the state
     refreshed: list[str] = field(default_factory=list)  # recorded as changed outside cccform
     deleted_with: list[DeletedWith] = field(default_factory=list)  # instances deleted
 

@@ -63,6 +63,8 @@ def render_result(result: ApplyResult, style: Style) -> str:
         f"{adopted}{done[Action.CREATE]} created, {done[Action.UPDATE]} updated, "
         f"{done[Action.DELETE]} deleted, {done[Action.ENABLE_QA]} QA enabled"
     )
+    if result.moved:
+        counts += f", {len(result.moved)} moved"
     if result.forgotten:
         counts += f", {len(result.forgotten)} forgotten"
     if result.refreshed:

@@ -410,6 +410,7 @@ def json_apply(result: ApplyResult) -> JsonApply:
     ]
     counts = {status.value: len(result.with_status(status)) for status in StepStatus}
     done = {action.value: n for action, n in result.done_counts().items()}
+    done.update(move=len(result.moved), forget=len(result.forgotten))
     return JsonApply(
         complete=result.complete,
         interrupted=result.interrupted,

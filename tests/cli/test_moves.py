@@ -60,6 +60,19 @@ def test_renamed_key_is_a_move_with_no_write_call(cli: Cli) -> None:
     assert cli("plan", "--detailed-exitcode").code == 0
 
 
+def test_the_apply_summary_counts_moves(cli: Cli) -> None:
+    configure(cli, "support")
+    assert cli("apply", "--auto-approve").code == 0
+    configure(cli, "helpdesk")
+    run = cli("apply", "--auto-approve")
+    assert "Apply complete! Resources: 0 created, 0 updated, 0 deleted, 0 QA enabled, 1 moved." in (
+        run.out
+    )
+    configure(cli, "desk")
+    doc = cli("apply", "--auto-approve", "--json").json()
+    assert doc["apply"]["summary"]["done"]["move"] == 1
+
+
 def test_a_move_with_an_edit_updates_after_moving(cli: Cli) -> None:
     configure(cli, "support")
     assert cli("apply", "--auto-approve").code == 0
