@@ -23,6 +23,7 @@ from cccform.cli.commands.schema import schema
 from cccform.cli.commands.show import show, state
 from cccform.cli.commands.state_surgery import state_mv, state_rebind, state_rm, state_show
 from cccform.cli.commands.validate import validate
+from cccform.cli.commands.version import version
 from cccform.cli.context import Context, printable_stream, stream_style
 from cccform.errors import (
     CccformError,
@@ -51,7 +52,7 @@ def cli(click_ctx: click.Context, no_color: bool) -> None:
     click_ctx.obj = Context(no_color=no_color)
 
 
-for command in (validate, plan, apply, show, state, schema, emulator):
+for command in (validate, plan, apply, show, state, schema, emulator, version):
     cli.add_command(command)
 for command in (state_mv, state_rm, state_show, state_rebind):
     state.add_command(command)
