@@ -17,6 +17,7 @@ from cccform import __version__
 from cccform.cli import exit_codes, signals
 from cccform.cli.ci_outputs import annotate, on_github
 from cccform.cli.commands.apply import apply
+from cccform.cli.commands.completion import completion
 from cccform.cli.commands.emulator import emulator
 from cccform.cli.commands.plan import plan
 from cccform.cli.commands.schema import schema
@@ -52,7 +53,7 @@ def cli(click_ctx: click.Context, no_color: bool) -> None:
     click_ctx.obj = Context(no_color=no_color)
 
 
-for command in (validate, plan, apply, show, state, schema, emulator, version):
+for command in (validate, plan, apply, show, state, schema, emulator, version, completion):
     cli.add_command(command)
 for command in (state_mv, state_rm, state_show, state_rebind):
     state.add_command(command)
