@@ -25,7 +25,13 @@ from cccform.cli.commands.show import show, state
 from cccform.cli.commands.state_surgery import state_mv, state_rebind, state_rm, state_show
 from cccform.cli.commands.validate import validate
 from cccform.cli.commands.version import version
-from cccform.cli.context import Context, printable_stream, stream_style
+from cccform.cli.context import (
+    Context,
+    color_from_args,
+    color_options,
+    printable_stream,
+    stream_style,
+)
 from cccform.errors import (
     CccformError,
     ConfigError,
@@ -45,18 +51,27 @@ LOG_PATH_ENV = "CCCFORM_LOG_PATH"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--no-color", is_flag=True, help="Plain output, no colour.")
 @click.version_option(__version__, prog_name="cccform")
 @click.pass_context
-def cli(click_ctx: click.Context, no_color: bool) -> None:
+def cli(click_ctx: click.Context) -> None:
     """cccform: call centers as code, for Alibaba Cloud Contact Center."""
-    click_ctx.obj = Context(no_color=no_color)
+    click_ctx.ensure_object(Context)
 
 
 for command in (validate, plan, apply, show, state, schema, emulator, version, completion):
     cli.add_command(command)
 for command in (state_mv, state_rm, state_show, state_rebind):
     state.add_command(command)
+
+
+def _add_color_options(command: click.Command) -> None:
+    command.params.extend(color_options())
+    if isinstance(command, click.Group):
+        for subcommand in command.commands.values():
+            _add_color_options(subcommand)
+
+
+_add_color_options(cli)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -77,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Exit as done:
         return int(done.exit_code)
     except click.UsageError as error:
-        err.write(render_error(error.format_message(), _style(err), hint=_usage_hint(error)))
+        err.write(render_error(error.format_message(), _style(err, args), hint=_usage_hint(error)))
         return exit_codes.USAGE
     except click.Abort as aborted:
         # click turns a Ctrl-C inside a command into Abort: say the same as everywhere else.
@@ -91,21 +106,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         err.write(f"\nStopped by {signals.NAMES[signal.Signals(stopped.signum)]}.\n")
         return stopped.exit_code
     except ConfigError as error:
-        err.write(render_diagnostics(error.diagnostics, _style(err)))
+        err.write(render_diagnostics(error.diagnostics, _style(err, args)))
         if on_github() and "--no-annotations" not in args:
             annotate(diagnostic_annotations(error.diagnostics), "configuration errors", err)
         if as_json:
             write_error_document(exit_codes.CONFIG_INVALID, error)
         return exit_codes.CONFIG_INVALID
     except CccformError as error:
-        err.write(render_error(str(error), _style(err)))
+        err.write(render_error(str(error), _style(err, args)))
         if as_json:
             write_error_document(_exit_code(error), error)
         return _exit_code(error)
     except Exception:  # a bug: say so plainly, keep the traceback for the log
         logging.getLogger("cccform").debug("internal error", exc_info=True)
         report = "internal error in cccform; please report it with this trace:"
-        err.write(render_error(report, _style(err)))
+        err.write(render_error(report, _style(err, args)))
         err.write(traceback.format_exc())
         return exit_codes.ERROR
     return code if isinstance(code, int) else exit_codes.OK
@@ -152,9 +167,9 @@ def _exit_code(error: CccformError) -> int:
     return exit_codes.ERROR
 
 
-def _style(stream: object) -> Style:
+def _style(stream: object, args: Sequence[str]) -> Style:
     # Errors can come before click has parsed --no-color: look for it on the command line.
-    return stream_style(stream, no_color="--no-color" in sys.argv)
+    return stream_style(stream, color_from_args(args))
 
 
 def _configure_logging() -> None:

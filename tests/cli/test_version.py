@@ -5,7 +5,7 @@ from __future__ import annotations
 import platform
 import re
 import tomllib
-from importlib.metadata import PackageNotFoundError
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import pytest
@@ -24,10 +24,7 @@ def test_version_json_names_cccform_the_formats_and_the_sdk(cli: Cli) -> None:
         "cccform": __version__,
         "python": platform.python_version(),
         "formats": {"state": 3, "saved_plan": 3, "json_plan": "2.3"},
-        "sdk": {
-            name: version_command.installed_version(name)
-            for name in version_command.SDK_DISTRIBUTIONS
-        },
+        "sdk": {name: version(name) for name in version_command.SDK_DISTRIBUTIONS},
     }
 
 
