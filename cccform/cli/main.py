@@ -19,6 +19,7 @@ from cccform.cli.ci_outputs import annotate, on_github
 from cccform.cli.commands.apply import apply
 from cccform.cli.commands.completion import completion
 from cccform.cli.commands.emulator import emulator
+from cccform.cli.commands.fmt import fmt
 from cccform.cli.commands.plan import plan
 from cccform.cli.commands.schema import schema
 from cccform.cli.commands.show import show, state
@@ -58,7 +59,7 @@ def cli(click_ctx: click.Context) -> None:
     click_ctx.ensure_object(Context)
 
 
-for command in (validate, plan, apply, show, state, schema, emulator, version, completion):
+for command in (validate, fmt, plan, apply, show, state, schema, emulator, version, completion):
     cli.add_command(command)
 for command in (state_mv, state_rm, state_show, state_rebind):
     state.add_command(command)

@@ -1,4 +1,5 @@
-"""Read one YAML file into a `Document`: the only module that imports ruamel.yaml.
+"""Read one YAML file into a `Document`: ruamel.yaml's C parser, behind this module alone
+(`yaml_format` uses its round trip to rewrite files for `cccform fmt`).
 
 A file is at most `MAX_FILE_BYTES`, checked before it is read, and must be UTF-8. Its
 text goes to the libyaml (C) parser, whose events `EventBuilder` turns into plain data
