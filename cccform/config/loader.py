@@ -110,18 +110,23 @@ def _refuse_part_of_directory(path: Path) -> None:
 
     Read alone, it would lose the other files' provider, state and instances (and a plan
     would delete or forget those instances): the directory must be passed instead. That
-    directory is its own, when it or its subdirectories hold other files, or the one above
-    it, when that holds YAML files of its own (`conf/main.yaml` makes `conf/instances/a.yaml`
-    one file of `conf`, even alone in `instances/`).
+    directory is its own, when it or its subdirectories hold other YAML files, or the one
+    above it, when that holds configuration files of its own (`conf/main.yaml` with an
+    `instances:` or `provider:` key makes `conf/instances/a.yaml` one file of `conf`, even
+    alone in `instances/`). Only files with such keys count above: any directory may hold
+    other YAML files (a `docker-compose.yml` in the home directory).
     """
     directory = path.parent
-    others = [entry for entry in yaml_entries(directory) if entry != path]
-    if not others and directory.parent != directory and _holds_yaml_files(directory.parent):
-        directory = directory.parent
-        others = [entry for entry in yaml_entries(directory) if entry != path]
+    others = [entry.relative_to(directory) for entry in yaml_entries(directory) if entry != path]
+    if not others and directory.parent != directory:
+        others = [
+            entry.relative_to(directory.parent)
+            for entry in _configuration_files_in(directory.parent)
+        ]
+        directory = directory.parent if others else directory
     if not others:
         return
-    names = [entry.relative_to(directory).as_posix() for entry in others]
+    names = [entry.as_posix() for entry in others]
     shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
     raise UsageError(
         f"'{display_path(path)}' is one file of the configuration in directory "
@@ -130,12 +135,22 @@ def _refuse_part_of_directory(path: Path) -> None:
     )
 
 
-def _holds_yaml_files(directory: Path) -> bool:
-    """Whether `directory` itself (not a subdirectory) holds a YAML file."""
+def _configuration_files_in(directory: Path) -> list[Path]:
+    """The YAML files directly in `directory` whose top level has a key of a configuration."""
     try:
-        return any(_yaml_name(entry.name) and entry.is_file() for entry in directory.iterdir())
+        entries = sorted(directory.iterdir())
     except OSError:
-        return False
+        return []
+    return [
+        entry
+        for entry in entries
+        if _yaml_name(entry.name) and entry.is_file() and _is_configuration(entry)
+    ]
+
+
+def _is_configuration(entry: Path) -> bool:
+    root = read_document(entry, display_path(entry)).root
+    return isinstance(root, dict) and any(key in Config.model_fields for key in root)
 
 
 def _irregular(entry: Path) -> Diagnostic | None:

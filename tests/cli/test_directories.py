@@ -33,11 +33,16 @@ def test_a_file_of_a_subdirectory_alone_is_refused(cli: Cli) -> None:
     assert not (cli.directory / "conf/shared.state.json").exists()
 
 
-def test_a_file_alone_under_a_directory_without_yaml_files_is_a_configuration(cli: Cli) -> None:
+def test_a_file_alone_under_a_directory_of_other_yaml_files_is_a_configuration(cli: Cli) -> None:
     config(cli.directory / "examples/one", instance_yaml("a", 1))
     config(cli.directory / "examples/two", instance_yaml("b", 2))
+    write(cli.directory, "examples/docker-compose.yml", "services:\n  web: {image: nginx}\n")
     run = cli("validate", "examples/one/cccform.yaml")
     assert run.code == 0, run.err
+    write(cli.directory, "examples/settings.yaml", "provider: {type: local}\n")
+    run = cli("validate", "examples/one/cccform.yaml")
+    assert run.code == 64, run.err
+    assert "which also holds settings.yaml: pass the directory 'examples'" in run.err
 
 
 def test_a_saved_plan_of_a_directory_with_only_subdirectories_applies(cli: Cli) -> None:
