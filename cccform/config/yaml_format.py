@@ -144,10 +144,17 @@ def _values(mapping: Any) -> list[CommentedMap]:
 
 
 def _reorder(mapping: CommentedMap, model: type[BaseModel]) -> None:
-    """Put `mapping`'s keys in the order of `model`'s fields; unknown keys after, as written."""
+    """Put `mapping`'s keys in the order of `model`'s fields, unquoted; unknown keys after,
+    as written."""
     order = {name: index for index, name in enumerate(model.model_fields)}
+    # A quoted key is a subclass of str (it keeps its quotes); a field name needs none.
+    unquoted: dict[Hashable, Hashable] = {
+        key: str(key) for key in mapping if key in order and type(key) is not str
+    }
     _rebuild(
-        mapping, lambda key: order.get(key, len(order)) if isinstance(key, str) else len(order)
+        mapping,
+        lambda key: order.get(key, len(order)) if isinstance(key, str) else len(order),
+        unquoted,
     )
 
 
