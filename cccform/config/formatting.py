@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cccform.config.document import display_path
-from cccform.config.loader import yaml_entries
+from cccform.config.loader import YAML_SUFFIXES, yaml_entries
 from cccform.config.yaml_format import format_text
 from cccform.config.yaml_reader import read_document
 from cccform.diagnostics import Diagnostic
@@ -77,6 +77,11 @@ def _files(path: Path) -> list[Path]:
             raise UsageError(f"no *.yaml or *.yml files in directory '{path}' to format")
         return files
     if path.is_file():
+        if path.suffix not in YAML_SUFFIXES:
+            # A saved plan is JSON, which is YAML too: fmt would rewrite it as YAML.
+            raise UsageError(
+                f"'{path}' is not named *.yaml or *.yml: fmt rewrites configuration files only"
+            )
         return [path]
     raise UsageError(
         f"'{path}' does not exist: pass a configuration directory or a YAML file to format"

@@ -160,13 +160,16 @@ def test_a_duplicate_key_is_named_where_it_is(cli: Cli) -> None:
     [
         (["fmt", "nowhere"], "'nowhere' does not exist: pass a configuration directory"),
         (["fmt", "empty"], "no *.yaml or *.yml files in directory 'empty' to format"),
+        (["fmt", "plan.out"], "'plan.out' is not named *.yaml or *.yml: fmt rewrites"),
     ],
 )
 def test_nothing_to_format_is_a_usage_error(cli: Cli, args: list[str], message: str) -> None:
     (cli.directory / "empty").mkdir()
+    (cli.directory / "plan.out").write_text('{"kind": "cccform-plan"}')
     run = cli(*args)
     assert run.code == 64
     assert message in run.err
+    assert (cli.directory / "plan.out").read_text() == '{"kind": "cccform-plan"}'
 
 
 def test_the_examples_are_formatted(cli: Cli) -> None:
