@@ -44,6 +44,7 @@ from cccform.config.models import (
     NumberConfig,
     SkillGroupConfig,
 )
+from cccform.config.yaml_reader import read_text
 from cccform.diagnostics import Diagnostic, SourceLocation
 from cccform.errors import ConfigError
 
@@ -52,7 +53,9 @@ INDENT = 2
 # instance key two spaces in.
 _INSTANCE_KEY = re.compile(r"  [^ #]")
 _INSTANCES = re.compile(r"instances:[ \t]*(#.*)?$")
-_PLAIN_NUMBER = re.compile(r"[-+]?[0-9_]+")
+_DECIMAL = re.compile(r"[-+]?[0-9]+(_[0-9]+)*")
+# A decimal number as written, up to what ends a plain scalar (not `0x1F`, `0o17`, `1.5`).
+_PLAIN_NUMBER = re.compile(r"[-+]?[0-9_]+(?=[ \t]*(?:[,\]}:#]|$))")
 
 
 def format_text(text: str, display: str) -> str:
@@ -71,7 +74,36 @@ def format_text(text: str, display: str) -> str:
     _top(root, lines)
     out = io.StringIO()
     yaml.dump(root, out)
-    return _space_instances(out.getvalue())
+    formatted = _space_instances(out.getvalue())
+    _check_meaning(root, formatted, display)
+    return formatted
+
+
+def _check_meaning(written: Any, formatted: str, display: str) -> None:
+    """Refuse a layout that the reader reads otherwise than fmt meant (`written`)."""
+    read = read_text(formatted, display)
+    if read.root is None or _meaning(read.root) != _meaning(written):
+        raise ConfigError(
+            [
+                Diagnostic(
+                    "cannot format this file without changing what it says",
+                    SourceLocation(display, 1, 1),
+                    hint="format it by hand, and please report it to cccform's maintainers",
+                )
+            ]
+        )
+
+
+def _meaning(value: Any) -> Any:
+    """`value` as plain data, every scalar as its text (but a decimal number's value)."""
+    if isinstance(value, dict):
+        return {_meaning(key): _meaning(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_meaning(item) for item in value]
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value)
+    return ("number", int(text)) if _DECIMAL.fullmatch(text) else text
 
 
 def _cannot_format(exc: YAMLError, display: str) -> ConfigError:
@@ -168,6 +200,8 @@ def _rebuild(
     A comment stays with the entry it follows (ruamel.yaml keeps it on that entry), but the
     comment lines after the last entry stay after the last entry, whichever it is now.
     """
+    if mapping.merge:
+        return  # `<<: *base`: re-inserting the keys would copy the merged ones in
     rename = rename or {}
     entries = sorted(
         ((key, mapping[key], mapping.ca.items.get(key)) for key in mapping),
@@ -234,36 +268,40 @@ def _quote_value(
     mapping: CommentedMap, key: str, lines: list[str], *, strings: bool = True
 ) -> None:
     value = mapping.get(key)
-    if _needs_quotes(value, strings=strings):
-        mapping[key] = _quoted(value, mapping.lc.value(key), lines)
+    quoted = _quoted(value, mapping.lc.value(key), lines, strings) if key in mapping else None
+    if quoted is not None:
+        mapping[key] = quoted
 
 
 def _quote_items(items: CommentedSeq, lines: list[str]) -> None:
     for index, item in enumerate(items):
-        if _needs_quotes(item):
-            items[index] = _quoted(item, items.lc.item(index), lines)
+        quoted = _quoted(item, items.lc.item(index), lines)
+        if quoted is not None:
+            items[index] = quoted
 
 
 def _quoted_keys(mapping: CommentedMap, lines: list[str]) -> dict[Hashable, Hashable]:
-    return {key: _quoted(key, mapping.lc.key(key), lines) for key in mapping if _needs_quotes(key)}
+    found = {key: _quoted(key, mapping.lc.key(key), lines) for key in mapping}
+    return {key: quoted for key, quoted in found.items() if quoted is not None}
 
 
-def _needs_quotes(value: Any, *, strings: bool = True) -> bool:
-    """A plain number, or (with `strings`) a string not yet in double quotes."""
-    if isinstance(value, bool):
-        return False
-    return isinstance(value, int) or (
-        strings and isinstance(value, str) and not isinstance(value, DoubleQuotedScalarString)
-    )
+def _quoted(
+    value: Any, position: tuple[int, int], lines: list[str], strings: bool = True
+) -> str | None:
+    """`value` as a double-quoted string, or None to leave it as it is.
 
-
-def _quoted(value: Any, position: tuple[int, int], lines: list[str]) -> str:
-    """`value` as a double-quoted string; a plain number as it was written in `lines`."""
+    A string not yet in double quotes (with `strings`), or a decimal number as it was
+    written in `lines` (`057188880001`, leading zero kept); not a number written otherwise
+    (`0x1F`, `1.5`), which validation reports.
+    """
     if isinstance(value, str):
-        return _double_quoted(value)
+        quoted = strings and not isinstance(value, DoubleQuotedScalarString)
+        return _double_quoted(value) if quoted else None
+    if not isinstance(value, int) or isinstance(value, bool):
+        return None
     line, column = position
     written = _PLAIN_NUMBER.match(lines[line], column) if line < len(lines) else None
-    return _double_quoted(written.group() if written is not None else str(value))
+    return None if written is None else _double_quoted(written.group())
 
 
 def _double_quoted(text: str) -> str:

@@ -41,6 +41,13 @@ def read_document(path: Path, display: str) -> Document:
     return document
 
 
+def read_text(text: str, display: str) -> Document:
+    """The data, locations and problems of `text`, already read from the file `display`."""
+    document = Document(display)
+    _parse(text, document)
+    return document
+
+
 # --- bytes to text -------------------------------------------------------------------
 
 

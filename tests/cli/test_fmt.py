@@ -176,3 +176,15 @@ def test_the_examples_are_formatted(cli: Cli) -> None:
     shutil.copytree(EXAMPLES, cli.directory / "examples")
     run = cli("fmt", "--check", "examples")
     assert (run.code, run.out, run.err) == (0, "", "")
+
+
+def test_fmt_writes_nothing_that_would_be_read_otherwise(cli: Cli) -> None:
+    # The round trip merges `<<: *base` into the mapping; the reader keeps a key '<<'.
+    text = "base: &b {name: Aaaa}\ninstances:\n  a:\n    <<: *b\n    access_path: acme-a\n"
+    path = write(cli.directory, "a.yaml", text)
+    run = cli("fmt")
+    assert run.code == 4
+    assert run.err.startswith(
+        "a.yaml:1:1: error: cannot format this file without changing what it says\n"
+    )
+    assert path.read_text() == text
