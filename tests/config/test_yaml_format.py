@@ -40,12 +40,16 @@ GROUPS = ["billing", "tech", "vip"]
 FLOWS = ["main", "after-hours"]
 words = st.from_regex(r"[A-Za-z][a-z]{3,8}( [a-z]{1,6}){0,2}", fullmatch=True)
 texts = st.one_of(words, st.sampled_from(["24/7: all day", "# not a comment", "yes", "o'clock"]))
-phone = st.from_regex(r"(0571|\+86571)[0-9]{8}", fullmatch=True)
+
+
+def phones(n: int) -> st.SearchStrategy[str]:
+    """Numbers of instance `n` only: a number belongs to one instance."""
+    return st.from_regex(rf"(0571|\+86571){n}[0-9]{{7}}", fullmatch=True)
 
 
 @st.composite
 def instances(draw: st.DrawFn, n: int) -> dict[str, Any]:
-    numbers = draw(st.lists(phone, min_size=0, max_size=3, unique=True))
+    numbers = draw(st.lists(phones(n), min_size=0, max_size=3, unique=True))
     groups = draw(st.lists(st.sampled_from(GROUPS), unique=True))
     flows = draw(st.lists(st.sampled_from(FLOWS), unique=True))
     routed = draw(st.lists(st.sampled_from(numbers), unique=True)) if numbers else []
