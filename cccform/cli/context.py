@@ -82,7 +82,8 @@ def color_options() -> list[click.Parameter]:
             metavar="WHEN",
             expose_value=False,
             callback=_set_color,
-            help="auto (default: on a terminal, unless NO_COLOR; or FORCE_COLOR), always or never.",
+            help="When to colour: auto (the default: on a terminal; NO_COLOR turns it off, "
+            "FORCE_COLOR on), always or never.",
         ),
     ]
 

@@ -15,7 +15,10 @@
 
 Everything else (flow or block style, the quotes of other strings, other blank lines) stays
 as written. The caller checks the file with `yaml_reader` first: this module formats only
-text that reader accepts. Formatting is a fixed point: a formatted text formats to itself.
+text that reader accepts, and `yaml_reader` reads the new layout back: unless it reads what
+the file says (numbers quoted aside), nothing is written (a ConfigError says so; a merge key
+`<<: *base` is one such case). Formatting is a fixed point: a formatted text formats to
+itself.
 """
 
 from __future__ import annotations

@@ -22,9 +22,10 @@ from cccform.config.formatting import Formatted, format_configuration, write_for
 @click.option("--diff", "show_diff", is_flag=True, help="Print each change as a unified diff.")
 @pass_context
 def fmt(ctx: Context, path: str, check: bool, show_diff: bool) -> int:
-    """Rewrite the configuration files at PATH in the canonical layout, keeping comments.
+    """Rewrite configuration files in the canonical layout.
 
-    Lists each file it changes (with --check, each it would change).
+    Every YAML file of the directory PATH and its subdirectories, or the file PATH, keeping
+    comments. Lists each file it changes (with --check, each it would change).
     """
     changed = [found for found in format_configuration(Path(path)) if found.changed]
     for found in changed:

@@ -45,7 +45,7 @@ class VersionReport(TypedDict):
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @pass_context
 def version(ctx: Context, as_json: bool) -> int:
-    """Print cccform's version, its file formats and the installed SDK's versions."""
+    """Print the versions of cccform, its file formats and the SDK."""
     report = version_report()
     ctx.out.write(json.dumps(report, indent=2) + "\n" if as_json else _human(report))
     return OK
