@@ -19,7 +19,7 @@ from cccform.config.loader import YAML_SUFFIXES, yaml_entries
 from cccform.config.yaml_format import format_text
 from cccform.config.yaml_reader import read_document
 from cccform.diagnostics import Diagnostic
-from cccform.errors import ConfigError, UsageError
+from cccform.errors import CccformError, ConfigError, UsageError
 from cccform.files import temp_path_beside
 
 
@@ -64,9 +64,14 @@ def write_formatted(formatted: Formatted) -> None:
         temp.write_text(formatted.after, encoding="utf-8", newline="")
         os.chmod(temp, formatted.path.stat().st_mode & 0o7777)
         os.replace(temp, formatted.path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             temp.unlink()
+        if isinstance(exc, OSError):
+            raise CccformError(
+                f"cannot write {formatted.display}: {exc.strerror or exc}; it is unchanged. "
+                "Check the permissions of the file and of its directory, and the free space"
+            ) from None
         raise
 
 

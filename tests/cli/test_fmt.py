@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import stat
 from pathlib import Path
@@ -188,3 +189,22 @@ def test_fmt_writes_nothing_that_would_be_read_otherwise(cli: Cli) -> None:
         "a.yaml:1:1: error: cannot format this file without changing what it says\n"
     )
     assert path.read_text() == text
+
+
+def test_a_file_that_cannot_be_written_is_named_without_a_traceback(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(cli.directory, "a.yaml", "instances: {}\nversion: 1\n")
+
+    def full_disk(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    run = cli("fmt")
+    assert run.code == 1
+    assert run.err == (
+        "error: cannot write a.yaml: No space left on device; it is unchanged. Check the "
+        "permissions of the file and of its directory, and the free space\n"
+    )
+    assert path.read_text() == "instances: {}\nversion: 1\n"
+    assert [p.name for p in cli.directory.iterdir()] == ["a.yaml"]
