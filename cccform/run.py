@@ -19,7 +19,7 @@ from cccform.apply.applier import ApplyOptions, apply_plan
 from cccform.apply.observer import ApplyObserver
 from cccform.apply.result import ApplyResult
 from cccform.binding import bound, current_binding
-from cccform.config.loader import YAML_SUFFIXES, load_config
+from cccform.config.loader import load_config, yaml_entries
 from cccform.config.models import (
     AliyunProviderConfig,
     LoadedConfig,
@@ -153,9 +153,7 @@ def open_saved(saved: SavedPlan, origin: Path) -> Target:
     directory = Path.cwd() / recorded
     made_for = f"the saved plan {origin} was made for the configuration in '{recorded}'"
     where = "run cccform apply from the directory where cccform plan ran, or make the plan again"
-    if not directory.is_dir() or not any(
-        p.suffix in YAML_SUFFIXES and p.is_file() for p in directory.iterdir()
-    ):
+    if not directory.is_dir() or not any(p.is_file() for p in yaml_entries(directory)):
         raise StalePlanError(
             f"{made_for} (relative to the directory where cccform plan ran), and there is no "
             f"such configuration here ({directory}): {where}."

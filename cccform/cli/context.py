@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TextIO, cast
+from typing import Literal, TextIO, cast
 
 import click
 
@@ -19,10 +20,13 @@ from cccform.render.style import Style
 from cccform.render.views import Terminal
 from cccform.state.lock import parse_duration
 
+ColorMode = Literal["auto", "always", "never"]
+COLOR_MODES: tuple[ColorMode, ...] = ("auto", "always", "never")
+
 
 @dataclass
 class Context:
-    no_color: bool = False
+    color: ColorMode = "auto"
 
     @property
     def out(self) -> TextIO:
@@ -33,7 +37,7 @@ class Context:
         return printable_stream(sys.stderr)
 
     def style(self, stream: TextIO | None = None) -> Style:
-        return stream_style(stream or self.out, no_color=self.no_color)
+        return stream_style(stream or self.out, self.color)
 
     def terminal(self) -> Terminal:
         """The streams of this invocation, for the command's view."""
@@ -53,10 +57,78 @@ def printable_stream(raw: TextIO) -> TextIO:
     return cast(TextIO, PrintableStream(raw))
 
 
-def stream_style(stream: object, *, no_color: bool) -> Style:
-    """Colour for `stream`: on for a terminal, unless `no_color` or NO_COLOR says otherwise."""
-    is_tty = bool(getattr(stream, "isatty", lambda: False)())
-    return Style(color=is_tty and not no_color and "NO_COLOR" not in os.environ)
+def stream_style(stream: object, color: ColorMode = "auto") -> Style:
+    """Colour for `stream`: `always` or `never` as told; else on for a terminal.
+
+    An empty NO_COLOR or FORCE_COLOR is unset (no-color.org, force-color.org); NO_COLOR
+    wins over FORCE_COLOR, as in CPython's own colour rules.
+    """
+    if color != "auto":
+        return Style(color=color == "always")
+    if os.environ.get("NO_COLOR"):
+        return Style(color=False)
+    if os.environ.get("FORCE_COLOR"):
+        return Style(color=True)
+    return Style(color=bool(getattr(stream, "isatty", lambda: False)()))
+
+
+def color_options() -> list[click.Parameter]:
+    """`--no-color` and `--color=WHEN`, for the group and every command.
+
+    After the command too (`cccform plan --no-color`), where Terraform users type it.
+    """
+    return [
+        click.Option(
+            ["--no-color"],
+            is_flag=True,
+            expose_value=False,
+            callback=_set_no_color,
+            help="Plain output, no colour (the same as --color=never).",
+        ),
+        click.Option(
+            ["--color"],
+            type=click.Choice(COLOR_MODES),
+            metavar="WHEN",
+            expose_value=False,
+            callback=_set_color,
+            help="When to colour: auto (the default: on a terminal; NO_COLOR turns it off, "
+            "FORCE_COLOR on), always or never.",
+        ),
+    ]
+
+
+def _set_no_color(click_ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        _choose_color(click_ctx, "never")
+
+
+def _set_color(click_ctx: click.Context, _param: click.Parameter, value: ColorMode | None) -> None:
+    if value is not None:
+        _choose_color(click_ctx, value)
+
+
+def _choose_color(click_ctx: click.Context, color: ColorMode) -> None:
+    ctx = click_ctx.ensure_object(Context)
+    if ctx.color not in ("auto", color):
+        raise click.UsageError(
+            f"colour is set twice, to {ctx.color} and to {color}: "
+            "give one of --no-color and --color=WHEN"
+        )
+    ctx.color = color
+
+
+def color_from_args(args: Sequence[str]) -> ColorMode:
+    """The colour the command line asks for, read before click parses it (for its errors)."""
+    color: ColorMode = "auto"
+    for arg, following in zip(args, [*args[1:], ""], strict=True):
+        if arg == "--":
+            break
+        value = following if arg == "--color" else arg.removeprefix("--color=")
+        if arg == "--no-color":
+            color = "never"
+        elif arg.startswith("--color") and value in COLOR_MODES:
+            color = value
+    return color
 
 
 pass_context = click.make_pass_decorator(Context, ensure=True)

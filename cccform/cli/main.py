@@ -17,7 +17,9 @@ from cccform import __version__
 from cccform.cli import exit_codes, signals
 from cccform.cli.ci_outputs import annotate, on_github
 from cccform.cli.commands.apply import apply
+from cccform.cli.commands.completion import completion
 from cccform.cli.commands.emulator import emulator
+from cccform.cli.commands.fmt import fmt
 from cccform.cli.commands.force_unlock import force_unlock
 from cccform.cli.commands.import_account import import_command
 from cccform.cli.commands.plan import plan
@@ -26,7 +28,14 @@ from cccform.cli.commands.show import show, state
 from cccform.cli.commands.state_surgery import state_mv, state_rebind, state_rm, state_show
 from cccform.cli.commands.state_transfer import state_history, state_pull, state_push
 from cccform.cli.commands.validate import validate
-from cccform.cli.context import Context, printable_stream, stream_style
+from cccform.cli.commands.version import version
+from cccform.cli.context import (
+    Context,
+    color_from_args,
+    color_options,
+    printable_stream,
+    stream_style,
+)
 from cccform.errors import (
     CccformError,
     ConfigError,
@@ -45,16 +54,16 @@ LOG_PATH_ENV = "CCCFORM_LOG_PATH"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--no-color", is_flag=True, help="Plain output, no colour.")
 @click.version_option(__version__, prog_name="cccform")
 @click.pass_context
-def cli(click_ctx: click.Context, no_color: bool) -> None:
+def cli(click_ctx: click.Context) -> None:
     """cccform: call centers as code, for Alibaba Cloud Contact Center."""
-    click_ctx.obj = Context(no_color=no_color)
+    click_ctx.ensure_object(Context)
 
 
 for command in (
     validate,
+    fmt,
     plan,
     apply,
     show,
@@ -63,6 +72,8 @@ for command in (
     emulator,
     force_unlock,
     import_command,
+    version,
+    completion,
 ):
     cli.add_command(command)
 for command in (
@@ -75,6 +86,16 @@ for command in (
     state_push,
 ):
     state.add_command(command)
+
+
+def _add_color_options(command: click.Command) -> None:
+    command.params.extend(color_options())
+    if isinstance(command, click.Group):
+        for subcommand in command.commands.values():
+            _add_color_options(subcommand)
+
+
+_add_color_options(cli)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -95,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Exit as done:
         return int(done.exit_code)
     except click.UsageError as error:
-        err.write(render_error(error.format_message(), _style(err), hint=_usage_hint(error)))
+        err.write(render_error(error.format_message(), _style(err, args), hint=_usage_hint(error)))
         return exit_codes.USAGE
     except click.Abort as aborted:
         # click turns a Ctrl-C inside a command into Abort: say the same as everywhere else.
@@ -109,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         err.write(f"\nStopped by {signals.NAMES[signal.Signals(stopped.signum)]}.\n")
         return stopped.exit_code
     except ConfigError as error:
-        err.write(render_diagnostics(error.diagnostics, _style(err)))
+        err.write(render_diagnostics(error.diagnostics, _style(err, args)))
         if on_github() and "--no-annotations" not in args:
             shown = diagnostic_annotations(
                 error.diagnostics, show_personal_data="--show-personal-data" in args
@@ -119,14 +140,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             write_error_document(exit_codes.CONFIG_INVALID, error)
         return exit_codes.CONFIG_INVALID
     except CccformError as error:
-        err.write(render_error(str(error), _style(err)))
+        err.write(render_error(str(error), _style(err, args)))
         if as_json:
             write_error_document(_exit_code(error), error)
         return _exit_code(error)
     except Exception:  # a bug: say so plainly, keep the traceback for the log
         logging.getLogger("cccform").debug("internal error", exc_info=True)
         report = "internal error in cccform; please report it with this trace:"
-        err.write(render_error(report, _style(err)))
+        err.write(render_error(report, _style(err, args)))
         err.write(traceback.format_exc())
         return exit_codes.ERROR
     return code if isinstance(code, int) else exit_codes.OK
@@ -172,9 +193,9 @@ def _exit_code(error: CccformError) -> int:
     return exit_codes.ERROR
 
 
-def _style(stream: object) -> Style:
+def _style(stream: object, args: Sequence[str]) -> Style:
     # Errors can come before click has parsed --no-color: look for it on the command line.
-    return stream_style(stream, no_color="--no-color" in sys.argv)
+    return stream_style(stream, color_from_args(args))
 
 
 def _configure_logging() -> None:

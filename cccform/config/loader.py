@@ -1,6 +1,7 @@
 """Read a configuration (one YAML file or a directory of them) into a validated `Config`.
 
-`load_config` finds the files (`*.yaml` and `*.yml` of a directory, by name), reads each
+`load_config` finds the files (`*.yaml` and `*.yml` of a directory and its subdirectories,
+in the order of `yaml_entries`), reads each
 (`yaml_reader`), validates and merges them here, runs the cross-file checks
 (`crosschecks`) and raises one `ConfigError` holding every problem of every file, sorted
 by location. Instances come from all files; `version`, the format marker of a file, may
@@ -18,12 +19,13 @@ lists and scalars), read from its `definition_file` or converted from the inline
 `definition` alone.
 
 `LoadedConfig.locations` merges the files' locations (see `document`); a path set in
-several files (only `("instances",)`) keeps the first file's, by name. A file is named
+several files (only `("instances",)`) keeps the first file's, in that order. A file is named
 relative to the working directory when it lies under it, else by its absolute path.
 """
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 from typing import Any
@@ -58,9 +60,7 @@ def load_config(path: Path) -> LoadedConfig:
 
 def _discover(path: Path) -> tuple[Path, list[Path]]:
     if path.is_dir():
-        entries = sorted(
-            (p for p in path.iterdir() if p.suffix in YAML_SUFFIXES), key=lambda p: p.name
-        )
+        entries = yaml_entries(path)
         irregular = [_irregular(entry) for entry in entries]
         problems = [problem for problem in irregular if problem is not None]
         if problems:
@@ -68,7 +68,7 @@ def _discover(path: Path) -> tuple[Path, list[Path]]:
         files = entries
         if not files:
             raise _fatal(
-                f"no *.yaml or *.yml files in directory '{path}'",
+                f"no *.yaml or *.yml files in directory '{path}' or its subdirectories",
                 "add a file such as main.yaml with an 'instances:' mapping, "
                 "or pass the path of a configuration file",
             )
@@ -82,26 +82,76 @@ def _discover(path: Path) -> tuple[Path, list[Path]]:
     )
 
 
+def yaml_entries(directory: Path) -> list[Path]:
+    """The entries named `*.yaml` or `*.yml` in `directory` and its subdirectories.
+
+    In a stable order: the files of a directory by name, then its subdirectories by name,
+    each in the same order (`main.yaml`, `z.yaml`, `instances/a.yaml`, `instances/eu/b.yaml`).
+    Subdirectories whose names start with a dot (`.cccform/`, `.git/`) are not read, nor
+    symbolic links to directories (a link could loop, or reach far outside).
+    """
+    found: list[Path] = []
+    for root, directories, names in os.walk(directory):
+        directories[:] = [name for name in directories if not name.startswith(".")]
+        # A directory named like a file is an entry too, reported as not a regular file.
+        found += [Path(root, name) for name in (*names, *directories) if _yaml_name(name)]
+    return sorted(found, key=lambda entry: _files_first(entry.relative_to(directory).parts))
+
+
+def _files_first(parts: tuple[str, ...]) -> list[tuple[bool, str]]:
+    return [(True, part) for part in parts[:-1]] + [(False, parts[-1])]
+
+
+def _yaml_name(name: str) -> bool:
+    return Path(name).suffix in YAML_SUFFIXES
+
+
 def _refuse_part_of_directory(path: Path) -> None:
     """One file of a multi-file configuration is not a configuration by itself.
 
     Read alone, it would lose the other files' provider, state and instances (and a plan
-    would delete or forget those instances): the directory must be passed instead.
+    would delete or forget those instances): the directory must be passed instead. That
+    directory is its own, when it or its subdirectories hold other YAML files, or the one
+    above it, when that holds configuration files of its own (`conf/main.yaml` with an
+    `instances:` or `provider:` key makes `conf/instances/a.yaml` one file of `conf`, even
+    alone in `instances/`). Only files with such keys count above: any directory may hold
+    other YAML files (a `docker-compose.yml` in the home directory).
     """
-    others = sorted(
-        p.name
-        for p in path.parent.iterdir()
-        if p.suffix in YAML_SUFFIXES and p.is_file() and p.name != path.name
-    )
+    directory = path.parent
+    others = [entry.relative_to(directory) for entry in yaml_entries(directory) if entry != path]
+    if not others and directory.parent != directory:
+        others = [
+            entry.relative_to(directory.parent)
+            for entry in _configuration_files_in(directory.parent)
+        ]
+        directory = directory.parent if others else directory
     if not others:
         return
-    directory = display_path(path.parent)
-    shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more" if len(others) > 5 else "")
+    names = [entry.as_posix() for entry in others]
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
     raise UsageError(
         f"'{display_path(path)}' is one file of the configuration in directory "
-        f"'{directory}', which also holds {shown}: pass the directory '{directory}' as PATH, "
-        "so that every file of the configuration is read"
+        f"'{display_path(directory)}', which also holds {shown}: pass the directory "
+        f"'{display_path(directory)}' as PATH, so that every file of the configuration is read"
     )
+
+
+def _configuration_files_in(directory: Path) -> list[Path]:
+    """The YAML files directly in `directory` whose top level has a key of a configuration."""
+    try:
+        entries = sorted(directory.iterdir())
+    except OSError:
+        return []
+    return [
+        entry
+        for entry in entries
+        if _yaml_name(entry.name) and entry.is_file() and _is_configuration(entry)
+    ]
+
+
+def _is_configuration(entry: Path) -> bool:
+    root = read_document(entry, display_path(entry)).root
+    return isinstance(root, dict) and any(key in Config.model_fields for key in root)
 
 
 def _irregular(entry: Path) -> Diagnostic | None:

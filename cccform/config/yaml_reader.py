@@ -1,4 +1,5 @@
-"""Read one YAML file into a `Document`: the only module that imports ruamel.yaml.
+"""Read one YAML file into a `Document`: ruamel.yaml's C parser, behind this module alone
+(`yaml_format` uses its round trip to rewrite files for `cccform fmt`).
 
 A file is at most `MAX_FILE_BYTES`, checked before it is read, and must be UTF-8. Its
 text goes to the libyaml (C) parser, whose events `EventBuilder` turns into plain data
@@ -38,6 +39,13 @@ def read_document(path: Path, display: str) -> Document:
     text = _read_text(path, document)
     if text is not None:
         _parse(text, document)
+    return document
+
+
+def read_text(text: str, display: str) -> Document:
+    """The data, locations and problems of `text`, already read from the file `display`."""
+    document = Document(display)
+    _parse(text, document)
     return document
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cccform.config.loader import load_config
-from cccform.config.models import LoadedConfig, LocalProviderConfig
+from cccform.config.models import LoadedConfig, LocalProviderConfig, LocalStateConfig
 from cccform.diagnostics import SourceLocation
 from cccform.errors import ConfigError
 from tests.config.helpers import BASE, VALID, diagnostics, instance, problems, write
@@ -37,7 +37,7 @@ def test_directory_merges_yaml_and_yml_files_sorted_by_name() -> None:
     write("conf/a.yaml", "provider:\n  type: local\n  create_seconds: 0.5\n")
     write("conf/c.yaml", instance(BASE, key="c").replace("acme-support", "acme-c"))
     write("conf/notes.txt", "not: [yaml")
-    write("conf/sub/d.yaml", "not: [yaml")
+    write("conf/.cccform/d.yaml", "not: [yaml")
     loaded = load_config(Path("conf"))
     assert loaded.directory == Path("conf")
     assert loaded.files == [Path("conf/a.yaml"), Path("conf/b.yml"), Path("conf/c.yaml")]
@@ -46,6 +46,43 @@ def test_directory_merges_yaml_and_yml_files_sorted_by_name() -> None:
     assert loaded.config.provider.create_seconds == 0.5
     assert loaded.locations[("instances", "c")] == SourceLocation("conf/c.yaml", 2, 3)
     assert loaded.locations[("instances",)] == SourceLocation("conf/b.yml", 1, 1)
+
+
+def test_subdirectories_are_read_in_the_order_of_their_paths() -> None:
+    write("conf/main.yaml", "state:\n  path: shared.state.json\n")
+    write("conf/instances/b.yaml", instance(BASE, key="b").replace("acme-support", "acme-b"))
+    write("conf/instances/eu/c.yml", instance(BASE, key="c").replace("acme-support", "acme-c"))
+    write("conf/a.yaml", instance(BASE, key="a").replace("acme-support", "acme-a"))
+    write("conf/a/d.yaml", instance(BASE, key="d").replace("acme-support", "acme-d"))
+    write("conf/.git/x.yaml", "not: [yaml")
+    write("conf/flows/readme.txt", "not yaml")
+    loaded = load_config(Path("conf"))
+    assert loaded.directory == Path("conf")
+    assert [file.as_posix() for file in loaded.files] == [
+        "conf/a.yaml",
+        "conf/main.yaml",
+        "conf/a/d.yaml",
+        "conf/instances/b.yaml",
+        "conf/instances/eu/c.yml",
+    ]
+    assert list(loaded.config.instances) == ["a", "d", "b", "c"]
+    state = loaded.config.state
+    assert isinstance(state, LocalStateConfig) and state.path == "shared.state.json"
+    assert loaded.locations[("instances", "c")] == SourceLocation("conf/instances/eu/c.yml", 2, 3)
+
+
+def test_a_symlinked_subdirectory_is_not_followed(tmp_path: Path) -> None:
+    write("conf/a.yaml", instance(BASE, key="a").replace("acme-support", "acme-a"))
+    write("elsewhere/b.yaml", "not: [yaml")
+    (tmp_path / "conf" / "link").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    assert [file.as_posix() for file in load_config(Path("conf")).files] == ["conf/a.yaml"]
+
+
+def test_a_yaml_entry_in_a_subdirectory_that_is_not_a_file_is_reported() -> None:
+    write("conf/a.yaml", "instances: {}\n")
+    write("conf/instances/odd.yaml/x.txt", "")
+    [found] = diagnostics("conf")
+    assert found.message == "configuration entry 'conf/instances/odd.yaml' is a directory"
 
 
 @pytest.mark.parametrize("text", ["", "# only a comment\n", "---\n", "---\n...\n", "{}\n"])
@@ -73,7 +110,7 @@ def test_missing_path() -> None:
 def test_directory_without_yaml_files() -> None:
     write("conf/readme.txt", "hello")
     [found] = diagnostics("conf")
-    assert found.message == "no *.yaml or *.yml files in directory 'conf'"
+    assert found.message == "no *.yaml or *.yml files in directory 'conf' or its subdirectories"
     assert found.hint is not None and "main.yaml" in found.hint
     assert found.location is None
 
