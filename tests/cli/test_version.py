@@ -12,6 +12,7 @@ import pytest
 
 from cccform import __version__
 from cccform.cli.commands import version as version_command
+from cccform.render.json_plan import FORMAT_VERSION
 from tests.cli.harness import Cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +24,7 @@ def test_version_json_names_cccform_the_formats_and_the_sdk(cli: Cli) -> None:
     assert run.json() == {
         "cccform": __version__,
         "python": platform.python_version(),
-        "formats": {"state": 3, "saved_plan": 3, "json_plan": "2.3"},
+        "formats": {"state": 3, "saved_plan": 3, "json_plan": FORMAT_VERSION},
         "sdk": {name: version(name) for name in version_command.SDK_DISTRIBUTIONS},
     }
 
@@ -34,7 +35,7 @@ def test_version_says_the_same_in_lines(cli: Cli) -> None:
     lines = run.out.splitlines()
     assert lines[:2] == [
         f"cccform {__version__} (Python {platform.python_version()})",
-        "formats: state 3, saved plan 3, JSON plan 2.3",
+        f"formats: state 3, saved plan 3, JSON plan {FORMAT_VERSION}",
     ]
     assert [line.split()[0] for line in lines[2:]] == list(version_command.SDK_DISTRIBUTIONS)
 
