@@ -99,6 +99,13 @@ def test_push_refuses_another_lineage_or_an_older_serial_unless_forced(
     now = pulled(cli)
     assert now["resources"] == old["resources"] and now["serial"] == current["serial"] + 1
     assert (cli.directory / "old.json").exists()  # not a state file: left where it is
+    adopted = cli("state", "push", "other.json", "--force")  # another lineage, on purpose
+    assert adopted.code == 0, adopted.err
+    assert "lineage another" in adopted.out
+    taken = pulled(cli)
+    assert taken["lineage"] == "another" and taken["serial"] > now["serial"]
+    newest = json.loads(cli("state", "history", "--json").out)["history"][0]
+    assert (newest["serial"], newest["lineage"]) == (taken["serial"], "another")
 
 
 def test_migration_from_the_local_file_to_postgres_and_back(cli: Cli, pg_schema: PgSchema) -> None:
