@@ -4,6 +4,7 @@ Usage::
 
     .venv/bin/python benchmarks/latency.py                  # 1,000 instances + 2,000 agents
     .venv/bin/python benchmarks/latency.py --instances 200 --agents 300 --repeat 3
+    .venv/bin/python benchmarks/latency.py --command import   # cccform import instead of plan
     .venv/bin/python benchmarks/latency.py --help
 
 It builds, on the embedded emulation (``create_seconds: 0``), ``--instances`` small instances
@@ -148,14 +149,15 @@ def median(runs: list[Run]) -> float:
 def report(args: argparse.Namespace, trees: list[Tree], plans: Plans) -> tuple[list[str], bool]:
     current = trees[0].label
     calls = plans[current, 0.0][0].calls
+    command = "a no-op plan" if args.command == "plan" else "`cccform import` of the account"
     lines = [
-        "## Round trips: a no-op plan through the SDK, near and far",
+        f"## Round trips: {command} through the SDK, near and far",
         "",
         *machine(trees[0].revision),
         "",
         f"{args.instances:,} instances plus one with {args.agents:,} agents in "
         f"{args.groups} skill groups; `cccform emulator serve`, `provider: aliyun`; "
-        f"{args.repeat} runs each, interleaved; {sum(calls.values())} API calls per plan "
+        f"{args.repeat} runs each, interleaved; {sum(calls.values())} API calls per run "
         f"({', '.join(f'{a} {n}' for a, n in sorted(calls.items()))}).",
         "",
         "| tree | answers delayed by | median wall (s) | best (s) | every run (s) |",
@@ -212,9 +214,17 @@ def measure(args: argparse.Namespace, workdir: Path, trees: list[Tree]) -> Plans
         for _ in range(args.repeat):
             for tree in trees:
                 for latency in latencies:
-                    run = sdk_run(runner, tree, dirs[tree.label, latency], "plan")
-                    what = f"no-op plan of {tree.label} at {latency:g} ms"
-                    expect(run, code=0, text="No changes", what=what)
+                    here = dirs[tree.label, latency]
+                    if args.command == "plan":
+                        run = sdk_run(runner, tree, here, "plan")
+                        what = f"no-op plan of {tree.label} at {latency:g} ms"
+                        expect(run, code=0, text="No changes", what=what)
+                    else:
+                        # outside the configuration, whose subdirectories it would join
+                        out = str(here.parent / f"imported-{here.name}")
+                        run = sdk_run(runner, tree, here, "import", "--out", out, "--force")
+                        what = f"import of {tree.label} at {latency:g} ms"
+                        expect(run, code=0, text="Imported ", what=what)
                     plans[tree.label, latency].append(run)
     return plans
 
@@ -225,7 +235,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--agents", type=int, default=2000, help="agents of the large one")
     parser.add_argument("--groups", type=int, default=50, help="skill groups of the large one")
     parser.add_argument("--latency-ms", type=float, default=50.0, help="the far server's delay")
-    parser.add_argument("--repeat", type=int, default=7, help="plans at each latency")
+    parser.add_argument("--repeat", type=int, default=7, help="runs at each latency")
+    parser.add_argument(
+        "--command", choices=("plan", "import"), default="plan", help="what to time"
+    )
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per command")
     parser.add_argument("--output", type=Path, help="also write the report to this file")
     parser.add_argument("--baseline", type=Path, help="a checkout of another cccform revision")

@@ -59,11 +59,13 @@ def format_configuration(path: Path) -> list[Formatted]:
 
 def write_formatted(formatted: Formatted) -> None:
     """Replace the file with its formatted text, atomically, keeping its permissions."""
-    temp = temp_path_beside(formatted.path)
+    # A symbolic link stays one: the file it points to is what is formatted.
+    target = formatted.path.resolve()
+    temp = temp_path_beside(target)
     try:
         temp.write_text(formatted.after, encoding="utf-8", newline="")
-        os.chmod(temp, formatted.path.stat().st_mode & 0o7777)
-        os.replace(temp, formatted.path)
+        os.chmod(temp, target.stat().st_mode & 0o7777)
+        os.replace(temp, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             temp.unlink()

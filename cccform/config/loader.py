@@ -87,14 +87,19 @@ def yaml_entries(directory: Path) -> list[Path]:
 
     In a stable order: the files of a directory by name, then its subdirectories by name,
     each in the same order (`main.yaml`, `z.yaml`, `instances/a.yaml`, `instances/eu/b.yaml`).
-    Subdirectories whose names start with a dot (`.cccform/`, `.git/`) are not read, nor
-    symbolic links to directories (a link could loop, or reach far outside).
+    Files and subdirectories whose names start with a dot (`.pre-commit-config.yaml`,
+    `.gitlab-ci.yml`, `.cccform/`, `.git/`) are not read, nor symbolic links to directories
+    (a link could loop, or reach far outside).
     """
     found: list[Path] = []
     for root, directories, names in os.walk(directory):
         directories[:] = [name for name in directories if not name.startswith(".")]
         # A directory named like a file is an entry too, reported as not a regular file.
-        found += [Path(root, name) for name in (*names, *directories) if _yaml_name(name)]
+        found += [
+            Path(root, name)
+            for name in (*names, *directories)
+            if _yaml_name(name) and not name.startswith(".")
+        ]
     return sorted(found, key=lambda entry: _files_first(entry.relative_to(directory).parts))
 
 

@@ -74,7 +74,19 @@ def format_text(text: str, display: str) -> str:
     if not isinstance(root, CommentedMap):
         return text
     lines = re.split(r"\r\n|\r|\n", text)  # YAML's line breaks, as its marks count them
-    _top(root, lines)
+    try:
+        _top(root, lines)
+    except _KeysCollide as collide:
+        raise ConfigError(
+            [
+                Diagnostic(
+                    f"cannot format this file: {', '.join(collide.keys)} would be written twice "
+                    "in one mapping once quoted (written once as a number, once as a string)",
+                    SourceLocation(display, 1, 1),
+                    hint="keep one of the two entries; nothing was written",
+                )
+            ]
+        ) from None
     out = io.StringIO()
     yaml.dump(root, out)
     formatted = _space_instances(out.getvalue())
@@ -107,6 +119,14 @@ def _meaning(value: Any) -> Any:
         return value
     text = str(value)
     return ("number", int(text)) if _DECIMAL.fullmatch(text) else text
+
+
+class _KeysCollide(Exception):
+    """Keys of one mapping that formatting would make equal."""
+
+    def __init__(self, keys: list[str]) -> None:
+        super().__init__(keys)
+        self.keys = keys
 
 
 def _cannot_format(exc: YAMLError, display: str) -> ConfigError:
@@ -212,6 +232,10 @@ def _rebuild(
     )
     if [key for key, _, _ in entries] == list(mapping) and not rename:
         return
+    renamed = [rename.get(key, key) for key, _, _ in entries]
+    twice = sorted({str(key) for key in renamed if renamed.count(key) > 1})
+    if twice:  # `057100000001:` beside `"057100000001":` would become one entry
+        raise _KeysCollide(twice)
     tail = _take_tail(mapping)
     for key in list(mapping):
         del mapping[key]

@@ -76,6 +76,7 @@ def import_account(request: ImportRequest, observer: ImportObserver) -> ImportRe
     found = existing(request.out_dir, composed.files)
     if found and not request.force:
         raise refuse_overwrite(request.out_dir, found)
+    _refuse_declared_twice(request.out_dir, composed.files, [i.live.access_path for i in instances])
     write_files(request.out_dir, composed.files)
     return ImportResult(
         request.out_dir,
@@ -85,6 +86,32 @@ def import_account(request: ImportRequest, observer: ImportObserver) -> ImportRe
         others(request.out_dir, composed.files),
         provider.calls.total,
     )
+
+
+def _refuse_declared_twice(out_dir: Path, files: dict[str, str], access_paths: list[str]) -> None:
+    """Refuse an import into a configuration that declares, in files the import does not
+    write, instances it imports: the directory would declare them twice (`cccform import`
+    in an existing configuration directory, for example)."""
+    if not others(out_dir, files):
+        return
+    try:
+        loaded = load_configuration(out_dir)
+    except CccformError:
+        return  # not a configuration that loads: the note about other files says enough
+    written = {str((out_dir / name).resolve()) for name in files}
+    imported = set(access_paths)
+    clashes = []
+    for key, instance in loaded.config.instances.items():
+        where = loaded.location("instances", key)
+        source = str(Path(where.file).resolve()) if where is not None else ""
+        if instance.access_path in imported and source not in written:
+            clashes.append(f"{instance.access_path} ({where.file if where else key})")
+    if clashes:
+        raise CccformError(
+            f"{out_dir} is a configuration that declares already {', '.join(sorted(clashes))}; "
+            "importing there would declare them twice. Nothing was written. Import into a new "
+            "directory (--out DIR), or take over the rest of this one with plan, which adopts"
+        )
 
 
 def provider_block(source: ProviderSource, out_dir: Path) -> dict[str, Any]:

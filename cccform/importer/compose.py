@@ -14,6 +14,7 @@ skill, a number's group): leaving it out would plan that use away.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -21,7 +22,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cccform.addresses import ResourceType
-from cccform.config.models import ADDRESS_KEY_PATTERN, ADMIN_ID_PATTERN
+from cccform.config.models import (
+    ACCESS_PATH_PATTERN,
+    ADDRESS_KEY_PATTERN,
+    ADMIN_ID_PATTERN,
+    FLOW_NAME_PATTERN,
+)
 from cccform.config.redaction import REDACTED_MOBILE, redacted_email
 from cccform.config.yaml_writer import FlowMap, FlowSeq, KeyPath, Quoted, dump_yaml
 from cccform.live import (
@@ -103,11 +109,21 @@ def instance_key(access_path: str) -> str:
 
 
 def instance_file(access_path: str) -> str:
-    return f"{access_path}.yaml"
+    return f"{safe_name(access_path, ACCESS_PATH_PATTERN)}.yaml"
 
 
 def flow_file(access_path: str, flow: str) -> str:
-    return f"flows/{access_path}/{flow}.json"
+    directory = safe_name(access_path, ACCESS_PATH_PATTERN)
+    return f"flows/{directory}/{safe_name(flow, FLOW_NAME_PATTERN)}.json"
+
+
+def safe_name(name: str, pattern: str) -> str:
+    """`name` as one file name: as it is when the configuration's rule for it holds (which
+    has no `/` and no leading `.`), else a name made from its hash. Names come from the
+    cloud, which may allow more: a flow named `../../x` must not write outside `--out`."""
+    if re.match(pattern, name) and name not in (".", ".."):
+        return name
+    return "unnamed-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:16]
 
 
 def _provider_file(provider: Mapping[str, Any]) -> str:

@@ -33,8 +33,11 @@ def refuse_overwrite(out_dir: Path, found: list[str]) -> CccformError:
 
 def write_files(out_dir: Path, files: dict[str, str]) -> None:
     """Write every file (UTF-8), making the directories they need."""
+    root = out_dir.resolve()
     for name, text in files.items():
         target = out_dir / name
+        if not target.resolve().is_relative_to(root):  # never outside --out, whatever a name says
+            raise CccformError(f"refusing to write {target}: it is not inside {out_dir}.")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             if target.is_symlink():

@@ -51,3 +51,13 @@ def test_a_saved_plan_of_a_directory_with_only_subdirectories_applies(cli: Cli) 
     run = cli("apply", "plan.bin")
     assert run.code == 0, run.err
     assert cli("state", "list", "conf").out == "instance.a\n"
+
+
+def test_dot_files_beside_the_configuration_are_not_read(cli: Cli) -> None:
+    # A repository root holds .pre-commit-config.yaml and .gitlab-ci.yml: not configuration.
+    config(cli.directory, instance_yaml("a", 1))
+    write(cli.directory, ".pre-commit-config.yaml", "repos: []\n")
+    write(cli.directory, ".gitlab-ci.yml", "stages: [plan]\n")
+    run = cli("validate")
+    assert run.code == 0, run.err
+    assert "1 instance in 1 file" in run.out

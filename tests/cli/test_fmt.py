@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.harness import Cli, write
+from tests.cli.harness import Cli, instance_yaml, write
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -208,3 +208,33 @@ def test_a_file_that_cannot_be_written_is_named_without_a_traceback(
     )
     assert path.read_text() == "instances: {}\nversion: 1\n"
     assert [p.name for p in cli.directory.iterdir()] == ["a.yaml"]
+
+
+def test_two_number_keys_that_quoting_would_merge_are_refused_and_nothing_written(
+    cli: Cli,
+) -> None:
+    text = (
+        "instances:\n" + instance_yaml("a", 1) + "    numbers:\n"
+        "      057100000001: {usage: Inbound}\n"
+        '      "057100000001": {usage: Outbound}\n'
+    )
+    path = write(cli.directory, "cccform.yaml", text)
+    run = cli("fmt")
+    assert run.code == 4, run.out + run.err
+    assert "would be written twice in one mapping" in run.err
+    assert path.read_text() == text
+
+
+def test_a_symlinked_file_is_formatted_where_it_points_and_stays_a_link(cli: Cli) -> None:
+    shared = write(
+        cli.directory / "shared",
+        "s.yaml",
+        "instances:\n  a:\n    access_path: acme-a\n    name: Center A\n",
+    )
+    (cli.directory / "cfg").mkdir()
+    link = cli.directory / "cfg" / "s.yaml"
+    link.symlink_to(shared)
+    run = cli("fmt", "cfg")
+    assert run.code == 0, run.err
+    assert link.is_symlink()
+    assert shared.read_text().index("name:") < shared.read_text().index("access_path:")

@@ -406,3 +406,34 @@ def test_an_account_with_nothing_to_import_writes_nothing(cli: Cli) -> None:
         "and what --instance and --exclude leave\n"
     )
     assert not (cli.directory / "out").exists()
+
+
+def test_a_flow_name_from_the_cloud_never_writes_outside_out(cli: Cli) -> None:
+    from ccc_emulator.engine import CccEmulation
+
+    with CccEmulation(cli.directory / "src" / ".cccform", create_seconds=0) as emulation:
+        emulation.handle(
+            "CreateContactFlow",
+            {
+                "InstanceId": "acme-cs",
+                "Name": "../../../escaped",
+                "Type": "MAIN_FLOW",
+                "Description": "made in the console",
+                "Definition": json.dumps({"activities": []}),
+            },
+        )
+    out = imported(cli)
+    assert not (cli.directory / "escaped.json").exists()
+    assert not list(cli.directory.parent.glob("escaped*"))
+    written = [p for p in (out / "flows" / "acme-cs").iterdir() if p.name.startswith("unnamed-")]
+    assert len(written) == 1 and written[0].suffix == ".json"
+
+
+def test_an_import_into_the_configuration_it_reads_is_refused_before_writing(cli: Cli) -> None:
+    source = in_dir(cli, cli.directory / "src")
+    before = tree(source.directory)
+    run = source("import")  # --out defaults to here, where support.yaml declares acme-cs
+    assert run.code == 1, run.out + run.err
+    assert "importing there would declare them twice. Nothing was written." in run.err
+    assert "acme-cs (" in run.err
+    assert tree(source.directory) == before

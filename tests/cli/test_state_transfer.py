@@ -157,3 +157,22 @@ def test_state_surgery_on_postgres_is_a_serial_of_its_history(
     newest = cli("state", "history").out.splitlines()[2].split()
     assert newest[0] == str(serial) and newest[3:5] == ["state", "rm"]
     assert pulled(cli, "--serial", str(before["serial"])) == before
+
+
+def test_a_push_that_jumps_serials_keeps_the_history_it_replaced(
+    cli: Cli, pg_schema: PgSchema
+) -> None:
+    apply_twice(cli, lambda *instances: pg_config(cli, pg_schema, *instances))
+    kept = [
+        entry["serial"] for entry in json.loads(cli("state", "history", "--json").out)["history"]
+    ]
+    state = pulled(cli)
+    state["resources"]["instance.a"]["attributes"]["description"] = "jumped"
+    (cli.directory / "jump.json").write_text(json.dumps({**state, "serial": 5000}))
+    pushed = cli("state", "push", "jump.json")
+    assert pushed.code == 0, pushed.err
+    after = [
+        entry["serial"] for entry in json.loads(cli("state", "history", "--json").out)["history"]
+    ]
+    assert after[0] >= 5000 and after[1:] == kept
+    assert pulled(cli, "--serial", str(kept[0]))["serial"] == kept[0]

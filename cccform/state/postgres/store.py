@@ -57,7 +57,10 @@ _HISTORY = """INSERT INTO {schema}.history (workspace, serial, lineage, format_v
     VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"""
 _UNDO = """INSERT INTO {schema}.history_entries (workspace, serial, kind, address, before)
     VALUES (%s, %s, %s, %s, %s)"""
-_PRUNE = "DELETE FROM {schema}.history WHERE workspace = %s AND serial <= %s"
+# The last `keep` serials stay, counted as rows: a push may jump serials (it keeps a pushed
+# file's higher serial), and pruning by number would then drop everything before it.
+_PRUNE = """DELETE FROM {schema}.history WHERE workspace = %s AND serial NOT IN (
+    SELECT serial FROM {schema}.history WHERE workspace = %s ORDER BY serial DESC LIMIT %s)"""
 
 
 class PostgresStateStore:
@@ -362,4 +365,4 @@ class PostgresStateStore:
         ]
         with conn.cursor() as cursor:
             cursor.executemany(self._sql(_UNDO), undo)
-        conn.execute(self._sql(_PRUNE), [self.workspace, written.serial - self.keep])
+        conn.execute(self._sql(_PRUNE), [self.workspace, self.workspace, self.keep])
