@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from cccform.addresses import Address, ResourceType
 from cccform.config.models import InstanceConfig
-from cccform.errors import ApiError
+from cccform.errors import ApiError, ProviderError
 from cccform.live import LiveContents
 from cccform.plan.models import Action, Change
 from cccform.wire import Caller
@@ -248,8 +248,29 @@ class ContentKind(ABC, Generic[ConfigT, LiveT, AttrsT]):
             if not self.exists_already(error):
                 raise
         # It exists already (the platform makes some objects with an instance, or someone
-        # made it since the plan): manage it, and bring it to what the configuration says.
+        # made it since the plan): manage it, and bring it to what the configuration says,
+        # unless it differs in what can never change (as the planner would have refused).
+        self._check_immutable_of_existing(caller, instance_id, name, after)
         return self.adopt(caller, instance_id, name, after)
+
+    def _check_immutable_of_existing(
+        self, caller: Caller, instance_id: str, name: str, after: AttrsT
+    ) -> None:
+        if not self.immutable:
+            return
+        live = self.read(caller, instance_id).get(name)
+        if live is None:
+            return
+        current, wanted = self.observed(live).recorded(), after.recorded()
+        for field_name in self.immutable:
+            if field_name in wanted and current.get(field_name) != wanted[field_name]:
+                raise ProviderError(
+                    f"{self.resource_type.value} {name!r} exists already in {instance_id} with "
+                    f"{field_name} {current.get(field_name)!r}; the configuration says "
+                    f"{wanted[field_name]!r}, and {field_name} cannot change. Nothing was "
+                    "changed in it: put the existing value in the configuration, or give yours "
+                    "another name"
+                )
 
     def delete_tolerant(self, caller: Caller, instance_id: str, remote_id: str) -> None:
         """Delete; an object that is gone already is what was wanted."""

@@ -9,7 +9,7 @@ import pytest
 
 from cccform.addresses import Address, ResourceType
 from cccform.config.models import AgentConfig, InstanceConfig, NumberConfig
-from cccform.errors import ApiError
+from cccform.errors import ApiError, ProviderError
 from cccform.kinds import KINDS, kind_of
 from cccform.kinds.agent import AGENT_REMOVAL, MEMBERSHIPS, PROFILE, SKILLS, AgentKind
 from cccform.kinds.base import CHANGE_STEP, WHOLE, StepShare
@@ -77,7 +77,21 @@ def test_a_create_that_meets_already_exists_adopts_the_object() -> None:
     caller.fail["CreateSkillGroup"] = ApiError("AlreadyExists.SkillGroup", "exists", 409)
     attrs = SkillGroupAttributes(display_name="B", description="", media_type="AUDIO")
     assert SkillGroupKind().create_or_adopt(caller, "acme", "billing", attrs) == "billing@acme"
-    assert [a for a, _ in caller.calls] == ["CreateSkillGroup", "ModifySkillGroup"]
+    assert [a for a, _ in caller.calls] == [
+        "CreateSkillGroup",
+        "ListSkillGroups",
+        "ModifySkillGroup",
+    ]
+
+
+def test_a_create_that_meets_an_object_differing_in_what_cannot_change_fails_untouched() -> None:
+    listed = {"SkillGroupId": "billing@acme", "SkillGroupName": "billing", "MediaType": "CHAT"}
+    caller = RecordingCaller({"ListSkillGroups": [listed]})
+    caller.fail["CreateSkillGroup"] = ApiError("AlreadyExists.SkillGroup", "exists", 409)
+    attrs = SkillGroupAttributes(display_name="B", description="", media_type="AUDIO")
+    with pytest.raises(ProviderError, match="exists already in acme with media_type 'CHAT'"):
+        SkillGroupKind().create_or_adopt(caller, "acme", "billing", attrs)
+    assert [a for a, _ in caller.calls] == ["CreateSkillGroup", "ListSkillGroups"]
 
 
 def test_a_delete_of_what_is_gone_already_succeeds_and_other_errors_pass() -> None:
