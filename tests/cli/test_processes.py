@@ -135,6 +135,7 @@ def test_interactive_approval(tmp_path: Path) -> None:
         env=env,
         encoding="utf-8",
         timeout=30,
+        use_poll=True,  # select() cannot take a descriptor above 1024
     )
     child.expect("Only 'yes' will be accepted to approve.")
     child.expect("Enter a value: ")
@@ -151,6 +152,7 @@ def test_interactive_approval(tmp_path: Path) -> None:
         env=env,
         encoding="utf-8",
         timeout=30,
+        use_poll=True,  # select() cannot take a descriptor above 1024
     )
     child.expect("Enter a value: ")
     child.sendline("yes")
@@ -168,6 +170,7 @@ def test_interactive_approval(tmp_path: Path) -> None:
             env=env,
             encoding="utf-8",
             timeout=30,
+            use_poll=True,
         )
         child.expect("Enter a value: ")
         child.sendline("yes")
