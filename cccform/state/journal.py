@@ -1,0 +1,186 @@
+"""The journal beside a local state file: the saves made since the file was last written whole.
+
+`<file>.journal` (mode 0600) holds one JSON object per line, one line per save:
+
+    {"dropped": [...], "lineage": "...", "pending": {...}, "pending_dropped": [...],
+     "resources": {...}, "serial": 8}
+
+`resources` and `pending` are the entries set by that save (whole, as in the state file),
+`dropped` and `pending_dropped` the addresses it removed; `serial` is the serial the save
+gave the state. A line is written with one `write` and fsync'd before the save returns.
+
+Reading the state replays the lines of its lineage whose serial is above the file's, each the
+next serial. A last line without its newline is a save that a crash cut short: it never
+returned, so it is ignored. Lines at or below the file's serial were folded into the file by
+a write that was stopped before it could remove the journal: they are ignored too.
+
+Nothing here logs or quotes state content: a state may hold secrets.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pydantic_core
+from pydantic import BaseModel, ValidationError
+
+from cccform import files
+from cccform.errors import StateError
+from cccform.state import fileformat
+from cccform.state.models import PendingCreate, ResourceState, State
+
+JOURNAL_SUFFIX = ".journal"
+Document = dict[str, Any]
+_LIST_KEYS = ("dropped", "pending_dropped")
+_MAP_KEYS = ("resources", "pending")
+
+
+@dataclass
+class Changes:
+    """What one save sets and drops, as JSON-ready documents."""
+
+    resources: dict[str, Document] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)
+    pending: dict[str, Document] = field(default_factory=dict)
+    pending_dropped: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.resources or self.dropped or self.pending or self.pending_dropped)
+
+
+@dataclass
+class Entry:
+    """One line of the journal, read back."""
+
+    lineage: str
+    serial: int
+    changes: Changes
+
+
+def changes(before: State, after: State) -> Changes:
+    """The entries `after` sets or drops relative to `before` (resources and intents only)."""
+    resources, dropped = _diff(before.resources, after.resources)
+    pending, pending_dropped = _diff(before.pending, after.pending)
+    return Changes(resources, dropped, pending, pending_dropped)
+
+
+def _diff(
+    before: dict[str, ResourceState] | dict[str, PendingCreate],
+    after: dict[str, ResourceState] | dict[str, PendingCreate],
+) -> tuple[dict[str, Document], list[str]]:
+    get = before.get
+    changed = {key: _document(value) for key, value in after.items() if get(key) != value}
+    return changed, sorted(key for key in before if key not in after)
+
+
+def _document(model: BaseModel) -> Document:
+    return fileformat.sorted_document(model.model_dump(mode="json"))
+
+
+def encode(lineage: str, serial: int, save: Changes) -> bytes:
+    """The journal line of one save: compact JSON, sorted keys, final newline."""
+    document = {
+        "dropped": save.dropped,
+        "lineage": lineage,
+        "pending": save.pending,
+        "pending_dropped": save.pending_dropped,
+        "resources": save.resources,
+        "serial": serial,
+    }
+    # JSON escapes every newline inside strings: the line holds exactly one.
+    return pydantic_core.to_json(document) + b"\n"
+
+
+def apply(state: State, save: Changes) -> None:
+    """Apply one save to `state` in place; the entries set are new objects of their own."""
+    for key in save.dropped:
+        state.resources.pop(key, None)
+    for key in save.pending_dropped:
+        state.pending.pop(key, None)
+    for key, document in save.resources.items():
+        state.resources[key] = ResourceState.model_validate(document)
+    for key, document in save.pending.items():
+        state.pending[key] = PendingCreate.model_validate(document)
+
+
+def append(path: Path, line: bytes) -> os.stat_result:
+    """Append `line` to the journal at `path` (created 0600 if absent), on disk on return."""
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW
+    fd = os.open(path, flags, files.PRIVATE_MODE)
+    try:
+        created = os.fstat(fd).st_size == 0
+        if created:
+            os.fchmod(fd, files.PRIVATE_MODE)
+        written = 0
+        while written < len(line):
+            written += os.write(fd, line[written:])
+        os.fsync(fd)
+        status = os.fstat(fd)
+    finally:
+        os.close(fd)
+    if created:
+        files.fsync_directory(path.parent)
+    return status
+
+
+def read(data: bytes, source: str, recovery: str) -> list[Entry]:
+    """The whole lines of a journal's bytes, checked; a last line cut short is left out."""
+    lines = data.split(b"\n")
+    return [_entry(line, source, number, recovery) for number, line in enumerate(lines[:-1], 1)]
+
+
+def replay(state: State, entries: list[Entry], source: str, recovery: str) -> int:
+    """Apply to `state` (in place) the entries that continue it; returns how many did."""
+    applied = 0
+    for entry in entries:
+        if entry.lineage != state.lineage or entry.serial <= state.serial:
+            continue
+        if entry.serial != state.serial + 1:
+            raise StateError(
+                f"{source} does not continue the state file: its next save is serial "
+                f"{entry.serial}, but the state is at serial {state.serial} (the file was "
+                f"replaced while the journal was kept). {recovery}"
+            )
+        apply(state, entry.changes)
+        state.serial = entry.serial
+        applied += 1
+    return applied
+
+
+def _entry(line: bytes, source: str, number: int, recovery: str) -> Entry:
+    where = f"{source} line {number}"
+    try:
+        document = files.load_json(line.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, files.PathologicalJsonError):
+        raise StateError(f"{where} is damaged: it is not a JSON object. {recovery}") from None
+    if not isinstance(document, dict):
+        raise StateError(f"{where} is damaged: it is not a JSON object. {recovery}")
+    problem = _shape_problem(document)
+    if problem:
+        raise StateError(f"{where} is not a cccform journal entry: {problem}. {recovery}")
+    save = Changes(**{key: document[key] for key in (*_MAP_KEYS, *_LIST_KEYS)})
+    try:
+        apply(State(lineage=document["lineage"]), save)
+    except ValidationError as exc:
+        summary = fileformat.summarise(exc)
+        raise StateError(f"{where} is not a valid journal entry: {summary}. {recovery}") from None
+    return Entry(document["lineage"], document["serial"], save)
+
+
+def _shape_problem(document: Document) -> str:
+    if not isinstance(document.get("lineage"), str):
+        return "lineage: a string is required"
+    serial = document.get("serial")
+    if isinstance(serial, bool) or not isinstance(serial, int) or serial < 1:
+        return "serial: a whole number of 1 or more is required"
+    for key in _MAP_KEYS:
+        if not isinstance(document.get(key), dict):
+            return f"{key}: an object is required"
+    for key in _LIST_KEYS:
+        value = document.get(key)
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            return f"{key}: a list of addresses is required"
+    return ""
