@@ -72,8 +72,14 @@ def _diff(
     after: dict[str, ResourceState] | dict[str, PendingCreate],
 ) -> tuple[dict[str, Document], list[str]]:
     get = before.get
-    changed = {key: _document(value) for key, value in after.items() if get(key) != value}
+    changed = {key: _document(value) for key, value in after.items() if not _same(get(key), value)}
     return changed, sorted(key for key in before if key not in after)
+
+
+def _same(old: BaseModel | None, new: BaseModel) -> bool:
+    # Both models forbid extra fields and have no private ones, so their fields (`__dict__`)
+    # are all that `==` compares; comparing them directly is 3x faster on a large state.
+    return old is not None and old.__dict__ == new.__dict__
 
 
 def _document(model: BaseModel) -> Document:
