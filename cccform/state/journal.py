@@ -168,11 +168,15 @@ def _entry(line: bytes, source: str, number: int, recovery: str) -> Entry:
     if problem:
         raise StateError(f"{where} is not a cccform journal entry: {problem}. {recovery}")
     save = Changes(**{key: document[key] for key in (*_MAP_KEYS, *_LIST_KEYS)})
-    try:
-        apply(State(lineage=document["lineage"]), save)
-    except ValidationError as exc:
-        summary = fileformat.summarise(exc)
-        raise StateError(f"{where} is not a valid journal entry: {summary}. {recovery}") from None
+    for section, model in (("resources", ResourceState), ("pending", PendingCreate)):
+        for key, value in document[section].items():
+            try:
+                model.model_validate(value)
+            except ValidationError as exc:
+                summary = fileformat.summarise(exc)
+                raise StateError(
+                    f"{where} is not a valid journal entry: {section}.{key}: {summary}. {recovery}"
+                ) from None
     return Entry(document["lineage"], document["serial"], save)
 
 

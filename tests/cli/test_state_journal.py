@@ -8,76 +8,71 @@ import signal
 import stat
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.cli.harness import config, instance_yaml, run_process, spawn
+from tests.cli.test_processes import live_access_paths
 
 pytestmark = pytest.mark.slow
 
 STATE = "cccform.state.json"
 
 
-def journalled_addresses(directory: Path) -> set[str]:
-    """The addresses the whole lines of the journal set (a last line cut short is no save)."""
+def journal_lines(directory: Path) -> list[dict[str, Any]]:
+    """The whole lines of the journal (a last line cut short is no save)."""
     try:
         data = (directory / f"{STATE}.journal").read_bytes()
     except FileNotFoundError:
-        return set()
-    found: set[str] = set()
-    for line in data.split(b"\n")[:-1]:
-        found |= set(json.loads(line)["resources"])
-    return found
-
-
-def wait_for_journalled(directory: Path, at_least: int, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while len(journalled_addresses(directory)) < at_least:
-        assert time.monotonic() < deadline, "timed out waiting for saves in the journal"
-        time.sleep(0.01)
+        return []
+    return [json.loads(line) for line in data.split(b"\n")[:-1]]
 
 
 def test_sigkill_between_journal_saves_and_compaction_keeps_every_save(tmp_path: Path) -> None:
-    count = 30
+    count = 40
     config(tmp_path, *(instance_yaml(f"i{n}", n) for n in range(count)))
-    process = spawn(
-        tmp_path,
-        "apply",
-        "--auto-approve",
-        "--parallelism",
-        "3",
-        env={"CCCFORM_LOCAL_CREATE_SECONDS": "0.3"},
-    )
-    wait_for_journalled(tmp_path, 3)
+    process = spawn(tmp_path, "apply", "--auto-approve", "--parallelism", "2")
+    deadline = time.monotonic() + 30
+    while not journal_lines(tmp_path) and process.poll() is None:
+        assert time.monotonic() < deadline, "timed out waiting for a save in the journal"
+        time.sleep(0.002)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
+    lines = journal_lines(tmp_path)
+    if not lines:
+        pytest.skip("the apply ended before its first journal save could be seen")
     journal = tmp_path / f"{STATE}.journal"
     assert stat.S_IMODE(journal.stat().st_mode) == 0o600
-    saved = journalled_addresses(tmp_path)
-    assert saved and not saved <= set(json.loads((tmp_path / STATE).read_text())["resources"])
+    file_serial = json.loads((tmp_path / STATE).read_text())["serial"]
+    assert lines[-1]["serial"] > file_serial
 
-    listed = run_process(tmp_path, "state", "list")
-    assert listed.code == 0, listed.err
-    assert saved <= set(listed.out.splitlines())
-    unlocked = run_process(tmp_path, "plan", "--lock=false")
-    assert unlocked.code == 0, unlocked.err
-    assert not any(f"{address} will be created" in unlocked.out for address in saved)
+    pulled = run_process(tmp_path, "state", "pull")
+    assert pulled.code == 0, pulled.err
+    seen = json.loads(pulled.out)
+    assert seen["serial"] == lines[-1]["serial"]
+    assert set(lines[-1]["pending"]) <= set(seen["pending"])
 
     again = run_process(tmp_path, "apply", "--auto-approve")
     assert again.code == 0, again.out + again.err
     assert not journal.exists()
+    assert sorted(live_access_paths(tmp_path)) == [f"acme-{n:04d}" for n in range(count)]
     on_disk = json.loads((tmp_path / STATE).read_text())
     assert len(on_disk["resources"]) == count and on_disk["pending"] == {}
-    final = run_process(tmp_path, "plan", "--detailed-exitcode")
-    assert final.code == 0, final.out
 
 
-def test_a_finished_apply_leaves_no_journal(tmp_path: Path) -> None:
+def test_a_finished_apply_leaves_the_file_whole_and_its_start_as_the_backup(
+    tmp_path: Path,
+) -> None:
     config(tmp_path, *(instance_yaml(f"i{n}", n) for n in range(5)))
-    applied = run_process(tmp_path, "apply", "--auto-approve")
+    applied = run_process(tmp_path, "apply", "--auto-approve", "--parallelism", "1")
     assert applied.code == 0, applied.err
     assert not (tmp_path / f"{STATE}.journal").exists()
-    assert len(json.loads((tmp_path / STATE).read_text())["resources"]) == 5
+    on_disk = json.loads((tmp_path / STATE).read_text())
+    assert len(on_disk["resources"]) == 5 and on_disk["serial"] > 2
+    # The saves between went to the journal: the backup is the first write, the intents.
+    backup = json.loads((tmp_path / f"{STATE}.backup").read_text())
+    assert (backup["serial"], backup["resources"]) == (1, {})
 
 
 def test_a_journal_without_its_state_file_is_refused(tmp_path: Path) -> None:
