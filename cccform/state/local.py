@@ -325,6 +325,8 @@ class LocalStateStore:
         except OSError as exc:
             # A line may be half written: the next save writes the file whole instead.
             self._journal_open = False
+            with contextlib.suppress(OSError):
+                self._journal_identity = self._journal_now()
             raise StateError(
                 f"could not save the state to {self.journal_path}: {exc.strerror or exc}. "
                 f"{self.path} and the saves before this one are unchanged."
