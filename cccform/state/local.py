@@ -38,7 +38,7 @@ from pathlib import Path
 from cccform import files
 from cccform.errors import StateError
 from cccform.printable import printable
-from cccform.state import fileformat, journal
+from cccform.state import changes, fileformat, journal
 from cccform.state.errored import ERRORED_SUFFIX
 from cccform.state.lock import LockInfo, LockWaiter, StateLock, read_holder
 from cccform.state.models import HistoryEntry, State
@@ -312,7 +312,7 @@ class LocalStateStore:
         )
 
     def _append(self, state: State, persisted: State) -> State:
-        save = journal.changes(persisted, state)
+        save = changes.changes(persisted, state)
         if not save:
             return state
         self._check_unchanged_on_disk(persisted)
@@ -332,7 +332,7 @@ class LocalStateStore:
                 f"{self.path} and the saves before this one are unchanged."
             ) from exc
         self._journal_identity, self._journalled = _identity(status), self._journalled + len(line)
-        journal.apply(persisted, save)
+        changes.apply_changes(persisted, save)
         persisted.serial = serial
         logger.debug("saved state %s at serial %d in its journal", self.path, serial)
         if self._journalled > max(self._full_size, COMPACT_MIN_BYTES):

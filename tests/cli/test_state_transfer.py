@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any
 
-from cccform.state import journal
+from cccform.state import changes, journal
 from cccform.state.local import LocalStateStore
 from cccform.state.models import ResourceState, State
 from tests.cli.harness import Cli, config, instance_yaml
@@ -139,7 +139,7 @@ def test_push_of_a_local_file_replays_its_journal_and_retires_it(cli: Cli) -> No
         State(resources={"instance.a": ResourceState(remote_id="i-a", attributes={})})
     )
     state.resources["instance.b"] = ResourceState(remote_id="i-b", attributes={})
-    save = journal.changes(store.read(), state)
+    save = changes.changes(store.read(), state)
     (other / "cccform.state.json.journal").write_bytes(journal.encode(state.lineage, 2, save))
     config(cli.directory, instance_yaml("a", 1))
     pushed = cli("state", "push", "other/cccform.state.json")
