@@ -48,7 +48,9 @@ from cccform.timestamps import utc_text
 logger = logging.getLogger(__name__)
 MAX_STATE_BYTES = 64 * 1024 * 1024
 """The largest state file cccform reads: what a mistaken path (a device, a dump) is refused at."""
-# Temporary files of the state, its backup and its errored copy (see cccform.files).
+# Temporary files of the state, its backup and its errored copy (see cccform.files). The
+# journal has none: it is only appended to, and a journal a crash left is folded into the
+# file (then removed) by the next run that holds the lock and reads the state.
 TEMP_TAGS = ("", ".backup", ".errored")
 COMPACT_MIN_BYTES = 64 * 1024
 """The journal is folded into the state file once it is larger than this and than the file."""
@@ -218,9 +220,11 @@ class LocalStateStore:
     def write(self, state: State) -> State:
         """Persist `state` if its content changed, as serial = persisted serial + 1.
 
-        Returns the persisted copy (sharing nothing with `state`), or `state` itself when
-        nothing changed. Refuses a state of another lineage, and a file changed on disk
-        since it was read.
+        Returns the persisted copy, or `state` itself when nothing changed. A whole write's
+        copy shares nothing with `state`; a journal save's (under the lock) has containers of
+        its own but `state`'s entries. Either way the store's snapshot, which decides what
+        the next save changes, shares nothing with either. Refuses a state of another
+        lineage, and a file (or journal) changed on disk since it was read.
         """
         persisted = self._baseline(state)
         with _collector_paused():
@@ -450,8 +454,9 @@ class LocalStateStore:
 
     def _journal_advice(self) -> str:
         return (
-            f"Move {self.journal_path} away to use {self.path} without the saves it "
-            "records (the next plan shows what they did as changes), or repair it by hand."
+            f"Repair it by hand, or move it away to use {self.path} as it is: the saves it "
+            "records are then lost, and what they recorded (objects created, intents to "
+            "create) is unknown to the next plan, which may try to create it again."
         )
 
     def _check_unchanged_on_disk(self, persisted: State) -> None:

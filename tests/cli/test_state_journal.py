@@ -82,3 +82,32 @@ def test_a_journal_without_its_state_file_is_refused(tmp_path: Path) -> None:
     assert "Traceback" not in planned.err
     assert f"the state file {tmp_path / STATE} does not exist, but its journal" in planned.err
     assert "move the journal away first" in planned.err
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("{not json\n", "cccform.state.json.journal line 1 is damaged: it is not a JSON object."),
+        (
+            '{"lineage": "x", "serial": "2"}\n',
+            "cccform.state.json.journal line 1 is not a cccform journal entry: serial: a whole "
+            "number of 1 or more is required.",
+        ),
+        (None, "could not read the state journal"),
+    ],
+)
+def test_a_damaged_journal_is_an_error_naming_it(
+    tmp_path: Path, content: str | None, expected: str
+) -> None:
+    config(tmp_path, instance_yaml("i0", 0))
+    assert run_process(tmp_path, "apply", "--auto-approve").code == 0
+    journal = tmp_path / f"{STATE}.journal"
+    if content is None:
+        journal.mkdir()
+    else:
+        journal.write_text(content)
+    for args in (("plan",), ("plan", "--lock=false"), ("state", "list")):
+        run = run_process(tmp_path, *args)
+        assert run.code == 1, run.err
+        assert "Traceback" not in run.err
+        assert expected in run.err
