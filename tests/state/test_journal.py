@@ -3,8 +3,11 @@ and the lines that do not continue the file."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import shutil
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,6 +41,19 @@ def started(path: Path, *names: str) -> State:
     state = store.read()
     state.resources.update({f"ccc_user.{name}": resource(name) for name in names})
     return store.write(state)
+
+
+@contextlib.contextmanager
+def one_save_in_the_journal(path: Path) -> Iterator[tuple[LocalStateStore, State]]:
+    """Under the lock, over a file holding ccc_user.a: the save that adds ccc_user.b."""
+    started(path, "a")
+    store = LocalStateStore(path)
+    with store.lock("apply"):
+        state = store.read()
+        state.resources["ccc_user.b"] = resource("b")
+        saved = store.write(state)
+        assert journal_of(path).exists()
+        yield store, saved
 
 
 def test_saves_under_the_lock_go_to_the_journal_and_are_replayed(path: Path) -> None:
@@ -77,36 +93,42 @@ def test_releasing_the_lock_folds_the_journal_into_the_file(path: Path) -> None:
 
 
 def test_a_torn_last_line_is_ignored(path: Path) -> None:
-    started(path, "a")
-    store = LocalStateStore(path)
-    with store.lock("apply"):
-        state = store.read()
-        state.resources["ccc_user.b"] = resource("b")
-        saved = store.write(state)
-        assert journal_of(path).exists()
+    with one_save_in_the_journal(path) as (_, saved):
         with journal_of(path).open("ab") as stream:
             stream.write(b'{"dropped": [], "lineage": "' + saved.lineage.encode())
         assert LocalStateStore(path).read() == saved
 
 
-def test_the_first_save_after_a_crash_writes_the_file_whole(path: Path) -> None:
-    started(path, "a")
-    store = LocalStateStore(path)
-    with store.lock("apply"):
-        state = store.read()
-        state.resources["ccc_user.b"] = resource("b")
-        store.write(state)
+def test_the_first_save_after_a_crash_writes_the_file_whole(path: Path, tmp_path: Path) -> None:
+    crashed = tmp_path / "crashed" / path.name
+    crashed.parent.mkdir()
+    with one_save_in_the_journal(path):
         with journal_of(path).open("ab") as stream:
             stream.write(b'{"dropped": [')  # cut short by the crash
-        store._held = None  # the process dies: nothing is folded at release
-    again = LocalStateStore(path)
+        # What a kill leaves: the file and its journal, never folded at release.
+        shutil.copy(path, crashed)
+        shutil.copy(journal_of(path), journal_of(crashed))
+    again = LocalStateStore(crashed)
     with again.lock("apply"):
         state = again.read()
-        assert set(state.resources) == {"ccc_user.a", "ccc_user.b"}
+        assert (state.serial, set(state.resources)) == (2, {"ccc_user.a", "ccc_user.b"})
         state.resources["ccc_user.c"] = resource("c")
         state = again.write(state)
-        assert not journal_of(path).exists()
-        assert on_disk(path) == state and state.serial == 3
+        assert not journal_of(crashed).exists()
+        assert on_disk(crashed) == state and state.serial == 3
+
+
+def test_a_run_that_only_reads_folds_a_journal_left_by_a_crash(path: Path, tmp_path: Path) -> None:
+    crashed = tmp_path / "crashed" / path.name
+    crashed.parent.mkdir()
+    with one_save_in_the_journal(path) as (_, saved):
+        shutil.copy(path, crashed)
+        shutil.copy(journal_of(path), journal_of(crashed))
+    store = LocalStateStore(crashed)
+    with store.lock("plan"):
+        assert store.read() == saved
+    assert not journal_of(crashed).exists()
+    assert on_disk(crashed) == saved
 
 
 def test_the_journal_is_folded_once_larger_than_the_file(
@@ -184,12 +206,7 @@ def test_a_damaged_whole_line_is_refused_naming_it(path: Path, line: str, proble
 
 
 def test_a_journal_changed_behind_our_back_is_not_written_over(path: Path) -> None:
-    started(path, "a")
-    ours = LocalStateStore(path)
-    with ours.lock("apply"):
-        state = ours.read()
-        state.resources["ccc_user.b"] = resource("b")
-        state = ours.write(state)
+    with one_save_in_the_journal(path) as (ours, state):
         with journal_of(path).open("ab") as stream:
             stream.write(b"\n")
         state.resources["ccc_user.c"] = resource("c")
