@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import stat
 from collections.abc import Iterator
@@ -212,3 +213,28 @@ def test_a_journal_changed_behind_our_back_is_not_written_over(path: Path) -> No
         state.resources["ccc_user.c"] = resource("c")
         with pytest.raises(StateError, match="changed on disk since this run read it"):
             ours.write(state)
+
+
+def test_after_a_failed_journal_save_the_next_save_writes_the_file_whole(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with one_save_in_the_journal(path) as (store, state):
+        real_write = os.write
+
+        def half_then_disk_full(fd: int, data: bytes) -> int:
+            monkeypatch.setattr(os, "write", real_write)
+            real_write(fd, data[: len(data) // 2])
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(os, "write", half_then_disk_full)
+        state.resources["ccc_user.c"] = resource("c")
+        with pytest.raises(StateError) as caught:
+            store.write(state)
+        assert str(caught.value) == (
+            f"could not save the state to {journal_of(path)}: No space left on device. "
+            f"{path} and the saves before this one are unchanged."
+        )
+        assert LocalStateStore(path).read().serial == 2  # the half line is no save
+        written = store.write(state)
+        assert written.serial == 3 and not journal_of(path).exists()
+        assert on_disk(path) == written
