@@ -17,6 +17,8 @@ from cccform.errors import StateError
 from cccform.planning import QuietProgress, RunProgress
 from cccform.run import backend_of
 from cccform.state import fileformat
+from cccform.state.journal import JOURNAL_SUFFIX
+from cccform.state.local import LocalStateStore
 from cccform.state.models import HistoryEntry, State
 
 PUSHED_SUFFIX = ".pushed"
@@ -76,6 +78,10 @@ def push(
 
 
 def _read_file(source: Path) -> State:
+    if os.path.lexists(source.with_name(source.name + JOURNAL_SUFFIX)):
+        # A local state file whose last run was cut short: its journal holds saves the
+        # file does not have yet.
+        return LocalStateStore(source).read()
     try:
         data = source.read_bytes()
     except OSError as exc:
@@ -106,10 +112,12 @@ def _retire(source: Path) -> Path | None:
         os.replace(source, target)
     except OSError:
         return None
-    # A local state's backup goes too: beside no state, it would be taken for a lost state
-    # (and refused), or restored over the state that now lives elsewhere.
-    backup = source.with_name(source.name + ".backup")
-    if source.name.endswith(".state.json") and backup.exists():
-        with contextlib.suppress(OSError):
-            os.replace(backup, backup.with_name(backup.name + PUSHED_SUFFIX))
+    # A local state's backup and journal go too: beside no state, they would be taken for a
+    # lost state (and refused), or restored over the state that now lives elsewhere.
+    if source.name.endswith(".state.json"):
+        for suffix in (".backup", JOURNAL_SUFFIX):
+            kept = source.with_name(source.name + suffix)
+            if os.path.lexists(kept):
+                with contextlib.suppress(OSError):
+                    os.replace(kept, kept.with_name(kept.name + PUSHED_SUFFIX))
     return target

@@ -103,8 +103,14 @@ def parse(data: bytes, source: str, recovery: str = "") -> State:
         ) from None
     except ValidationError as exc:
         raise StateError(
-            _join(f"{source} is not a valid cccform state: {_summarise(exc)}.", recovery)
+            _join(f"{source} is not a valid cccform state: {summarise(exc)}.", recovery)
         ) from None
+    check(state, source, recovery)
+    return state
+
+
+def check(state: State, source: str, recovery: str = "") -> None:
+    """Refuse a state the models accept but the planner cannot use (StateError)."""
     if state.serial < 0:
         raise StateError(
             _join(f"{source} is not a valid cccform state: serial is negative.", recovery)
@@ -121,7 +127,6 @@ def parse(data: bytes, source: str, recovery: str = "") -> State:
                 )
             )
     _check_one_address_per_object(state, source, recovery)
-    return state
 
 
 def _check_one_address_per_object(state: State, source: str, recovery: str) -> None:
@@ -218,12 +223,18 @@ def _format_version(document: Document, source: str, recovery: str) -> int:
     return version
 
 
-def _summarise(exc: ValidationError) -> str:
+def summarise(exc: ValidationError) -> str:
+    """The first few errors of a state's validation, without the values."""
     return summarise_validation_error(exc, _MAX_REPORTED_ERRORS)
 
 
 def _join(message: str, recovery: str) -> str:
     return f"{message} {recovery}" if recovery else message
+
+
+def sorted_document(mapping: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a JSON-ready mapping with its keys sorted at every level."""
+    return _sorted_dict(mapping)
 
 
 def _sorted_dict(mapping: dict[str, Any]) -> dict[str, Any]:

@@ -4,11 +4,15 @@ Files, all mode 0600 and all in the state file's directory:
 
 - `<file>`: the state, replaced atomically (temp file, fsync, rename, fsync directory);
 - `<file>.backup`: the version the last write replaced;
+- `<file>.journal`: while the lock is held, the saves since `<file>` was last written whole,
+  one line each (see `cccform.state.journal`); folded into `<file>` when the lock is
+  released, and whenever it grows past the size of `<file>`;
 - `<file>.lock`: the lock (see `cccform.state.lock`);
 - `<file>.errored`: a state an apply could not save (see `cccform.state.errored`).
 
-A missing `<file>` is a new state, unless `<file>.backup` or `<file>.errored` exists: then
-the state was lost, and reading it is refused with how to restore it.
+A missing `<file>` is a new state, unless `<file>.backup`, `<file>.errored` or
+`<file>.journal` exists: then the state was lost, and reading it is refused with how to
+restore it. Reading the state is reading `<file>` and replaying its journal.
 
 Take the lock before reading, and keep it until the last write: the store trusts the
 lock for mutual exclusion, and as a second line of defence refuses to write over a
@@ -34,7 +38,7 @@ from pathlib import Path
 from cccform import files
 from cccform.errors import StateError
 from cccform.printable import printable
-from cccform.state import fileformat
+from cccform.state import changes, fileformat, journal
 from cccform.state.errored import ERRORED_SUFFIX
 from cccform.state.lock import LockInfo, LockWaiter, StateLock, read_holder
 from cccform.state.models import HistoryEntry, State
@@ -44,8 +48,13 @@ from cccform.timestamps import utc_text
 logger = logging.getLogger(__name__)
 MAX_STATE_BYTES = 64 * 1024 * 1024
 """The largest state file cccform reads: what a mistaken path (a device, a dump) is refused at."""
-# Temporary files of the state, its backup and its errored copy (see cccform.files).
+# Temporary files of the state, its backup and its errored copy (see cccform.files). The
+# journal has none: it is only appended to, and a journal a crash left is folded into the
+# file (then removed) by the next run that holds the lock and reads the state.
 TEMP_TAGS = ("", ".backup", ".errored")
+COMPACT_MIN_BYTES = 64 * 1024
+"""The journal is folded into the state file once it is larger than this and than the file."""
+_READ_ATTEMPTS = 3
 
 _FileIdentity = tuple[int, int, int, int]
 _NO_HARD_LINKS = frozenset(
@@ -61,8 +70,15 @@ class LocalStateStore:
         self.backup_path = self.path.with_name(self.path.name + ".backup")
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.errored_path = self.path.with_name(self.path.name + ERRORED_SUFFIX)
+        self.journal_path = self.path.with_name(self.path.name + journal.JOURNAL_SUFFIX)
         self._persisted: State | None = None
         self._identity: _FileIdentity | None = None
+        self._journal_identity: _FileIdentity | None = None
+        # Saves append to the journal only when this store knows all of it: after it wrote
+        # the file whole (which removes the journal), never onto a journal left by a crash.
+        self._journal_open = False
+        self._journalled = 0
+        self._full_size = 0
         self._held: StateLock | None = None
 
     @property
@@ -120,7 +136,10 @@ class LocalStateStore:
             try:
                 yield info
             finally:
-                self._held = None
+                try:
+                    self._compact_at_release()
+                finally:
+                    self._held = None
 
     def read(self) -> State:
         """The state on disk, or a fresh one (new lineage, serial 0) when there is no file.
@@ -128,24 +147,84 @@ class LocalStateStore:
         The caller gets its own copy: changing it does not change the store's snapshot.
         """
         _check_is_a_backup(self.backup_path, self.path)
-        data, identity = self._read_bytes()
+        data, identity, log, log_identity = self._read_consistent()
+        self._journal_open, self._journalled = log is None, 0
         if data is None:
             state = State()
             self._persisted, self._identity = State(lineage=state.lineage), None
+            self._journal_identity = None
             return state
-        source, recovery = str(self.path), self._recovery_advice()
         with _collector_paused():
-            snapshot = fileformat.parse(data, source, recovery)
-            state = fileformat.parse(data, source, recovery)
+            snapshot = self._parse(data, log)
+            state = self._parse(data, log)
         self._persisted, self._identity = snapshot, identity
+        self._journal_identity, self._full_size = log_identity, len(data)
         return state
+
+    def _parse(self, data: bytes, log: bytes | None) -> State:
+        source, recovery = str(self.path), self._recovery_advice()
+        state = fileformat.parse(data, source, recovery)
+        if log is not None:
+            where, advice = str(self.journal_path), self._journal_advice()
+            if journal.replay(state, journal.read(log, where, advice), where, advice):
+                fileformat.check(state, where, advice)
+        return state
+
+    def _read_consistent(
+        self,
+    ) -> tuple[bytes | None, _FileIdentity | None, bytes | None, _FileIdentity | None]:
+        """The file and its journal as of one moment: a lock-free reader retries when the
+        file was replaced (its journal folded into it) between the two reads."""
+        for _ in range(_READ_ATTEMPTS):
+            data, identity = self._read_bytes()
+            log, log_identity = self._read_journal()
+            if data is None or self._current_identity() == identity:
+                break
+        return data, identity, log, log_identity
+
+    def _read_journal(self) -> tuple[bytes | None, _FileIdentity | None]:
+        try:
+            data, status = files.read_regular_file(
+                self.journal_path, MAX_STATE_BYTES, follow_symlinks=False
+            )
+        except FileNotFoundError:
+            return None, None
+        except files.NotRegularFileError as exc:
+            raise StateError(
+                f"could not read the state journal {self.journal_path}: {exc.strerror}. "
+                "cccform writes it as a regular file: move what is there away."
+            ) from None
+        except files.FileTooLargeError as exc:
+            raise StateError(
+                f"could not read the state journal {self.journal_path}: {exc.strerror} "
+                f"({exc.size} bytes). {self._journal_advice()}"
+            ) from None
+        except OSError as exc:
+            raise StateError(
+                f"could not read the state journal {self.journal_path}: {exc.strerror}."
+            ) from exc
+        return data, _identity(status)
+
+    def _journal_now(self) -> _FileIdentity | None:
+        try:
+            return _identity(os.lstat(self.journal_path))
+        except FileNotFoundError:
+            return None
+
+    def _current_identity(self) -> _FileIdentity | None:
+        try:
+            return _identity(os.stat(self.path))
+        except FileNotFoundError:
+            return None
 
     def write(self, state: State) -> State:
         """Persist `state` if its content changed, as serial = persisted serial + 1.
 
-        Returns the persisted copy (sharing nothing with `state`), or `state` itself when
-        nothing changed. Refuses a state of another lineage, and a file changed on disk
-        since it was read.
+        Returns the persisted copy, or `state` itself when nothing changed. A whole write's
+        copy shares nothing with `state`; a journal save's (under the lock) has containers of
+        its own but `state`'s entries. Either way the store's snapshot, which decides what
+        the next save changes, shares nothing with either. Refuses a state of another
+        lineage, and a file (or journal) changed on disk since it was read.
         """
         persisted = self._baseline(state)
         with _collector_paused():
@@ -171,14 +250,17 @@ class LocalStateStore:
         )
 
     def _kept(self) -> Iterator[tuple[State, float]]:
-        for path in (self.path, self.backup_path):
-            try:
-                data, mtime = path.read_bytes(), path.stat().st_mtime
-            except FileNotFoundError:
-                continue
-            except OSError as exc:
-                raise StateError(f"could not read {path}: {exc.strerror}.") from exc
-            yield fileformat.parse(data, str(path)), mtime
+        data, identity, log, log_identity = self._read_consistent()
+        if data is not None and identity is not None:
+            changed = log_identity[3] if log_identity is not None else 0
+            yield self._parse(data, log), max(identity[3], changed) / 1e9
+        try:
+            data, mtime = self.backup_path.read_bytes(), self.backup_path.stat().st_mtime
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise StateError(f"could not read {self.backup_path}: {exc.strerror}.") from exc
+        yield fileformat.parse(data, str(self.backup_path)), mtime
 
     @staticmethod
     def _entry(state: State, mtime: float) -> HistoryEntry:
@@ -200,6 +282,9 @@ class LocalStateStore:
                 f"which holds lineage {persisted.lineage}: they are different states. "
                 "Check that the command uses the right state file."
             )
+        if same_lineage and not replacing and self._journal_allowed(state, persisted):
+            with _collector_paused():
+                return self._append(state, persisted)
         if same_lineage and persisted.content_equal(state):
             return state
         self._check_unchanged_on_disk(persisted)
@@ -219,6 +304,87 @@ class LocalStateStore:
         self._persisted = State.model_validate_json(data)
         logger.debug("wrote state %s at serial %d", self.path, written.serial)
         return written
+
+    def _journal_allowed(self, state: State, persisted: State) -> bool:
+        """Whether this save may be a journal line: under the lock, over a file this store
+        read or wrote whole, with only resources and intents changing."""
+        return (
+            self._held is not None
+            and self._journal_open
+            and self._identity is not None
+            and state.binding == persisted.binding
+        )
+
+    def _append(self, state: State, persisted: State) -> State:
+        save = changes.changes(persisted, state)
+        if not save:
+            return state
+        self._check_unchanged_on_disk(persisted)
+        assert self._held is not None
+        self._held.verify()
+        serial = persisted.serial + 1
+        line = journal.encode(persisted.lineage, serial, save)
+        try:
+            status = journal.append(self.journal_path, line)
+        except OSError as exc:
+            # A line may be half written: the next save writes the file whole instead.
+            self._journal_open = False
+            with contextlib.suppress(OSError):
+                self._journal_identity = self._journal_now()
+            raise StateError(
+                f"could not save the state to {self.journal_path}: {exc.strerror or exc}. "
+                f"{self.path} and the saves before this one are unchanged."
+            ) from exc
+        self._journal_identity, self._journalled = _identity(status), self._journalled + len(line)
+        changes.apply_changes(persisted, save)
+        persisted.serial = serial
+        logger.debug("saved state %s at serial %d in its journal", self.path, serial)
+        if self._journalled > max(self._full_size, COMPACT_MIN_BYTES):
+            self._compact(persisted)
+        # The store's snapshot shares nothing with the argument; the copy returned keeps the
+        # argument's entries (copying them all would cost what the journal saves).
+        return state.model_copy(
+            update={
+                "serial": serial,
+                "format_version": fileformat.CURRENT_FORMAT_VERSION,
+                "resources": dict(state.resources),
+                "pending": dict(state.pending),
+            }
+        )
+
+    def _compact(self, persisted: State) -> None:
+        """Write the state whole (with its backup, as any write), then drop the journal."""
+        self._check_unchanged_on_disk(persisted)
+        with _collector_paused():
+            self._persist(fileformat.serialise(persisted))
+        logger.debug("folded the journal into %s at serial %d", self.path, persisted.serial)
+
+    def _compact_at_release(self) -> None:
+        """The run ends: leave the state whole in its file. Should this fail, the journal
+        still holds every save, and readers replay it."""
+        persisted = self._persisted
+        if persisted is None or self._identity is None or self._journal_identity is None:
+            return
+        try:
+            self._compact(persisted)
+        except StateError as exc:
+            logger.warning("could not fold the journal into the state file: %s", exc)
+
+    def _drop_journal(self) -> None:
+        """After the file was written whole: every line of the journal is in it."""
+        self._journal_identity, self._journalled = None, 0
+        try:
+            self.journal_path.unlink()
+        except FileNotFoundError:
+            self._journal_open = True
+            return
+        except OSError as exc:
+            self._journal_open = False
+            logger.warning("could not remove %s: %s", self.journal_path, exc.strerror)
+            return
+        self._journal_open = True
+        with contextlib.suppress(OSError):
+            files.fsync_directory(self.path.parent)
 
     def _baseline(self, state: State) -> State:
         if self._persisted is None:
@@ -257,6 +423,17 @@ class LocalStateStore:
         Starting a new lineage would make the next plan create everything again, and its
         first write would replace the backup: refuse, and say how to restore or start over.
         """
+        if os.path.lexists(self.journal_path):
+            journal_file = shlex.quote(str(self.journal_path))
+            raise StateError(
+                f"the state file {self.path} does not exist, but its journal "
+                f"{self.journal_path} does: the state was lost or moved, and the journal "
+                "holds only the saves made since the file was last written. Put the state "
+                f"file back (from {self.backup_path} or your own copy, if it has the same "
+                "lineage the journal replays onto it). To start a new, empty state on "
+                f"purpose, move the journal away first (mv {journal_file} "
+                f"{shlex.quote(str(self.journal_path) + '.old')})."
+            )
         for rescue in (self.errored_path, self.backup_path):
             if os.path.lexists(rescue):
                 copy, state = shlex.quote(str(rescue)), shlex.quote(str(self.path))
@@ -275,16 +452,21 @@ class LocalStateStore:
             )
         return "Restore it from your own copy of the file, or repair it by hand."
 
+    def _journal_advice(self) -> str:
+        return (
+            f"Repair it by hand, or move it away to use {self.path} as it is: the saves it "
+            "records are then lost, and what they recorded (objects created, intents to "
+            "create) is unknown to the next plan, which may try to create it again."
+        )
+
     def _check_unchanged_on_disk(self, persisted: State) -> None:
         try:
-            current = _identity(os.stat(self.path))
-        except FileNotFoundError:
-            current = None
+            current, log = self._current_identity(), self._journal_now()
         except OSError as exc:
             raise StateError(
                 f"could not check the state file {self.path}: {exc.strerror}."
             ) from exc
-        if current != self._identity:
+        if current != self._identity or log != self._journal_identity:
             raise StateError(
                 f"{self.path} changed on disk since this run read it at serial "
                 f"{persisted.serial}: another run may have written it without the lock. "
@@ -309,7 +491,8 @@ class LocalStateStore:
                 f"could not write the state to {self.path}: {exc.strerror or exc}. The file "
                 "was not changed."
             ) from exc
-        self._identity = _identity(os.stat(self.path))
+        self._identity, self._full_size = _identity(os.stat(self.path)), len(data)
+        self._drop_journal()
 
     def _save_backup(self) -> None:
         temp = files.temp_path_beside(self.path, ".backup")
