@@ -122,7 +122,9 @@ def provider_block(source: ProviderSource, out_dir: Path) -> dict[str, Any]:
     if isinstance(settings, LocalProviderConfig):
         emulation = data_dir(settings, source.directory).resolve()
         written["path"] = os.path.relpath(emulation, out_dir.resolve())
-    return written
+    # In the order of the model's fields, as `cccform fmt` writes them.
+    order = list(type(settings).model_fields)
+    return dict(sorted(written.items(), key=lambda item: order.index(item[0])))
 
 
 def _described(source: ProviderSource) -> str:

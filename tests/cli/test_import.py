@@ -96,6 +96,8 @@ def test_every_imported_example_is_adopted_with_no_change(cli: Cli, example: Pat
     applied = calls(cli, "apply", "--auto-approve")
     assert writes(applied) == {}, applied
     assert cli("plan", "--detailed-exitcode").code == 0
+    formatted = cli("fmt", "--check")  # what import writes is what fmt would write
+    assert formatted.code == 0, formatted.out + formatted.err
 
 
 def test_the_files_quote_numbers_and_ids_and_reference_flows_as_json(cli: Cli) -> None:
