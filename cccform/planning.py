@@ -5,12 +5,14 @@ and what it tells while it does (`RunProgress`). It never prints.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from threading import Event
 from typing import Protocol
 
-from cccform.addresses import Address
+from cccform.addresses import Address, ResourceType
 from cccform.config.models import LoadedConfig
+from cccform.live import LiveInventory
 from cccform.plan import messages
 from cccform.plan.from_state import recalled_inventory
 from cccform.plan.models import Plan, PlanWarning, PriorState, with_warning
@@ -72,24 +74,22 @@ def refresh_and_plan(
             PlanWarning(kind="refresh_skipped", subjects=[], message=messages.refresh_skipped()),
         )
     provider.read_parallelism(parallelism)
-    if mode.refresh_only:
-        live = refresh_all(
-            provider,
-            contents_known_ahead(loaded, state),
-            lambda listed: contents_managed(state, listed),
-            parallelism,
-            observer=progress,
-            cancel=cancel,
-        )
-        prior = PriorState(lineage=state.lineage, serial=state.serial, existed=state_exists)
-        known = [a for a in map(Address.try_parse, state.resources) if a is not None]
-        return select(refresh_only_plan(state, live, prior), mode.selection, known)
+    # A refresh-only plan reads what the state manages; any other what it plans.
+    wanted: Callable[[LiveInventory], dict[str, frozenset[ResourceType]]] = (
+        (lambda listed: contents_managed(state, listed))
+        if mode.refresh_only
+        else (lambda listed: contents_to_read(loaded, state, listed))
+    )
     live = refresh_all(
         provider,
         contents_known_ahead(loaded, state),
-        lambda listed: contents_to_read(loaded, state, listed),
+        wanted,
         parallelism,
         observer=progress,
         cancel=cancel,
     )
+    if mode.refresh_only:
+        prior = PriorState(lineage=state.lineage, serial=state.serial, existed=state_exists)
+        known = [a for a in map(Address.try_parse, state.resources) if a is not None]
+        return select(refresh_only_plan(state, live, prior), mode.selection, known)
     return make_plan(loaded, state, live, state_exists=state_exists, selection=mode.selection)
