@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from itertools import islice
 from threading import Event
 from typing import Any, Protocol
 
@@ -178,10 +179,14 @@ def _read(
             return job, None
 
     found: Found = {}
-    pool = ThreadPoolExecutor(max(1, min(parallelism, len(jobs))), "cccform-refresh")
+    waiting = iter(jobs)
+    workers = max(1, min(parallelism, len(jobs)))
+    pool = ThreadPoolExecutor(workers, "cccform-refresh")
     try:
+        # At most `workers` Lists submitted at a time, the next one as one ends: waiting on
+        # a few futures costs little, waiting on thousands at every answer adds up.
         pending: set[Future[tuple[Job, dict[str, Any] | None]]] = {
-            pool.submit(read, job) for job in jobs
+            pool.submit(read, job) for job in islice(waiting, workers)
         }
         while pending:
             done, pending = wait(pending, CANCEL_CHECK_SECONDS, FIRST_COMPLETED)
@@ -195,6 +200,7 @@ def _read(
                 if tolerant:
                     return found
                 _stop_if(cancel)
+            pending.update(pool.submit(read, job) for job in islice(waiting, len(done)))
     finally:
         # Stopped (a signal, a failed List): what has not started never will; the Lists in
         # flight finish.

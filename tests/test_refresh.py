@@ -1,0 +1,116 @@
+"""`refresh`: the contents of many instances read at once, within the parallelism, in job
+order whatever order the answers come in; a failed List or a cancel starts no other."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from cccform.addresses import ResourceType
+from cccform.errors import ApiError, RefreshInterrupted
+from cccform.live import RUNNING, LiveInstance, LiveInventory
+from cccform.refresh import refresh_contents
+
+GROUPS = frozenset({ResourceType.SKILL_GROUP})
+
+
+class SlowGroups:
+    """A caller whose ListSkillGroups answers one group named after the instance, after a
+    random delay; it counts the Lists in flight, and fails or cancels where told."""
+
+    def __init__(self, fail: str = "", cancel_after: int = 0) -> None:
+        self.fail = fail
+        self.cancel = threading.Event()
+        self.cancel_after = cancel_after
+        self.lock = threading.Lock()
+        self.now = self.most = self.started = 0
+        self.answered: list[str] = []
+
+    def call(self, action: str, params: dict[str, str]) -> Any:
+        raise AssertionError(f"no single call expected, got {action} {params}")
+
+    def pages(self, action: str, params: dict[str, str]) -> Iterator[dict[str, Any]]:
+        assert action == "ListSkillGroups"
+        instance_id = params["InstanceId"]
+        with self.lock:
+            self.now += 1
+            self.started += 1
+            self.most = max(self.most, self.now)
+            if self.cancel_after and self.started == self.cancel_after:
+                self.cancel.set()
+        try:
+            time.sleep(random.uniform(0.001, 0.01))
+            if instance_id == self.fail:
+                raise ApiError("Throttling.User", "slow down", 400)
+            with self.lock:
+                self.answered.append(instance_id)
+            item = {"SkillGroupId": f"sg-{instance_id}", "SkillGroupName": instance_id}
+            return iter([item])
+        finally:
+            with self.lock:
+                self.now -= 1
+
+
+def inventory(n: int) -> LiveInventory:
+    return LiveInventory(
+        {
+            f"cc-{i:03d}": LiveInstance(
+                f"cc-{i:03d}", f"CC {i}", f"cc-{i:03d}", "", (), (), RUNNING
+            )
+            for i in range(n)
+        }
+    )
+
+
+def wanted(n: int) -> dict[str, frozenset[ResourceType]]:
+    return {f"cc-{i:03d}": GROUPS for i in range(n)}
+
+
+def test_every_instance_is_read_within_the_parallelism_and_kept_in_job_order() -> None:
+    caller = SlowGroups()
+    heard: list[str] = []
+    read = refresh_contents(
+        caller, inventory(60), wanted(60), 4, instance_read=lambda i, _c: heard.append(i)
+    )
+    assert caller.most == 4
+    assert caller.answered != sorted(caller.answered)  # answers came in any order
+    assert list(read.contents) == [f"cc-{i:03d}" for i in range(60)]
+    groups = read.contents["cc-007"].read(ResourceType.SKILL_GROUP)
+    assert groups is not None and list(groups) == ["cc-007"]
+    assert sorted(heard) == list(read.contents)
+
+
+def test_a_failed_list_starts_no_other_and_raises() -> None:
+    caller = SlowGroups(fail="cc-005")
+    with pytest.raises(ApiError, match="slow down"):
+        refresh_contents(caller, inventory(200), wanted(200), 3)
+    # the Lists in flight when it failed finish; none after them starts
+    assert caller.started <= 5 + 1 + 3 * 2
+    assert caller.now == 0
+
+
+def test_a_cancel_starts_no_other_list_and_says_nothing_changed() -> None:
+    caller = SlowGroups(cancel_after=10)
+    with pytest.raises(RefreshInterrupted, match="nothing was planned or changed"):
+        refresh_contents(caller, inventory(200), wanted(200), 3, cancel=caller.cancel)
+    assert caller.started < 10 + 3 * 4
+    assert caller.now == 0
+
+
+def test_what_was_read_ahead_is_not_read_again() -> None:
+    caller = SlowGroups()
+    first = refresh_contents(caller, inventory(5), wanted(5), 2)
+    ahead = {
+        (instance_id, ResourceType.SKILL_GROUP): dict(contents.read(ResourceType.SKILL_GROUP) or {})
+        for instance_id, contents in first.contents.items()
+        if instance_id != "cc-002"
+    }
+    again = SlowGroups()
+    read = refresh_contents(again, inventory(5), wanted(5), 2, ahead)
+    assert again.answered == ["cc-002"]
+    assert list(read.contents) == [f"cc-{i:03d}" for i in range(5)]
