@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, TextIO, cast
 
@@ -15,6 +15,7 @@ from cccform.errors import UsageError
 from cccform.plan.targets import Selection
 from cccform.planning import PlanMode
 from cccform.printable import PrintableStream
+from cccform.providers.paging import DEFAULT_PARALLELISM, MAX_PARALLELISM
 from cccform.render.progress_view import RunProgressPrinter
 from cccform.render.style import Style
 from cccform.render.views import Terminal
@@ -144,15 +145,18 @@ def lock_timeout_option(func: click.decorators.FC) -> click.decorators.FC:
     )(func)
 
 
-def parallelism_option(func: click.decorators.FC) -> click.decorators.FC:
+def parallelism_option(
+    default: int = DEFAULT_PARALLELISM,
+) -> Callable[[click.decorators.FC], click.decorators.FC]:
     """`--parallelism N`: how many calls at once, the pages of a List included."""
     return click.option(
         "--parallelism",
-        default=10,
+        default=default,
         show_default=True,
-        type=click.IntRange(1, 256),
-        help="How many API calls may run at once (List pages included).",
-    )(func)
+        type=click.IntRange(1, MAX_PARALLELISM),
+        help="How many API calls may run at once (List pages included); the API's "
+        "per-operation quotas pace them too.",
+    )
 
 
 def lock_option(func: click.decorators.FC) -> click.decorators.FC:

@@ -19,6 +19,7 @@ from cccform.importer.compose import Counts, ImportOptions, compose
 from cccform.importer.output import existing, others, refuse_overwrite, write_files
 from cccform.importer.read import ImportObserver, Selection, read_account
 from cccform.providers.local import data_dir
+from cccform.providers.paging import IMPORT_PARALLELISM
 from cccform.providers.registry import make_provider
 from cccform.run import load_configuration
 
@@ -38,7 +39,7 @@ class ImportRequest:
     selection: Selection = field(default_factory=Selection)
     options: ImportOptions = field(default_factory=ImportOptions)
     force: bool = False
-    parallelism: int = 10
+    parallelism: int = IMPORT_PARALLELISM
 
 
 @dataclass(frozen=True)

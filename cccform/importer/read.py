@@ -12,6 +12,7 @@ from cccform.importer.compose import ImportedInstance
 from cccform.kinds import KINDS
 from cccform.live import RUNNING, LiveContents, LiveInstance
 from cccform.providers.ccc import CccProvider
+from cccform.providers.paging import IMPORT_PARALLELISM
 from cccform.refresh import refresh, refresh_contents
 
 
@@ -54,9 +55,11 @@ def read_account(
     observer: ImportObserver,
     *,
     contents: bool = True,
-    parallelism: int = 10,
+    parallelism: int = IMPORT_PARALLELISM,
 ) -> list[ImportedInstance]:
-    """The selected running instances, with their contents unless `contents` is False."""
+    """The selected running instances, with their contents unless `contents` is False; at
+    most `parallelism` calls at once."""
+    provider.read_parallelism(parallelism)
     inventory = refresh(provider)
     listed = [i for i in inventory.instances.values() if inventory.get(i.instance_id)]
     selection.check([i.access_path for i in listed])

@@ -4,11 +4,15 @@ with no change."""
 from __future__ import annotations
 
 import json
+import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from ccc_emulator.engine import CccEmulation
+from cccform.providers.local import LocalTransport
 from tests.cli.harness import Cli, calls, instance_yaml, write
 from tests.test_examples import EXAMPLES, NAMES, copy_configuration
 
@@ -411,8 +415,6 @@ def test_an_account_with_nothing_to_import_writes_nothing(cli: Cli) -> None:
 
 
 def test_a_flow_name_from_the_cloud_never_writes_outside_out(cli: Cli) -> None:
-    from ccc_emulator.engine import CccEmulation
-
     with CccEmulation(cli.directory / "src" / ".cccform", create_seconds=0) as emulation:
         emulation.handle(
             "CreateContactFlow",
@@ -439,3 +441,46 @@ def test_an_import_into_the_configuration_it_reads_is_refused_before_writing(cli
     assert "importing there would declare them twice. Nothing was written." in run.err
     assert "acme-cs (" in run.err
     assert tree(source.directory) == before
+
+
+@pytest.mark.parametrize(("given", "most"), [((), 40), (("--parallelism", "3"), 3)])
+def test_lists_are_read_at_once_within_the_parallelism(
+    cli: Cli, given: tuple[str, ...], most: int
+) -> None:
+    """An import reads every kind of every instance: 40 Lists in flight unless told."""
+    with CccEmulation(cli.directory / "src" / ".cccform", create_seconds=0) as emulation:
+        for n in range(12):  # with the example's two, 56 Lists of contents
+            emulation.handle(
+                "CreateInstance",
+                {"Name": f"Other {n}", "DomainName": f"other-{n:02d}", "AdminRamIdList": '["1"]'},
+            )
+    lock = threading.Lock()
+    in_flight = [0, 0]  # now, most
+    call = LocalTransport.call
+
+    def slow_lists(self: LocalTransport, action: str, params: dict[str, str]) -> Any:
+        if action == "ListInstances":
+            return call(self, action, params)
+        with lock:
+            in_flight[0] += 1
+            in_flight[1] = max(in_flight)
+        time.sleep(0.05)
+        try:
+            return call(self, action, params)
+        finally:
+            with lock:
+                in_flight[0] -= 1
+
+    cli.monkeypatch.setattr(LocalTransport, "call", slow_lists)
+    run = cli("import", "--from", "src", "--out", "out", *given)
+    assert run.code == 0, run.err
+    assert "Imported 14 instances" in run.out
+    assert in_flight[1] == most
+
+
+@pytest.mark.parametrize("value", ["0", "257", "many"])
+def test_a_parallelism_out_of_range_is_a_usage_error(cli: Cli, value: str) -> None:
+    run = cli("import", "--from", "src", "--out", "out", "--parallelism", value)
+    assert run.code == 64
+    assert run.err.startswith("error: Invalid value for '--parallelism': ")
+    assert not (cli.directory / "out").exists()

@@ -26,6 +26,7 @@ from cccform.providers.aliyun.sdk_calls import (
     sdk_method,
     snake_case,
 )
+from cccform.providers.paging import MAX_PARALLELISM
 
 
 def keep(text: str) -> str:
@@ -91,6 +92,8 @@ def test_runtime_options() -> None:
         False,
     )
     assert runtime_options(2.5).connect_timeout == 2500
+    # a pooled connection for every call --parallelism lets run at once
+    assert options.max_idle_conns == MAX_PARALLELISM
 
 
 def answer(kind: Any, **kw: Any) -> Any:

@@ -42,7 +42,7 @@ from cccform.render.views import apply_view
     help="Allow a plan that drops objects from the state (gone from the provider, or no "
     "longer declared) to run without interactive approval.",
 )
-@parallelism_option
+@parallelism_option()
 @click.option(
     "--json",
     "as_json",

@@ -1,6 +1,6 @@
 """`cccform import [--out DIR] [--instance PATTERN ...] [--exclude PATTERN ...]
-[--contents/--no-contents] [--force] [--redact] [--json]`: write the configuration of what
-exists live."""
+[--contents/--no-contents] [--force] [--redact] [--json] [--parallelism N]`: write the
+configuration of what exists live."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from cccform.cli.context import Context, pass_context
+from cccform.cli.context import Context, parallelism_option, pass_context
+from cccform.providers.paging import IMPORT_PARALLELISM
 
 
 @click.command("import")
@@ -44,6 +45,7 @@ from cccform.cli.context import Context, pass_context
     "configuration cannot be applied.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the files and counts as JSON.")
+@parallelism_option(IMPORT_PARALLELISM)
 @click.option(
     "--provider",
     "kind",
@@ -72,6 +74,7 @@ def import_command(
     force: bool,
     redact: bool,
     as_json: bool,
+    parallelism: int,
     kind: str | None,
     region: str | None,
     endpoint: str | None,
@@ -94,6 +97,7 @@ def import_command(
         Selection(include, exclude),
         ImportOptions(contents=contents, redact=redact),
         force=force,
+        parallelism=parallelism,
     )
     result = import_account(request, ImportProgress(ctx.err))
     if as_json:

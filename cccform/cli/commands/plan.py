@@ -49,7 +49,7 @@ from cccform.render.views import plan_view
     help="Write GitLab's plan report (create, update, delete counts) to FILE.",
 )
 @plan_mode_options
-@parallelism_option
+@parallelism_option()
 @lock_timeout_option
 @lock_option
 @pass_context

@@ -44,6 +44,7 @@ from cccform.providers.aliyun.failures import (
     classify,
     is_credentials_code,
 )
+from cccform.providers.paging import MAX_PARALLELISM
 
 log = logging.getLogger("cccform.api")
 
@@ -74,11 +75,14 @@ def sdk_config(endpoint: Endpoint, region: str, credential: Any, timeout: float)
 
 
 def runtime_options(timeout: float) -> Any:
-    """Per-call options: our timeouts, and no retries inside the SDK (ours decide)."""
+    """Per-call options: our timeouts, no retries inside the SDK (ours decide), and a pool
+    that keeps a connection for every call `--parallelism` lets run at once (the SDK's
+    default keeps 40 and opens and closes the others call by call)."""
     return RuntimeOptions(
         read_timeout=int(timeout * 1000),
         connect_timeout=int(min(timeout, CONNECT_TIMEOUT) * 1000),
         autoretry=False,
+        max_idle_conns=MAX_PARALLELISM,
     )
 
 
