@@ -5,6 +5,7 @@ Usage::
     .venv/bin/python benchmarks/latency.py                  # 1,000 instances + 2,000 agents
     .venv/bin/python benchmarks/latency.py --instances 200 --agents 300 --repeat 3
     .venv/bin/python benchmarks/latency.py --command import   # cccform import instead of plan
+    .venv/bin/python benchmarks/latency.py --command import --parallelism 100 --latency-ms 150
     .venv/bin/python benchmarks/latency.py --help
 
 It builds, on the embedded emulation (``create_seconds: 0``), ``--instances`` small instances
@@ -150,6 +151,7 @@ def report(args: argparse.Namespace, trees: list[Tree], plans: Plans) -> tuple[l
     current = trees[0].label
     calls = plans[current, 0.0][0].calls
     command = "a no-op plan" if args.command == "plan" else "`cccform import` of the account"
+    parallelism = "" if args.parallelism is None else f"`--parallelism {args.parallelism}`; "
     lines = [
         f"## Round trips: {command} through the SDK, near and far",
         "",
@@ -157,7 +159,8 @@ def report(args: argparse.Namespace, trees: list[Tree], plans: Plans) -> tuple[l
         "",
         f"{args.instances:,} instances plus one with {args.agents:,} agents in "
         f"{args.groups} skill groups; `cccform emulator serve`, `provider: aliyun`; "
-        f"{args.repeat} runs each, interleaved; {sum(calls.values())} API calls per run "
+        f"{parallelism}{args.repeat} runs each, interleaved; "
+        f"{sum(calls.values())} API calls per run "
         f"({', '.join(f'{a} {n}' for a, n in sorted(calls.items()))}).",
         "",
         "| tree | answers delayed by | median wall (s) | best (s) | every run (s) |",
@@ -215,14 +218,15 @@ def measure(args: argparse.Namespace, workdir: Path, trees: list[Tree]) -> Plans
             for tree in trees:
                 for latency in latencies:
                     here = dirs[tree.label, latency]
+                    given = () if args.parallelism is None else ("--parallelism", args.parallelism)
                     if args.command == "plan":
-                        run = sdk_run(runner, tree, here, "plan")
+                        run = sdk_run(runner, tree, here, "plan", *given)
                         what = f"no-op plan of {tree.label} at {latency:g} ms"
                         expect(run, code=0, text="No changes", what=what)
                     else:
                         # outside the configuration, whose subdirectories it would join
                         out = str(here.parent / f"imported-{here.name}")
-                        run = sdk_run(runner, tree, here, "import", "--out", out, "--force")
+                        run = sdk_run(runner, tree, here, "import", "--out", out, "--force", *given)
                         what = f"import of {tree.label} at {latency:g} ms"
                         expect(run, code=0, text="Imported ", what=what)
                     plans[tree.label, latency].append(run)
@@ -238,6 +242,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=7, help="runs at each latency")
     parser.add_argument(
         "--command", choices=("plan", "import"), default="plan", help="what to time"
+    )
+    parser.add_argument(
+        "--parallelism", help="given to the command (default: the command's own default)"
     )
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per command")
     parser.add_argument("--output", type=Path, help="also write the report to this file")

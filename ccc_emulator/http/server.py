@@ -34,8 +34,10 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 # A connection whose client sends nothing for this long is closed, and its thread ends.
 IDLE_TIMEOUT_SECONDS = 30.0
-# Connections served at once (one thread each); further clients wait in the listen queue.
-MAX_CONNECTIONS = 64
+# Connections served at once (one thread each); further clients wait in the listen queue. As
+# many as the most calls cccform lets run at once (`--parallelism 256`) may keep alive: a
+# client's idle keep-alive connection holds its slot until it closes.
+MAX_CONNECTIONS = 256
 # The largest request body read: a flow definition of 1 MiB, percent-encoded, fits.
 MAX_BODY_BYTES = 8 * 1024 * 1024
 # How long a refused request's unread input is still read and dropped before the socket closes.

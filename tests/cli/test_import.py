@@ -443,13 +443,13 @@ def test_an_import_into_the_configuration_it_reads_is_refused_before_writing(cli
     assert tree(source.directory) == before
 
 
-@pytest.mark.parametrize(("given", "most"), [((), 40), (("--parallelism", "3"), 3)])
+@pytest.mark.parametrize(("given", "most"), [((), 100), (("--parallelism", "3"), 3)])
 def test_lists_are_read_at_once_within_the_parallelism(
     cli: Cli, given: tuple[str, ...], most: int
 ) -> None:
-    """An import reads every kind of every instance: 40 Lists in flight unless told."""
+    """An import reads every kind of every instance: 100 Lists in flight unless told."""
     with CccEmulation(cli.directory / "src" / ".cccform", create_seconds=0) as emulation:
-        for n in range(12):  # with the example's two, 56 Lists of contents
+        for n in range(30):  # with the example's two, 128 Lists of contents
             emulation.handle(
                 "CreateInstance",
                 {"Name": f"Other {n}", "DomainName": f"other-{n:02d}", "AdminRamIdList": '["1"]'},
@@ -474,7 +474,7 @@ def test_lists_are_read_at_once_within_the_parallelism(
     cli.monkeypatch.setattr(LocalTransport, "call", slow_lists)
     run = cli("import", "--from", "src", "--out", "out", *given)
     assert run.code == 0, run.err
-    assert "Imported 14 instances" in run.out
+    assert "Imported 32 instances" in run.out
     assert in_flight[1] == most
 
 
