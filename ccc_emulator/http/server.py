@@ -149,6 +149,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _HttpServer(ThreadingHTTPServer):
     daemon_threads = True
+    # The kernel's queue of connections not yet accepted (socketserver's default is 5): a
+    # client opening many at once, as cccform does at its parallelism, must not overflow it,
+    # or the overflowing handshakes are retried for seconds, then reset.
+    request_queue_size = MAX_CONNECTIONS
 
     def __init__(
         self,

@@ -15,7 +15,12 @@ from urllib.parse import urlencode
 import pytest
 
 from ccc_emulator import CccEmulation
-from ccc_emulator.http.server import MAX_BODY_BYTES, EmulatorServer, serve_in_thread
+from ccc_emulator.http.server import (
+    MAX_BODY_BYTES,
+    MAX_CONNECTIONS,
+    EmulatorServer,
+    serve_in_thread,
+)
 
 from .helpers import create_params
 
@@ -185,6 +190,23 @@ def test_connections_beyond_the_limit_wait_for_a_free_one(emu: CccEmulation) -> 
         finally:
             for sock in (first, second, third):
                 sock.close()
+
+
+def test_as_many_keep_alive_connections_as_cccform_may_open_are_served_at_once(
+    server: EmulatorServer,
+) -> None:
+    """`--parallelism 256` keeps up to 256 connections alive: none of them waits for another
+    to close (an idle keep-alive connection holds its slot for IDLE_TIMEOUT_SECONDS)."""
+    assert MAX_CONNECTIONS == 256
+    request = b"POST " + LIST + b" HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n"
+    socks = [connect(server) for _ in range(MAX_CONNECTIONS)]
+    try:
+        for sock in socks:  # every one answered, and kept open
+            sock.sendall(request)
+        assert {read_response(sock)[0] for sock in socks} == {200}
+    finally:
+        for sock in socks:
+            sock.close()
 
 
 def test_stop_is_not_held_up_by_a_client_waiting_for_a_connection(emu: CccEmulation) -> None:
