@@ -146,13 +146,14 @@ def lock_timeout_option(func: click.decorators.FC) -> click.decorators.FC:
 
 
 def parallelism_option(
-    default: int = DEFAULT_PARALLELISM,
+    default: int | None = DEFAULT_PARALLELISM, shown: str | None = None
 ) -> Callable[[click.decorators.FC], click.decorators.FC]:
-    """`--parallelism N`: how many calls at once, the pages of a List included."""
+    """`--parallelism N`: how many calls at once, the pages of a List included; `shown` says
+    what the default is when it depends on more than the option (`default` None)."""
     return click.option(
         "--parallelism",
         default=default,
-        show_default=True,
+        show_default=shown or True,
         type=click.IntRange(1, MAX_PARALLELISM),
         help="How many API calls may run at once (List pages included); the API's "
         "per-operation quotas pace them too.",

@@ -18,8 +18,7 @@ from cccform.errors import CccformError, UsageError
 from cccform.importer.compose import Counts, ImportOptions, compose
 from cccform.importer.output import existing, others, refuse_overwrite, write_files
 from cccform.importer.read import ImportObserver, Selection, read_account
-from cccform.providers.local import data_dir
-from cccform.providers.paging import IMPORT_PARALLELISM
+from cccform.providers import local, paging
 from cccform.providers.registry import make_provider
 from cccform.run import load_configuration
 
@@ -39,7 +38,7 @@ class ImportRequest:
     selection: Selection = field(default_factory=Selection)
     options: ImportOptions = field(default_factory=ImportOptions)
     force: bool = False
-    parallelism: int = IMPORT_PARALLELISM
+    parallelism: int | None = None  # None: the provider's default (`import_parallelism`)
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ def import_account(request: ImportRequest, observer: ImportObserver) -> ImportRe
             request.selection,
             observer,
             contents=request.options.contents,
-            parallelism=request.parallelism,
+            parallelism=request.parallelism or import_parallelism(request.source.settings),
         )
     finally:
         provider.close()
@@ -121,17 +120,25 @@ def provider_block(source: ProviderSource, out_dir: Path) -> dict[str, Any]:
     written: dict[str, Any] = {"type": settings.type}
     written.update(settings.model_dump(mode="json", exclude_defaults=True, exclude={"type"}))
     if isinstance(settings, LocalProviderConfig):
-        emulation = data_dir(settings, source.directory).resolve()
+        emulation = local.data_dir(settings, source.directory).resolve()
         written["path"] = os.path.relpath(emulation, out_dir.resolve())
     # In the order of the model's fields, as `cccform fmt` writes them.
     order = list(type(settings).model_fields)
     return dict(sorted(written.items(), key=lambda item: order.index(item[0])))
 
 
+def import_parallelism(settings: ProviderConfig) -> int:
+    """Calls in flight when `--parallelism` is not given: enough to read at the pace of the
+    API's quotas from a far endpoint; a few on the local emulation, which has no round trip."""
+    if isinstance(settings, LocalProviderConfig):
+        return local.IMPORT_PARALLELISM
+    return paging.IMPORT_PARALLELISM
+
+
 def _described(source: ProviderSource) -> str:
     settings = source.settings
     if isinstance(settings, LocalProviderConfig):
-        return f"the local emulation in {data_dir(settings, source.directory)}"
+        return f"the local emulation in {local.data_dir(settings, source.directory)}"
     return f"the CCC API at {settings.endpoint or settings.region}"
 
 

@@ -26,7 +26,8 @@ LIST_ATTEMPTS = 3
 DEFAULT_PARALLELISM = 10
 MAX_PARALLELISM = 256  # what --parallelism accepts; the SDK keeps as many connections
 IMPORT_PARALLELISM = 100
-"""Calls in flight by default for `cccform import`. An import reads every kind of every
+"""Calls in flight by default for `cccform import` through the CCC API (the local emulation
+has its own, `local.IMPORT_PARALLELISM`). An import reads every kind of every
 instance: thousands of small Lists for a large account. To read them at the pace of the API's
 per-operation quotas (about 100 a second for each of the four Lists, which the aliyun provider
 keeps to) rather than one round trip per List, as many must be in flight as the quotas allow in

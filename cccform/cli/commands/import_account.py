@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from cccform.cli.context import Context, parallelism_option, pass_context
-from cccform.providers.paging import IMPORT_PARALLELISM
 
 
 @click.command("import")
@@ -45,7 +44,7 @@ from cccform.providers.paging import IMPORT_PARALLELISM
     "configuration cannot be applied.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the files and counts as JSON.")
-@parallelism_option(IMPORT_PARALLELISM)
+@parallelism_option(None, "100, or 2 on the local emulation")
 @click.option(
     "--provider",
     "kind",
@@ -74,7 +73,7 @@ def import_command(
     force: bool,
     redact: bool,
     as_json: bool,
-    parallelism: int,
+    parallelism: int | None,
     kind: str | None,
     region: str | None,
     endpoint: str | None,
