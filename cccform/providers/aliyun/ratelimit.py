@@ -8,8 +8,10 @@ too; their quotas are not documented for this use.
 
 Each operation has a token bucket refilled at its rate, holding at most a tenth of a second's
 worth of tokens (so a burst never exceeds ~1.1x the quota within a second). `acquire` takes a
-token, sleeping if the bucket is empty; a caller that must wait reserves its token first, so
-waiting threads are served in order. Thread-safe; the clock and the sleep are injectable.
+token, sleeping until one is there if the bucket is empty. One caller at a time waits for a
+token, the others queue behind it, so no token is promised ahead of time: after a stall (the
+machine busy, the interpreter held), at most the bucket's capacity of calls goes at once,
+however many threads were waiting. Thread-safe; the clock and the sleep are injectable.
 """
 
 from __future__ import annotations
@@ -46,29 +48,44 @@ DOCUMENTED_QPS: Mapping[str, float] = {
 
 
 class TokenBucket:
-    """`rate` tokens a second, at most `capacity` stored; tokens may be reserved ahead."""
+    """`rate` tokens a second, at most `capacity` stored."""
 
-    def __init__(self, rate: float, capacity: float, clock: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        rate: float,
+        capacity: float,
+        clock: Callable[[], float],
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.rate = rate
         self.capacity = max(1.0, capacity)
         self._clock = clock
+        self._sleep = sleep
         self._tokens = self.capacity
         self._stamp = clock()
-        self._lock = threading.Lock()
+        # Held by the caller taking a token, while it waits for one too: the others queue.
+        self._turn = threading.Lock()
 
-    def reserve(self) -> float:
-        """Take one token; return how long to wait before using it (0 when one was there)."""
-        with self._lock:
-            now = self._clock()
-            elapsed = max(0.0, now - self._stamp)
-            self._stamp = now
-            self._tokens = min(self.capacity, self._tokens + elapsed * self.rate)
+    def take(self) -> float:
+        """Take one token, waiting for it when the bucket is empty; returns the seconds
+        waited (0 when one was there)."""
+        with self._turn:
+            self._refill()
+            shortfall = max(0.0, (1.0 - self._tokens) / self.rate)
+            if shortfall > 0:
+                self._sleep(shortfall)
+                self._refill()
+            # A token short by a rounding error, or by a sleep that returned early, is owed.
             self._tokens -= 1.0
-            if self._tokens >= 0:
-                return 0.0
-            return -self._tokens / self.rate
+            return shortfall
+
+    def _refill(self) -> None:
+        now = self._clock()
+        elapsed = max(0.0, now - self._stamp)
+        self._stamp = now
+        self._tokens = min(self.capacity, self._tokens + elapsed * self.rate)
 
 
 class RateLimiter:
@@ -97,13 +114,10 @@ class RateLimiter:
             bucket = self._buckets.get(action)
             if bucket is None:
                 rate = self.rate(action)
-                bucket = TokenBucket(rate, rate * BURST_SECONDS, self._clock)
+                bucket = TokenBucket(rate, rate * BURST_SECONDS, self._clock, self._sleep)
                 self._buckets[action] = bucket
             return bucket
 
     def acquire(self, action: str) -> float:
         """Wait for a token of `action`'s bucket; returns the seconds waited."""
-        wait = self.bucket(action).reserve()
-        if wait > 0:
-            self._sleep(wait)
-        return wait
+        return self.bucket(action).take()
