@@ -35,18 +35,21 @@ class GracefulInterrupt:
     @contextmanager
     def __call__(self, during: str = "apply") -> Iterator[threading.Event]:
         cancel = threading.Event()
-        then = (
-            "No new reads will start; waiting for the calls in flight, then stopping before "
-            "anything is planned or changed."
-            if during == "refresh"
-            else "No new steps will start; waiting for the calls in flight, then saving the state."
+        then = {
+            "refresh": "No new reads will start; waiting for the calls in flight, then stopping "
+            "before anything is planned or changed.",
+            "import": "No new reads will start; waiting for the calls in flight, then stopping "
+            "before anything is written.",
+        }.get(
+            during,
+            "No new steps will start; waiting for the calls in flight, then saving the state.",
         )
 
         def handler(signum: int, _frame: FrameType | None) -> None:
             if cancel.is_set():
                 self.err.write(
                     "\nSecond signal: exiting now.\n"
-                    if during == "refresh"
+                    if during != "apply"
                     else "\nSecond signal: exiting now. Steps in flight may be missing from the "
                     "state; the next apply finds them through the recorded intents.\n"
                 )
@@ -70,9 +73,11 @@ class GracefulInterrupt:
                     signal.signal(signum, old)
 
 
-def refresh_stopped(err: TextIO, guard: GracefulInterrupt) -> int:
+def refresh_stopped(
+    err: TextIO, guard: GracefulInterrupt, nothing: str = "Nothing was planned or changed."
+) -> int:
     """A signal stopped the refresh: say so, as an interrupted apply does; its exit code."""
-    err.write("Interrupted. Nothing was planned or changed.\n")
+    err.write(f"Interrupted. {nothing}\n")
     return guard.exit_code or signals.exit_code(signal.SIGINT)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from threading import Event
 from typing import Protocol
 
 from cccform.errors import UsageError
@@ -12,7 +13,6 @@ from cccform.importer.compose import ImportedInstance
 from cccform.kinds import KINDS
 from cccform.live import RUNNING, LiveContents, LiveInstance
 from cccform.providers.ccc import CccProvider
-from cccform.providers.paging import IMPORT_PARALLELISM
 from cccform.refresh import refresh, refresh_contents
 
 
@@ -55,7 +55,8 @@ def read_account(
     observer: ImportObserver,
     *,
     contents: bool = True,
-    parallelism: int = IMPORT_PARALLELISM,
+    parallelism: int,
+    cancel: Event | None = None,
 ) -> list[ImportedInstance]:
     """The selected running instances, with their contents unless `contents` is False; at
     most `parallelism` calls at once."""
@@ -82,5 +83,7 @@ def read_account(
         observer.read(inventory.instances[instance_id], counts)
 
     wanted = {i.instance_id: kinds for i in running}
-    read = refresh_contents(provider, inventory, wanted, parallelism, instance_read=heard)
+    read = refresh_contents(
+        provider, inventory, wanted, parallelism, cancel=cancel, instance_read=heard
+    )
     return [ImportedInstance(i, read.contents[i.instance_id]) for i in running]

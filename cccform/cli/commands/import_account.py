@@ -9,6 +9,8 @@ from pathlib import Path
 import click
 
 from cccform.cli.context import Context, parallelism_option, pass_context
+from cccform.cli.interrupt import GracefulInterrupt, refresh_stopped
+from cccform.errors import RefreshInterrupted
 
 
 @click.command("import")
@@ -98,7 +100,12 @@ def import_command(
         force=force,
         parallelism=parallelism,
     )
-    result = import_account(request, ImportProgress(ctx.err))
+    guard = GracefulInterrupt(ctx.err)
+    try:
+        with guard("import") as cancel:
+            result = import_account(request, ImportProgress(ctx.err), cancel=cancel)
+    except RefreshInterrupted:
+        return refresh_stopped(ctx.err, guard, "Nothing was written.")
     if as_json:
         ctx.terminal().write_json(import_document(result))
     else:
