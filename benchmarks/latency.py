@@ -218,7 +218,9 @@ def measure(args: argparse.Namespace, workdir: Path, trees: list[Tree]) -> Plans
             for tree in trees:
                 for latency in latencies:
                     here = dirs[tree.label, latency]
-                    given = () if args.parallelism is None else ("--parallelism", args.parallelism)
+                    given = (
+                        [] if args.parallelism is None else ["--parallelism", f"{args.parallelism}"]
+                    )
                     if args.command == "plan":
                         run = sdk_run(runner, tree, here, "plan", *given)
                         what = f"no-op plan of {tree.label} at {latency:g} ms"
@@ -244,7 +246,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--command", choices=("plan", "import"), default="plan", help="what to time"
     )
     parser.add_argument(
-        "--parallelism", help="given to the command (default: the command's own default)"
+        "--parallelism",
+        type=int,
+        help="given to the command (default: the command's own default)",
     )
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per command")
     parser.add_argument("--output", type=Path, help="also write the report to this file")

@@ -7,10 +7,12 @@ import random
 import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 
+from cccform import refresh
 from cccform.addresses import ResourceType
 from cccform.errors import ApiError, RefreshInterrupted
 from cccform.live import RUNNING, LiveInstance, LiveInventory
@@ -30,6 +32,7 @@ class SlowGroups:
         self.lock = threading.Lock()
         self.now = self.most = self.started = 0
         self.answered: list[str] = []
+        self.started_at_failure = 0
 
     def call(self, action: str, params: dict[str, str]) -> Any:
         raise AssertionError(f"no single call expected, got {action} {params}")
@@ -43,10 +46,12 @@ class SlowGroups:
             self.most = max(self.most, self.now)
             if self.cancel_after and self.started == self.cancel_after:
                 self.cancel.set()
-        try:
-            time.sleep(random.uniform(0.001, 0.01))
             if instance_id == self.fail:
+                self.started_at_failure = self.started
+        try:
+            if instance_id == self.fail:  # at once: nothing else moves meanwhile
                 raise ApiError("Throttling.User", "slow down", 400)
+            time.sleep(random.uniform(0.001, 0.01))
             with self.lock:
                 self.answered.append(instance_id)
             item = {"SkillGroupId": f"sg-{instance_id}", "SkillGroupName": instance_id}
@@ -89,8 +94,9 @@ def test_a_failed_list_starts_no_other_and_raises() -> None:
     caller = SlowGroups(fail="cc-005")
     with pytest.raises(ApiError, match="slow down"):
         refresh_contents(caller, inventory(200), wanted(200), 3)
-    # the Lists in flight when it failed finish; none after them starts
-    assert caller.started <= 5 + 1 + 3 * 2
+    # the Lists in flight when it failed finish; at most one round of others was being
+    # submitted as it failed, and none starts after that
+    assert caller.started - caller.started_at_failure <= 3
     assert caller.now == 0
 
 
@@ -114,3 +120,30 @@ def test_what_was_read_ahead_is_not_read_again() -> None:
     read = refresh_contents(again, inventory(5), wanted(5), 2, ahead)
     assert again.answered == ["cc-002"]
     assert list(read.contents) == [f"cc-{i:03d}" for i in range(5)]
+
+
+def test_no_more_lists_are_submitted_at_a_time_than_run_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pool gets the next List as one ends: waiting on a few futures costs little, on
+    thousands at every answer it adds up."""
+    lock = threading.Lock()
+    queued = [0, 0]  # now, most: submitted and not yet done
+
+    class Counting(ThreadPoolExecutor):
+        def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+            with lock:
+                queued[0] += 1
+                queued[1] = max(queued)
+            future = super().submit(fn, *args, **kwargs)
+            future.add_done_callback(lambda _f: _done())
+            return future
+
+    def _done() -> None:
+        with lock:
+            queued[0] -= 1
+
+    monkeypatch.setattr(refresh, "ThreadPoolExecutor", Counting)
+    read = refresh.refresh_contents(SlowGroups(), inventory(60), wanted(60), 4)
+    assert len(read.contents) == 60
+    assert queued[1] == 4

@@ -149,10 +149,6 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _HttpServer(ThreadingHTTPServer):
     daemon_threads = True
-    # The kernel's queue of connections not yet accepted (socketserver's default is 5): a
-    # client opening many at once, as cccform does at its parallelism, must not overflow it,
-    # or the overflowing handshakes are retried for seconds, then reset.
-    request_queue_size = MAX_CONNECTIONS
 
     def __init__(
         self,
@@ -168,6 +164,10 @@ class _HttpServer(ThreadingHTTPServer):
         self.latency = latency or Latency()
         self.idle_timeout = idle_timeout
         self._slots = threading.BoundedSemaphore(max_connections)
+        # The kernel's queue of connections not yet accepted (socketserver's default is 5): a
+        # client opening many at once, as cccform does at its parallelism, must not overflow
+        # it, or the overflowing handshakes are retried for seconds, then reset.
+        self.request_queue_size = max(max_connections, 5)
         self._stopping = threading.Event()
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()

@@ -150,13 +150,14 @@ def parallelism_option(
 ) -> Callable[[click.decorators.FC], click.decorators.FC]:
     """`--parallelism N`: how many calls at once, the pages of a List included; `shown` says
     what the default is when it depends on more than the option (`default` None)."""
+    said = "" if shown is None else f" Default: {shown}."
     return click.option(
         "--parallelism",
         default=default,
-        show_default=shown or True,
+        show_default=shown is None,
         type=click.IntRange(1, MAX_PARALLELISM),
         help="How many API calls may run at once (List pages included); the API's "
-        "per-operation quotas pace them too.",
+        f"per-operation quotas pace them too.{said}",
     )
 
 

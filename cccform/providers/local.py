@@ -21,11 +21,6 @@ from cccform.providers.aliyun.failures import CallFailure, classify, final_error
 from cccform.providers.ccc import CccProvider
 
 DEFAULT_CREATE_SECONDS = 3.0
-IMPORT_PARALLELISM = 2
-"""Calls in flight by default for `cccform import` on the local emulation: it answers in
-process, with no round trip to wait for, so more threads only contend for the interpreter
-(an import of 1,000 instances took 2.9 s of CPU at 1, 3.0 at 2, 3.7 at 4, 9.5 at 100; the
-fastest, by the clock, at 2)."""
 CREATE_SECONDS_ENV = "CCCFORM_LOCAL_CREATE_SECONDS"
 DEFAULT_DATA_DIR = ".cccform"
 

@@ -25,14 +25,6 @@ PAGE_SIZE = 100
 LIST_ATTEMPTS = 3
 DEFAULT_PARALLELISM = 10
 MAX_PARALLELISM = 256  # what --parallelism accepts; the SDK keeps as many connections
-IMPORT_PARALLELISM = 100
-"""Calls in flight by default for `cccform import` through the CCC API (the local emulation
-has its own, `local.IMPORT_PARALLELISM`). An import reads every kind of every
-instance: thousands of small Lists for a large account. To read them at the pace of the API's
-per-operation quotas (about 100 a second for each of the four Lists, which the aliyun provider
-keeps to) rather than one round trip per List, as many must be in flight as the quotas allow in
-one round trip: about 400 a second times 0.25 s, the round trip of an account far from its
-region. An import changes nothing, so there is nothing else to bound."""
 log = logging.getLogger("cccform.api")
 
 PageCall = Callable[[str, dict[str, str]], Any]

@@ -9,14 +9,19 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
 from ccc_emulator.engine import CccEmulation
 from cccform.cli.main import main
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -133,3 +138,35 @@ def run_process(
     process = spawn(directory, *args, env=env)
     out, err = process.communicate(timeout=timeout)
     return Run(process.returncode, out, err)
+
+
+class InFlight:
+    """Counts the calls in flight through `hold`, and proves a bound on them: the first
+    `expected` calls wait for one another (up to `patience` seconds), then stay a moment more,
+    so that a call beyond the bound would be in flight with them and counted; the calls after
+    them pass straight through. A loaded machine can make the count smaller only if
+    `patience` runs out, never larger."""
+
+    def __init__(self, expected: int, patience: float = 20.0, linger: float = 0.1) -> None:
+        self.expected = expected
+        self.patience = patience
+        self.linger = linger
+        self.now = self.most = self.arrived = 0
+        self._lock = threading.Lock()
+        self._reached = threading.Event()
+
+    def hold(self, call: Callable[[], T]) -> T:
+        with self._lock:
+            self.now += 1
+            self.arrived += 1
+            self.most = max(self.most, self.now)
+            held = self.arrived <= self.expected
+            if self.now >= self.expected:
+                self._reached.set()
+        try:
+            if held and self._reached.wait(self.patience):
+                time.sleep(self.linger)
+            return call()
+        finally:
+            with self._lock:
+                self.now -= 1

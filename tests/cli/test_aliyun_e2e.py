@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,7 @@ from ccc_emulator.http.faults import FaultConfig
 from ccc_emulator.http.gateway import Gateway
 from ccc_emulator.http.server import EmulatorServer, serve_in_thread
 from ccc_emulator.http.wire import WireRequest, WireResponse
-from tests.cli.harness import Cli, calls, instance_yaml, write
+from tests.cli.harness import Cli, InFlight, calls, instance_yaml, write
 
 AK, SK = "LTAI5tCccformTestKey", "cccform-canary-secret-7f3a9b1c"
 
@@ -272,33 +271,24 @@ def test_an_import_keeps_a_hundred_lists_in_flight_through_the_sdk(
     cloud: Cli, server: EmulatorServer, given: tuple[str, ...], most: int
 ) -> None:
     """Enough Lists at once to read at the pace of the quotas from a far endpoint: counted
-    where the requests arrive, each List answered 0.6 s late."""
+    where the requests arrive."""
     for n in range(30):  # 120 Lists of contents
         server.engine.handle(
             "CreateInstance",
             {"Name": f"Other {n}", "DomainName": f"other-{n:02d}", "AdminRamIdList": '["1"]'},
         )
     time.sleep(0.4)  # RUNNING after the server's create_seconds
-    lock = threading.Lock()
-    in_flight = [0, 0]  # now, most
+    counted = InFlight(most)
     answer = Gateway.__call__
 
-    def late_lists(self: Gateway, request: WireRequest) -> WireResponse:
+    def held_lists(self: Gateway, request: WireRequest) -> WireResponse:
         action = request.action or ""
         if not action.startswith("List") or action == "ListInstances":
             return answer(self, request)
-        with lock:
-            in_flight[0] += 1
-            in_flight[1] = max(in_flight)
-        time.sleep(0.6)
-        try:
-            return answer(self, request)
-        finally:
-            with lock:
-                in_flight[0] -= 1
+        return counted.hold(lambda: answer(self, request))
 
-    cloud.monkeypatch.setattr(Gateway, "__call__", late_lists)
+    cloud.monkeypatch.setattr(Gateway, "__call__", held_lists)
     run = cloud("import", "--provider", "aliyun", "--endpoint", server.url, "--out", "out", *given)
     assert run.code == 0, run.out + run.err
     assert "Imported 30 instances" in run.out
-    assert in_flight[1] == most
+    assert counted.most == most

@@ -4,6 +4,8 @@ with no change."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 import threading
 import time
 from pathlib import Path
@@ -13,7 +15,7 @@ import pytest
 
 from ccc_emulator.engine import CccEmulation
 from cccform.providers.local import LocalTransport
-from tests.cli.harness import Cli, calls, instance_yaml, write
+from tests.cli.harness import Cli, InFlight, calls, instance_yaml, write
 from tests.test_examples import EXAMPLES, NAMES, copy_configuration
 
 EXAMPLE = EXAMPLES / "contact-center"
@@ -457,28 +459,19 @@ def test_lists_are_read_at_once_within_the_parallelism(
                 "CreateInstance",
                 {"Name": f"Other {n}", "DomainName": f"other-{n:02d}", "AdminRamIdList": '["1"]'},
             )
-    lock = threading.Lock()
-    in_flight = [0, 0]  # now, most
+    counted = InFlight(most)
     call = LocalTransport.call
 
-    def slow_lists(self: LocalTransport, action: str, params: dict[str, str]) -> Any:
+    def held_lists(self: LocalTransport, action: str, params: dict[str, str]) -> Any:
         if action == "ListInstances":
             return call(self, action, params)
-        with lock:
-            in_flight[0] += 1
-            in_flight[1] = max(in_flight)
-        time.sleep(0.05)
-        try:
-            return call(self, action, params)
-        finally:
-            with lock:
-                in_flight[0] -= 1
+        return counted.hold(lambda: call(self, action, params))
 
-    cli.monkeypatch.setattr(LocalTransport, "call", slow_lists)
+    cli.monkeypatch.setattr(LocalTransport, "call", held_lists)
     run = cli("import", "--from", "src", "--out", "out", *given)
     assert run.code == 0, run.err
     assert "Imported 32 instances" in run.out
-    assert in_flight[1] == most
+    assert counted.most == most
 
 
 @pytest.mark.parametrize("value", ["0", "257", "many"])
@@ -486,4 +479,39 @@ def test_a_parallelism_out_of_range_is_a_usage_error(cli: Cli, value: str) -> No
     run = cli("import", "--from", "src", "--out", "out", "--parallelism", value)
     assert run.code == 64
     assert run.err.startswith("error: Invalid value for '--parallelism': ")
+    assert not (cli.directory / "out").exists()
+
+
+def test_ctrl_c_stops_the_reading_and_writes_nothing(cli: Cli) -> None:
+    with CccEmulation(cli.directory / "src" / ".cccform", create_seconds=0) as emulation:
+        for n in range(20):
+            emulation.handle(
+                "CreateInstance",
+                {"Name": f"Other {n}", "DomainName": f"other-{n:02d}", "AdminRamIdList": '["1"]'},
+            )
+    call = LocalTransport.call
+
+    def slow_lists(self: LocalTransport, action: str, params: dict[str, str]) -> Any:
+        if action != "ListInstances":
+            time.sleep(0.2)
+        return call(self, action, params)
+
+    cli.monkeypatch.setattr(LocalTransport, "call", slow_lists)
+    sent: list[float] = []
+
+    def interrupt() -> None:
+        sent.append(time.monotonic())
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Timer(0.3, interrupt).start()
+    run = cli("import", "--from", "src", "--out", "out")  # 88 Lists, 2 at a time: 9 s
+    stopped = time.monotonic() - sent[0]
+    assert run.code == 130, run.err
+    assert stopped < 1.0
+    assert run.err.endswith(
+        "\nInterrupt received. No new reads will start; waiting for the calls in flight, then "
+        "stopping before anything is written. Press Ctrl-C again to exit at once.\n"
+        "Interrupted. Nothing was written.\n"
+    )
+    assert run.out == ""
     assert not (cli.directory / "out").exists()
