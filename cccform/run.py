@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager, closing, contextmanager, nullcont
 from dataclasses import dataclass
 from pathlib import Path
 from threading import Event
-from typing import Protocol
+from typing import Literal, Protocol
 
 from cccform.apply.applier import ApplyOptions, apply_plan
 from cccform.apply.observer import ApplyObserver
@@ -44,11 +44,14 @@ Approver = Callable[[Plan], bool]
 """Asks a person whether to carry out a plan; True to go on."""
 
 
+Stretch = Literal["apply", "refresh", "import"]  # what an interrupt guard is around
+
+
 class InterruptGuard(Protocol):
     """Around the refresh and the apply (`during` says which): yields an event that is set
     when the user asks to stop."""
 
-    def __call__(self, during: str = "apply") -> AbstractContextManager[Event]: ...
+    def __call__(self, during: Stretch = "apply") -> AbstractContextManager[Event]: ...
 
 
 class PlanWatcher(Protocol):

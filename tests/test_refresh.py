@@ -135,13 +135,16 @@ def test_no_more_lists_are_submitted_at_a_time_than_run_at_once(
             with lock:
                 queued[0] += 1
                 queued[1] = max(queued)
-            future = super().submit(fn, *args, **kwargs)
-            future.add_done_callback(lambda _f: _done())
-            return future
+            return super().submit(counted, fn, *args, **kwargs)
 
-    def _done() -> None:
-        with lock:
-            queued[0] -= 1
+    def counted(fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        # Counted down before the future is done: a done callback runs only after whoever
+        # waits on the future has been woken, and so could count one List too many.
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            with lock:
+                queued[0] -= 1
 
     monkeypatch.setattr(refresh, "ThreadPoolExecutor", Counting)
     read = refresh.refresh_contents(SlowGroups(), inventory(60), wanted(60), 4)

@@ -1,7 +1,8 @@
 """Ctrl-C, SIGTERM or SIGHUP during apply: stop scheduling, let calls in flight finish, save,
 release the lock, print the summary, exit 130 (SIGINT), 143 (SIGTERM) or 129 (SIGHUP).
 During the refresh before a plan, the same: no new List starts, the ones in flight finish,
-nothing is planned or changed."""
+nothing is planned or changed. During an import's reading, the same, and nothing is written;
+a signal that arrives once the files are being written lets the writing finish."""
 
 from __future__ import annotations
 
@@ -14,6 +15,16 @@ from types import FrameType
 from typing import TextIO
 
 from cccform.cli import signals
+from cccform.run import Stretch
+
+# What the first signal's message says happens next, for each guarded stretch.
+THEN: dict[Stretch, str] = {
+    "apply": "No new steps will start; waiting for the calls in flight, then saving the state.",
+    "refresh": "No new reads will start; waiting for the calls in flight, then stopping before "
+    "anything is planned or changed.",
+    "import": "No new reads will start; waiting for the calls in flight, then stopping before "
+    "anything is written.",
+}
 
 
 class GracefulInterrupt:
@@ -33,17 +44,9 @@ class GracefulInterrupt:
         return None if self.signum is None else signals.exit_code(self.signum)
 
     @contextmanager
-    def __call__(self, during: str = "apply") -> Iterator[threading.Event]:
+    def __call__(self, during: Stretch = "apply") -> Iterator[threading.Event]:
         cancel = threading.Event()
-        then = {
-            "refresh": "No new reads will start; waiting for the calls in flight, then stopping "
-            "before anything is planned or changed.",
-            "import": "No new reads will start; waiting for the calls in flight, then stopping "
-            "before anything is written.",
-        }.get(
-            during,
-            "No new steps will start; waiting for the calls in flight, then saving the state.",
-        )
+        then = THEN[during]
 
         def handler(signum: int, _frame: FrameType | None) -> None:
             if cancel.is_set():

@@ -15,7 +15,7 @@ from cccform.config.loader import YAML_SUFFIXES
 from cccform.config.models import LocalProviderConfig, ProviderConfig
 from cccform.config.schema import render_schema
 from cccform.config.yaml_reader import MAX_FILE_BYTES
-from cccform.errors import CccformError, UsageError
+from cccform.errors import CccformError, RefreshInterrupted, UsageError
 from cccform.importer.compose import Counts, ImportOptions, compose
 from cccform.importer.output import existing, others, refuse_overwrite, write_files
 from cccform.importer.read import ImportObserver, Selection, read_account
@@ -84,6 +84,7 @@ def import_account(
         )
     finally:
         provider.close()
+    _stop_if_cancelled(cancel)
     if not instances:
         raise CccformError(
             f"there is no running instance to import through {_described(request.source)}; "
@@ -97,6 +98,7 @@ def import_account(
     if found and not request.force:
         raise refuse_overwrite(request.out_dir, found)
     _refuse_declared_twice(request.out_dir, composed.files, [i.live.access_path for i in instances])
+    _stop_if_cancelled(cancel)  # the last point where stopping leaves the directory as it was
     write_files(request.out_dir, composed.files)
     return ImportResult(
         request.out_dir,
@@ -106,6 +108,12 @@ def import_account(
         others(request.out_dir, composed.files),
         provider.calls.total,
     )
+
+
+def _stop_if_cancelled(cancel: Event | None) -> None:
+    """A signal that arrived after the last List, while composing: stop before writing."""
+    if cancel is not None and cancel.is_set():
+        raise RefreshInterrupted("interrupted during the import: nothing was written")
 
 
 def _refuse_declared_twice(out_dir: Path, files: dict[str, str], access_paths: list[str]) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 
 from cccform.config.loader import YAML_SUFFIXES
 from cccform.errors import CccformError
+from cccform.files import temp_path_beside
 
 
 def existing(out_dir: Path, files: dict[str, str]) -> list[str]:
@@ -32,7 +35,8 @@ def refuse_overwrite(out_dir: Path, found: list[str]) -> CccformError:
 
 
 def write_files(out_dir: Path, files: dict[str, str]) -> None:
-    """Write every file (UTF-8), making the directories they need."""
+    """Write every file (UTF-8), making the directories they need. Each file is written
+    beside its target and renamed over it, so a run killed meanwhile leaves whole files."""
     root = out_dir.resolve()
     for name, text in files.items():
         target = out_dir / name
@@ -40,11 +44,21 @@ def write_files(out_dir: Path, files: dict[str, str]) -> None:
             raise CccformError(f"refusing to write {target}: it is not inside {out_dir}.")
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            if target.is_symlink():
-                target.unlink()  # --force replaces the link, never what it points to
-            target.write_bytes(text.encode("utf-8"))
+            _replace(target, text.encode("utf-8"))  # over a link, never what it points to
         except OSError as error:
             raise CccformError(
                 f"cannot write {target}: {error.strerror or error}. Files written before it "
                 "stay; run the import again with --force once the directory can be written"
             ) from error
+
+
+def _replace(target: Path, data: bytes) -> None:
+    """Write `data` to a temporary file beside `target`, then rename it over `target`."""
+    temp = temp_path_beside(target)
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise

@@ -142,10 +142,11 @@ def run_process(
 
 class InFlight:
     """Counts the calls in flight through `hold`, and proves a bound on them: the first
-    `expected` calls wait for one another (up to `patience` seconds), then stay a moment more,
-    so that a call beyond the bound would be in flight with them and counted; the calls after
-    them pass straight through. A loaded machine can make the count smaller only if
-    `patience` runs out, never larger."""
+    `expected` calls wait for one another (up to `patience` seconds from the first call, in
+    all), then stay a moment more, so that a call beyond the bound would be in flight with
+    them and counted; the calls after them pass straight through. A loaded machine can make
+    the count smaller only if `patience` runs out, never larger; a bound lower than
+    `expected` costs one `patience`, not one per call held."""
 
     def __init__(self, expected: int, patience: float = 20.0, linger: float = 0.1) -> None:
         self.expected = expected
@@ -154,6 +155,7 @@ class InFlight:
         self.now = self.most = self.arrived = 0
         self._lock = threading.Lock()
         self._reached = threading.Event()
+        self._deadline: float | None = None
 
     def hold(self, call: Callable[[], T]) -> T:
         with self._lock:
@@ -163,8 +165,11 @@ class InFlight:
             held = self.arrived <= self.expected
             if self.now >= self.expected:
                 self._reached.set()
+            if self._deadline is None:
+                self._deadline = time.monotonic() + self.patience
+            left = self._deadline - time.monotonic()
         try:
-            if held and self._reached.wait(self.patience):
+            if held and self._reached.wait(max(left, 0.0)):
                 time.sleep(self.linger)
             return call()
         finally:

@@ -515,3 +515,53 @@ def test_ctrl_c_stops_the_reading_and_writes_nothing(cli: Cli) -> None:
     )
     assert run.out == ""
     assert not (cli.directory / "out").exists()
+
+
+def test_a_signal_after_the_last_read_still_writes_nothing(cli: Cli) -> None:
+    from cccform.importer import account
+    from cccform.importer import compose as composing
+
+    compose = composing.compose
+
+    def interrupted_compose(*args: Any, **kwargs: Any) -> Any:
+        os.kill(os.getpid(), signal.SIGTERM)  # every List has been read by now
+        return compose(*args, **kwargs)
+
+    cli.monkeypatch.setattr(account, "compose", interrupted_compose)
+    run = cli("import", "--from", "src", "--out", "out")
+    assert run.code == 143, run.err
+    assert run.err.endswith(
+        "\nSIGTERM received. No new reads will start; waiting for the calls in flight, then "
+        "stopping before anything is written. Signal again to exit at once.\n"
+        "Interrupted. Nothing was written.\n"
+    )
+    assert run.out == ""
+    assert not (cli.directory / "out").exists()
+
+
+def test_a_signal_while_writing_lets_every_file_be_written(cli: Cli) -> None:
+    from cccform.importer import account, output
+
+    write_files = output.write_files
+
+    def interrupted_write(out_dir: Path, files: dict[str, str]) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        write_files(out_dir, files)
+
+    cli.monkeypatch.setattr(account, "write_files", interrupted_write)
+    run = cli("import", "--from", "src", "--out", "out")
+    assert run.code == 130, run.err
+    assert run.err.endswith(
+        "Interrupted. The files were being written; all of them were written.\n"
+    )
+    assert "Imported 2 instances" in run.out, run.out
+    out = cli.directory / "out"
+    assert sorted(tree(out)) == sorted(EXAMPLE_FILES)
+    assert not list(out.rglob("*.tmp"))
+    cli.monkeypatch.setattr(account, "write_files", write_files)
+    # The files are whole: plan adopts them with no other change.
+    plan = in_dir(cli, out)("plan", "--json")
+    assert plan.code == 0, plan.err
+    summary = plan.json()["summary"]
+    assert summary.pop("adopt") == 19
+    assert summary == dict.fromkeys(summary, 0)

@@ -110,4 +110,7 @@ def import_command(
         ctx.terminal().write_json(import_document(result))
     else:
         ctx.out.write(render_summary(result))
+    if guard.exit_code is not None:  # the signal came while the files were being written
+        ctx.err.write("Interrupted. The files were being written; all of them were written.\n")
+        return guard.exit_code
     return 0

@@ -9,9 +9,10 @@ too; their quotas are not documented for this use.
 Each operation has a token bucket refilled at its rate, holding at most a tenth of a second's
 worth of tokens (so a burst never exceeds ~1.1x the quota within a second). `acquire` takes a
 token, sleeping until one is there if the bucket is empty. One caller at a time waits for a
-token, the others queue behind it, so no token is promised ahead of time: after a stall (the
-machine busy, the interpreter held), at most the bucket's capacity of calls goes at once,
-however many threads were waiting. Thread-safe; the clock and the sleep are injectable.
+token while the others wait for their turn (in no set order), so no token is promised ahead
+of time: after a stall (the machine busy, the interpreter held), at most the bucket's
+capacity of calls goes at once, however many threads were waiting. Thread-safe; the clock
+and the sleep are injectable.
 """
 
 from __future__ import annotations

@@ -1,0 +1,84 @@
+"""cccform.importer.output: the files an import writes, whole and only inside --out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cccform.errors import CccformError
+from cccform.importer import output
+
+
+def test_writes_every_file_making_its_directories(tmp_path: Path) -> None:
+    output.write_files(tmp_path / "out", {"a.yaml": "a: 1\n", "flows/a/main.json": "{}\n"})
+    assert (tmp_path / "out" / "a.yaml").read_text() == "a: 1\n"
+    assert (tmp_path / "out" / "flows" / "a" / "main.json").read_text() == "{}\n"
+    assert sorted(p.name for p in (tmp_path / "out").rglob("*")) == [
+        "a",
+        "a.yaml",
+        "flows",
+        "main.json",
+    ]
+
+
+def test_replaces_a_link_never_what_it_points_to(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "kept.yaml").write_text("kept\n")
+    (out / "a.yaml").symlink_to(out / "kept.yaml")
+    output.write_files(out, {"a.yaml": "a: 1\n"})
+    assert not (out / "a.yaml").is_symlink()
+    assert (out / "a.yaml").read_text() == "a: 1\n"
+    assert (out / "kept.yaml").read_text() == "kept\n"
+
+
+def test_refuses_a_link_that_leads_outside_out(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "elsewhere.yaml").write_text("kept\n")
+    (tmp_path / "out" / "a.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    with pytest.raises(CccformError, match="it is not inside"):
+        output.write_files(tmp_path / "out", {"a.yaml": "a: 1\n"})
+    assert (tmp_path / "elsewhere.yaml").read_text() == "kept\n"
+
+
+def test_a_failed_write_leaves_the_old_file_whole_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.yaml").write_text("old\n")
+
+    def full_disk(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("cccform.importer.output.os.replace", full_disk)
+    with pytest.raises(CccformError, match=r"cannot write .*a\.yaml: No space left on device"):
+        output.write_files(out, {"a.yaml": "new\n"})
+    assert (out / "a.yaml").read_text() == "old\n"
+    assert sorted(p.name for p in out.iterdir()) == ["a.yaml"]
+
+
+def test_refuses_a_name_that_leads_outside_out(tmp_path: Path) -> None:
+    with pytest.raises(CccformError, match="it is not inside"):
+        output.write_files(tmp_path / "out", {"../escaped.yaml": "x: 1\n"})
+    assert not (tmp_path / "escaped.yaml").exists()
+
+
+def test_existing_and_others(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("")
+    (tmp_path / "mine.yml").write_text("")
+    (tmp_path / "notes.txt").write_text("")
+    (tmp_path / "gone.yaml").symlink_to(tmp_path / "nowhere")
+    files = {"a.yaml": "", "b.yaml": "", "gone.yaml": ""}
+    assert output.existing(tmp_path, files) == ["a.yaml", "gone.yaml"]
+    assert output.others(tmp_path, files) == ["mine.yml"]
+    assert output.others(tmp_path / "missing", files) == []
+
+
+def test_refuse_overwrite_names_at_most_ten(tmp_path: Path) -> None:
+    error = output.refuse_overwrite(tmp_path, [f"f{n}.yaml" for n in range(12)])
+    assert "holds 12 files that import would write: f0.yaml, " in str(error)
+    assert "f9.yaml and 2 more. Nothing was written. Pass --force" in str(error)
+    one = output.refuse_overwrite(tmp_path, ["a.yaml"])
+    assert "holds 1 file that import would write: a.yaml." in str(one)
