@@ -48,8 +48,8 @@ Stretch = Literal["apply", "refresh", "import"]  # what an interrupt guard is ar
 
 
 class InterruptGuard(Protocol):
-    """Around the refresh and the apply (`during` says which): yields an event that is set
-    when the user asks to stop."""
+    """Around the refresh, the apply or an import (`during` says which): yields an event
+    that is set when the user asks to stop."""
 
     def __call__(self, during: Stretch = "apply") -> AbstractContextManager[Event]: ...
 
@@ -171,7 +171,7 @@ def open_saved(saved: SavedPlan, origin: Path) -> Target:
     return target
 
 
-def _not_interrupted(during: str = "apply") -> AbstractContextManager[Event]:
+def _not_interrupted(during: Stretch = "apply") -> AbstractContextManager[Event]:
     del during
 
     @contextmanager

@@ -23,7 +23,16 @@ THEN: dict[Stretch, str] = {
     "refresh": "No new reads will start; waiting for the calls in flight, then stopping before "
     "anything is planned or changed.",
     "import": "No new reads will start; waiting for the calls in flight, then stopping before "
-    "anything is written.",
+    "anything is written, or once every file is written if the writing has begun.",
+}
+
+# What a second signal's message says before exiting at once.
+AT_ONCE: dict[Stretch, str] = {
+    "apply": "Second signal: exiting now. Steps in flight may be missing from the state; the "
+    "next apply finds them through the recorded intents.",
+    "refresh": "Second signal: exiting now.",
+    "import": "Second signal: exiting now. If the files were being written, some may be "
+    "missing; run the import again with --force.",
 }
 
 
@@ -50,12 +59,7 @@ class GracefulInterrupt:
 
         def handler(signum: int, _frame: FrameType | None) -> None:
             if cancel.is_set():
-                self.err.write(
-                    "\nSecond signal: exiting now.\n"
-                    if during != "apply"
-                    else "\nSecond signal: exiting now. Steps in flight may be missing from the "
-                    "state; the next apply finds them through the recorded intents.\n"
-                )
+                self.err.write(f"\n{AT_ONCE[during]}\n")
                 self.err.flush()
                 os._exit(signals.exit_code(self.signum or signum))
             self.signum = signum

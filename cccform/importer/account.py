@@ -71,7 +71,8 @@ def import_account(
     request: ImportRequest, observer: ImportObserver, *, cancel: Event | None = None
 ) -> ImportResult:
     """Read the account and write its configuration into `request.out_dir`. A set `cancel`
-    stops the reading (`RefreshInterrupted`) before anything is written."""
+    stops the import (`RefreshInterrupted`) at any point before the writing starts, with
+    nothing written; once the files are being written, they all are."""
     provider = make_provider(request.source.settings, request.source.directory)
     try:
         instances = read_account(
@@ -93,6 +94,7 @@ def import_account(
         )
     block = provider_block(request.source, request.out_dir)
     composed = compose(instances, block, render_schema(), request.options)
+    _stop_if_cancelled(cancel)
     _check_sizes(composed.files)
     found = existing(request.out_dir, composed.files)
     if found and not request.force:
@@ -111,7 +113,7 @@ def import_account(
 
 
 def _stop_if_cancelled(cancel: Event | None) -> None:
-    """A signal that arrived after the last List, while composing: stop before writing."""
+    """A signal that arrived after the reading, before the writing: stop, writing nothing."""
     if cancel is not None and cancel.is_set():
         raise RefreshInterrupted("interrupted during the import: nothing was written")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from pathlib import Path
 
 from cccform.config.loader import YAML_SUFFIXES
@@ -35,13 +36,18 @@ def refuse_overwrite(out_dir: Path, found: list[str]) -> CccformError:
 
 
 def write_files(out_dir: Path, files: dict[str, str]) -> None:
-    """Write every file (UTF-8), making the directories they need. Each file is written
-    beside its target and renamed over it, so a run killed meanwhile leaves whole files."""
+    """Write every file (UTF-8), making the directories they need. Every name is checked
+    before the first file is written. Each file is written beside its target and renamed
+    over it, keeping the mode of the file it replaces, so a run killed meanwhile leaves
+    whole files (and at most a stray `.<name>.<hex>.tmp`)."""
     root = out_dir.resolve()
-    for name, text in files.items():
-        target = out_dir / name
+    targets = {out_dir / name: text for name, text in files.items()}
+    for target in targets:
         if not target.resolve().is_relative_to(root):  # never outside --out, whatever a name says
-            raise CccformError(f"refusing to write {target}: it is not inside {out_dir}.")
+            raise CccformError(
+                f"refusing to write {target}: it is not inside {out_dir}. Nothing was written."
+            )
+    for target, text in targets.items():
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             _replace(target, text.encode("utf-8"))  # over a link, never what it points to
@@ -53,10 +59,17 @@ def write_files(out_dir: Path, files: dict[str, str]) -> None:
 
 
 def _replace(target: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `target`, then rename it over `target`."""
+    """Write `data` to a temporary file beside `target`, then rename it over `target`. A
+    regular file replaced keeps its mode (a 0600 file holding agents' contacts stays so)."""
     temp = temp_path_beside(target)
     try:
+        previous = target.lstat()
+    except FileNotFoundError:
+        previous = None
+    try:
         temp.write_bytes(data)
+        if previous is not None and stat.S_ISREG(previous.st_mode):
+            os.chmod(temp, stat.S_IMODE(previous.st_mode))
         os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(OSError):

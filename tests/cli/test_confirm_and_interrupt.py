@@ -5,13 +5,16 @@ from __future__ import annotations
 import io
 import os
 import signal
+from typing import get_args
 
 import pytest
 
+from cccform.cli import interrupt
 from cccform.cli.confirm import confirm_plan
 from cccform.cli.interrupt import graceful_interrupt
 from cccform.plan.models import Action, Change, Plan, PriorState
 from cccform.plan.qa import QA_COST_MESSAGE, qa_cost_notes
+from cccform.run import Stretch
 
 PRIOR = PriorState(lineage="L", serial=1, existed=True)
 DELETE = Change(
@@ -53,6 +56,36 @@ def test_first_interrupt_only_sets_the_event() -> None:
         assert cancel.wait(5)
     assert "No new steps will start" in err.getvalue()
     assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_every_stretch_has_its_messages() -> None:
+    assert set(interrupt.THEN) == set(interrupt.AT_ONCE) == set(get_args(Stretch))
+
+
+class Exited(Exception):
+    pass
+
+
+@pytest.mark.parametrize("during", get_args(Stretch))
+def test_a_second_signal_exits_at_once_with_the_first_ones_code(
+    monkeypatch: pytest.MonkeyPatch, during: Stretch
+) -> None:
+    codes: list[int] = []
+
+    def exit_now(code: int) -> None:
+        codes.append(code)
+        raise Exited
+
+    monkeypatch.setattr(os, "_exit", exit_now)
+    err = io.StringIO()
+    guard = interrupt.GracefulInterrupt(err)
+    with pytest.raises(Exited), guard(during) as cancel:
+        os.kill(os.getpid(), signal.SIGTERM)
+        assert cancel.wait(5)
+        os.kill(os.getpid(), signal.SIGINT)
+    assert codes == [143]
+    assert err.getvalue().endswith(f"\n{interrupt.AT_ONCE[during]}\n")
+    assert interrupt.THEN[during] in err.getvalue()
 
 
 def test_deleting_contents_asks_no_access_path(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -510,14 +510,16 @@ def test_ctrl_c_stops_the_reading_and_writes_nothing(cli: Cli) -> None:
     assert stopped < 1.0
     assert run.err.endswith(
         "\nInterrupt received. No new reads will start; waiting for the calls in flight, then "
-        "stopping before anything is written. Press Ctrl-C again to exit at once.\n"
+        "stopping before anything is written, or once every file is written if the writing has "
+        "begun. Press Ctrl-C again to exit at once.\n"
         "Interrupted. Nothing was written.\n"
     )
     assert run.out == ""
     assert not (cli.directory / "out").exists()
 
 
-def test_a_signal_after_the_last_read_still_writes_nothing(cli: Cli) -> None:
+@pytest.mark.parametrize("contents", ["--contents", "--no-contents"])
+def test_a_signal_after_the_last_read_still_writes_nothing(cli: Cli, contents: str) -> None:
     from cccform.importer import account
     from cccform.importer import compose as composing
 
@@ -528,11 +530,12 @@ def test_a_signal_after_the_last_read_still_writes_nothing(cli: Cli) -> None:
         return compose(*args, **kwargs)
 
     cli.monkeypatch.setattr(account, "compose", interrupted_compose)
-    run = cli("import", "--from", "src", "--out", "out")
+    run = cli("import", "--from", "src", "--out", "out", contents)
     assert run.code == 143, run.err
     assert run.err.endswith(
         "\nSIGTERM received. No new reads will start; waiting for the calls in flight, then "
-        "stopping before anything is written. Signal again to exit at once.\n"
+        "stopping before anything is written, or once every file is written if the writing has "
+        "begun. Signal again to exit at once.\n"
         "Interrupted. Nothing was written.\n"
     )
     assert run.out == ""
@@ -558,7 +561,6 @@ def test_a_signal_while_writing_lets_every_file_be_written(cli: Cli) -> None:
     out = cli.directory / "out"
     assert sorted(tree(out)) == sorted(EXAMPLE_FILES)
     assert not list(out.rglob("*.tmp"))
-    cli.monkeypatch.setattr(account, "write_files", write_files)
     # The files are whole: plan adopts them with no other change.
     plan = in_dir(cli, out)("plan", "--json")
     assert plan.code == 0, plan.err

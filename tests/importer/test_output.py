@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -52,17 +54,33 @@ def test_a_failed_write_leaves_the_old_file_whole_and_no_temporary(
     def full_disk(*_: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("cccform.importer.output.os.replace", full_disk)
+    monkeypatch.setattr(os, "replace", full_disk)
     with pytest.raises(CccformError, match=r"cannot write .*a\.yaml: No space left on device"):
         output.write_files(out, {"a.yaml": "new\n"})
     assert (out / "a.yaml").read_text() == "old\n"
     assert sorted(p.name for p in out.iterdir()) == ["a.yaml"]
 
 
-def test_refuses_a_name_that_leads_outside_out(tmp_path: Path) -> None:
-    with pytest.raises(CccformError, match="it is not inside"):
-        output.write_files(tmp_path / "out", {"../escaped.yaml": "x: 1\n"})
+def test_refuses_a_name_that_leads_outside_out_before_writing_any(tmp_path: Path) -> None:
+    with pytest.raises(CccformError, match=r"it is not inside .*Nothing was written"):
+        output.write_files(tmp_path / "out", {"a.yaml": "a: 1\n", "../escaped.yaml": "x: 1\n"})
     assert not (tmp_path / "escaped.yaml").exists()
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_replaced_file_keeps_its_mode_and_a_new_one_follows_the_umask(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "private.yaml").write_text("old\n")
+    (out / "private.yaml").chmod(0o600)
+    previous = os.umask(0o022)
+    try:
+        output.write_files(out, {"private.yaml": "new\n", "new.yaml": "n: 1\n"})
+    finally:
+        os.umask(previous)
+    assert (out / "private.yaml").read_text() == "new\n"
+    assert stat.S_IMODE((out / "private.yaml").stat().st_mode) == 0o600
+    assert stat.S_IMODE((out / "new.yaml").stat().st_mode) == 0o644
 
 
 def test_existing_and_others(tmp_path: Path) -> None:

@@ -66,7 +66,8 @@ class TokenBucket:
         self._sleep = sleep
         self._tokens = self.capacity
         self._stamp = clock()
-        # Held by the caller taking a token, while it waits for one too: the others queue.
+        # Held by the caller taking a token, while it waits for one too: the others wait
+        # for it, in no set order.
         self._turn = threading.Lock()
 
     def take(self) -> float:
