@@ -7,7 +7,7 @@ import os
 import stat
 from pathlib import Path
 
-from cccform.config.loader import YAML_SUFFIXES
+from cccform.config.loader import yaml_entries
 from cccform.errors import CccformError
 from cccform.files import temp_path_beside
 
@@ -18,12 +18,13 @@ def existing(out_dir: Path, files: dict[str, str]) -> list[str]:
 
 
 def others(out_dir: Path, files: dict[str, str]) -> list[str]:
-    """Configuration files in `out_dir` that the import does not write (and plan will read)."""
+    """The configuration files in `out_dir` that the import does not write and plan will read
+    with them: every `*.yaml` or `*.yml` the loader finds, in subdirectories too, as paths
+    relative to `out_dir` in the loader's order."""
     if not out_dir.is_dir():
         return []
-    return sorted(
-        p.name for p in out_dir.iterdir() if p.suffix in YAML_SUFFIXES and p.name not in files
-    )
+    found = (entry.relative_to(out_dir).as_posix() for entry in yaml_entries(out_dir))
+    return [name for name in found if name not in files]
 
 
 def refuse_overwrite(out_dir: Path, found: list[str]) -> CccformError:

@@ -376,6 +376,24 @@ def test_a_configuration_that_declares_an_imported_instance_is_refused(
     assert result.others == ["mine.yaml"]
 
 
+def test_a_declaration_in_a_subdirectory_is_refused_too(
+    source: ProviderSource, tmp_path: Path
+) -> None:
+    """plan reads the YAML files of subdirectories, so the refusal looks there too."""
+    out = tmp_path / "out"
+    (out / "instances").mkdir(parents=True)
+    (out / "instances" / "cs.yaml").write_text(DECLARES_ACME_CS)
+    with pytest.raises(CccformError) as error:
+        import_account(request(source, out), Heard())
+    assert "declares already acme-cs (" in str(error.value)
+    assert "instances/cs.yaml)" in str(error.value)
+    assert tree(out) == {"instances/cs.yaml": DECLARES_ACME_CS}
+    result = import_account(
+        request(source, out, selection=Selection(exclude=("acme-cs",))), Heard()
+    )
+    assert result.others == ["instances/cs.yaml"]
+
+
 def test_a_declaration_in_a_file_the_import_overwrites_is_no_clash(
     source: ProviderSource, tmp_path: Path
 ) -> None:

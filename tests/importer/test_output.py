@@ -94,6 +94,16 @@ def test_existing_and_others(tmp_path: Path) -> None:
     assert output.others(tmp_path / "missing", files) == []
 
 
+def test_others_are_every_file_plan_reads_with_them(tmp_path: Path) -> None:
+    for name in ("z.yaml", "instances/eu/b.yaml", "instances/a.yml", ".hidden.yaml"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "x.yaml").write_text("")
+    files = {"z.yaml": "", "flows/a/main.json": ""}
+    assert output.others(tmp_path, files) == ["instances/a.yml", "instances/eu/b.yaml"]
+
+
 def test_refuse_overwrite_names_at_most_ten(tmp_path: Path) -> None:
     error = output.refuse_overwrite(tmp_path, [f"f{n}.yaml" for n in range(12)])
     assert "holds 12 files that import would write: f0.yaml, " in str(error)
