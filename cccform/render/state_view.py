@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from cccform.printable import printable
-from cccform.state.models import HistoryEntry, State
+from cccform.state.models import HistoryEntry, PendingCreate, State
 
 
 def state_document(state: State) -> dict[str, Any]:
@@ -27,20 +27,54 @@ def render_state(state: State) -> str:
             f"  {'deletion_protection'.ljust(19)} = {json.dumps(resource.deletion_protection)}"
         )
         lines.append("")
-    for address in sorted(state.pending):
-        pending = state.pending[address]
-        if pending.sent:
-            lines.append(
-                f"# {printable(address)}: creation started {printable(pending.recorded_at)} "
-                f"(access path {pending.access_path!r}); the next apply finishes it"
-            )
-        else:
-            lines.append(
-                f"# {printable(address)}: creation recorded {printable(pending.recorded_at)} "
-                "but never sent "
-                f"(access path {pending.access_path!r}); the next apply starts it"
-            )
+    lines += [
+        f"# {pending_summary(address, state.pending[address])}" for address in sorted(state.pending)
+    ]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def pending_summary(address: str, pending: PendingCreate) -> str:
+    """One line on a creation the state records but has not confirmed."""
+    if pending.sent:
+        return (
+            f"{printable(address)}: creation started {printable(pending.recorded_at)} "
+            f"(access path {pending.access_path!r}); the next apply finishes it"
+        )
+    return (
+        f"{printable(address)}: creation recorded {printable(pending.recorded_at)} but never "
+        f"sent (access path {pending.access_path!r}); the next apply starts it"
+    )
+
+
+def render_pending_note(state: State) -> str:
+    """`cccform state list`, on stderr: the creations not listed because not confirmed."""
+    if not state.pending:
+        return ""
+    count = len(state.pending)
+    lines = [
+        f"Not listed: {count} creation{'s' if count != 1 else ''} not confirmed yet (cccform "
+        "state show ADDRESS tells more):"
+    ]
+    lines += [f"  {pending_summary(a, state.pending[a])}" for a in sorted(state.pending)]
+    return "\n".join(lines) + "\n"
+
+
+def render_pending(address: str, pending: PendingCreate) -> str:
+    """`cccform state show ADDRESS` of a creation not confirmed: what the intent recorded."""
+    rows: dict[str, Any] = {
+        "access_path": pending.access_path,
+        "name": pending.name,
+        "phone_numbers": pending.phone_numbers,
+        "sent": pending.sent,
+        "recorded_at": pending.recorded_at,
+    }
+    width = max(len(name) for name in rows)
+    lines = [f"# {pending_summary(address, pending)}"]
+    lines += [
+        f"  {name.ljust(width)} = {printable(json.dumps(value, ensure_ascii=False))}"
+        for name, value in rows.items()
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def render_addresses(state: State) -> str:

@@ -22,6 +22,7 @@ from cccform.render.state_view import (
     history_document,
     render_addresses,
     render_history,
+    render_pending_note,
     render_state,
     state_document,
 )
@@ -236,8 +237,10 @@ def show_view(
 
 
 def show_addresses(terminal: Terminal, state: State) -> None:
-    """`cccform state list`: managed addresses, one per line (there is no JSON form)."""
+    """`cccform state list`: managed addresses, one per line (there is no JSON form); the
+    creations not confirmed yet, which are not addresses to script with, on stderr."""
     terminal.out.write(render_addresses(state))
+    terminal.err.write(render_pending_note(state))
 
 
 def show_history(

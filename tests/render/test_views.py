@@ -11,7 +11,12 @@ from cccform.render.apply_view import ProgressPrinter, render_result
 from cccform.render.diagnostics_view import render_diagnostics
 from cccform.render.json_plan import json_apply, plan_document
 from cccform.render.plan_view import render_plan, summary_line
-from cccform.render.state_view import render_addresses, render_state
+from cccform.render.state_view import (
+    render_addresses,
+    render_pending,
+    render_pending_note,
+    render_state,
+)
 from cccform.render.style import Style
 from cccform.state.models import PendingCreate, ResourceState, State
 
@@ -118,6 +123,23 @@ def test_state_views() -> None:
         "the next apply starts it\n"
     ) in text
     assert render_state(State()) == "The state is empty: nothing is managed yet.\n"
+    assert render_pending_note(state) == (
+        "Not listed: 2 creations not confirmed yet (cccform state show ADDRESS tells more):\n"
+        "  instance.c: creation started 2026-01-01T00:00:00Z (access path 'c'); the next apply "
+        "finishes it\n"
+        "  instance.d: creation recorded 2026-01-01T00:00:00Z but never sent (access path 'd'); "
+        "the next apply starts it\n"
+    )
+    assert render_pending_note(State()) == ""
+    assert render_pending("instance.c", state.pending["instance.c"]) == (
+        "# instance.c: creation started 2026-01-01T00:00:00Z (access path 'c'); the next apply "
+        "finishes it\n"
+        '  access_path   = "c"\n'
+        '  name          = "Center C"\n'
+        "  phone_numbers = null\n"
+        "  sent          = true\n"
+        '  recorded_at   = "2026-01-01T00:00:00Z"\n'
+    )
 
 
 def test_diagnostics_view() -> None:

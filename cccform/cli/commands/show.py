@@ -46,6 +46,6 @@ def state() -> None:
 @click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
 @pass_context
 def state_list(ctx: Context, path: Path) -> int:
-    """Managed addresses, one per line."""
+    """Managed addresses, one per line (creations not confirmed yet on stderr)."""
     show_addresses(ctx.terminal(), run.read_state(path))
     return OK

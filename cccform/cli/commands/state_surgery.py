@@ -12,6 +12,7 @@ from cccform.cli.context import Context, lock_timeout_option, pass_context
 from cccform.cli.exit_codes import OK
 from cccform.errors import StateError
 from cccform.printable import printable
+from cccform.render.state_view import render_pending
 from cccform.state import surgery
 
 DIR_OPTION = click.option(
@@ -96,13 +97,21 @@ def state_rm(
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @pass_context
 def state_show(ctx: Context, address: str, directory: Path, as_json: bool) -> int:
-    """The recorded id and attributes of ADDRESS."""
+    """The recorded id and attributes of ADDRESS, or the creation it waits for."""
     key = str(surgery.parse_address(address))
     state = run.read_state(directory)
     entry = state.resources.get(key)
-    if entry is None:
-        raise StateError(f"{key} is not in the state (see cccform state list).")
     out = ctx.out
+    if entry is None:
+        pending = state.pending.get(key)
+        if pending is None:
+            raise StateError(f"{key} is not in the state (see cccform state list).")
+        if as_json:  # a creation not confirmed: what its intent recorded
+            document = {"address": key, "pending": pending.model_dump(mode="json")}
+            out.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
+        else:
+            out.write(render_pending(key, pending))
+        return OK
     if as_json:
         document = {"address": key, **entry.model_dump(mode="json")}
         out.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
