@@ -32,6 +32,7 @@ def recheck(plan: Plan, state: State) -> Plan:
     refusals: list[Rejection] = []
     _check_unique(plan)
     targets: set[str] = set()
+    vacated = {str(move.from_address) for move in plan.moves}
     for move in plan.moves:
         if not (move.address.is_instance and move.from_address.is_instance):
             raise StalePlanError(
@@ -51,7 +52,7 @@ def recheck(plan: Plan, state: State) -> Plan:
                 f"({move.remote_id}), which the state does not manage by that id. "
                 "Run cccform plan again."
             )
-        if str(move.address) in state.resources:
+        if str(move.address) in state.resources and str(move.address) not in vacated:
             raise StalePlanError(
                 f"Saved plan does not match the state: it moves {move.from_address} onto "
                 f"{move.address}, which the state already manages. Run cccform plan again."

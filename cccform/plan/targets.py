@@ -15,6 +15,7 @@ from cccform.addresses import Address
 from cccform.errors import UsageError
 from cccform.plan import messages
 from cccform.plan.models import Change, Impact, Plan, PlanWarning
+from cccform.plan.moves import with_moves_they_need
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def select(plan: Plan, selection: Selection, known: Iterable[Address]) -> Plan:
             "errors": [e for e in plan.errors if wanted(e.address)],
             "forget": [f for f in plan.forget if wanted(f.address)],
             "refreshed": [r for r in plan.refreshed if wanted(r.address)],
-            "moves": [m for m in plan.moves if wanted(m.address)],
+            "moves": with_moves_they_need([m for m in plan.moves if wanted(m.address)], plan.moves),
             "impacts": _about(plan.impacts, wanted),
             "notes": _about(plan.notes, wanted),
             "warnings": warnings,

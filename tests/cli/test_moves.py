@@ -107,3 +107,80 @@ def test_a_new_key_with_another_access_path_is_not_a_move(cli: Cli) -> None:
     assert "has moved" not in planned.out
     assert "# instance.support will be deleted" in planned.out
     assert "# instance.helpdesk will be created" in planned.out
+
+
+def configure_two(cli: Cli, cs_key: str, sales_key: str) -> None:
+    cs: dict[str, Any] = {
+        "name": "Support Center",
+        "access_path": "acme-cs",
+        "phone_numbers": ["057188880001", "0571002"],
+        "admins": ["248613806810701"],
+        "deletion_protection": False,
+        **BASE,
+    }
+    sales = {
+        "name": "Sales Center",
+        "access_path": "acme-sales",
+        "admins": ["248613806810701"],
+        "deletion_protection": False,
+        "skill_groups": {"outbound": {"display_name": "Outbound"}},
+    }
+    body = {"instances": {cs_key: cs, sales_key: sales}}
+    write(cli.directory, "cccform.yaml", json.dumps(body, indent=1))
+
+
+def swapped(resources: dict[str, Any]) -> dict[str, Any]:
+    def other(address: str) -> str:
+        key, dot, rest = address.removeprefix("instance.").partition(".")
+        return f"instance.{ {'a': 'b', 'b': 'a'}[key] }{dot}{rest}"
+
+    return {other(address): entry for address, entry in resources.items()}
+
+
+def test_swapped_keys_are_two_moves_and_no_write_call(cli: Cli) -> None:
+    configure_two(cli, "a", "b")
+    assert cli("apply", "--auto-approve").code == 0
+    before = state(cli)["resources"]
+    configure_two(cli, "b", "a")  # acme-cs now under b, acme-sales under a
+
+    planned = cli("plan", "--detailed-exitcode")
+    assert planned.code == 2, planned.out + planned.err
+    assert "# instance.a has moved to instance.b" in planned.out
+    assert "# instance.b has moved to instance.a" in planned.out
+    assert "Plan: 0 to create, 0 to update, 0 to delete, 0 to enable QA, 2 to move." in planned.out
+    assert cli("plan", "--json").json()["changes"] == []
+
+    assert cli("plan", "--out", "swap.plan").code == 0
+    made = calls(cli, "apply", "swap.plan")
+    assert all(action.startswith(READS) for action in made), made  # no write call
+    assert state(cli)["resources"] == swapped(before)
+    assert cli("plan", "--detailed-exitcode").code == 0
+
+
+def test_a_target_on_one_side_of_a_swap_takes_both_moves(cli: Cli) -> None:
+    configure_two(cli, "a", "b")
+    assert cli("apply", "--auto-approve").code == 0
+    before = state(cli)["resources"]
+    configure_two(cli, "b", "a")
+    doc = cli("plan", "--json", "--target", "instance.a").json()
+    assert [(m["from"], m["address"]) for m in doc["moves"]] == [
+        ("instance.b", "instance.a"),
+        ("instance.a", "instance.b"),
+    ]
+    run = cli("apply", "--auto-approve", "--target", "instance.a")
+    assert run.code == 0, run.out + run.err
+    assert state(cli)["resources"] == swapped(before)
+
+
+def test_a_key_that_now_declares_another_instance_is_not_moved_over(cli: Cli) -> None:
+    configure_two(cli, "a", "b")
+    assert cli("apply", "--auto-approve").code == 0
+    before = state(cli)["resources"]
+    cs = json.loads((cli.directory / "cccform.yaml").read_text())["instances"]["a"]
+    cs["access_path"] = "acme-sales"  # a declares what b managed; acme-cs is declared by none
+    write(cli.directory, "cccform.yaml", json.dumps({"instances": {"a": cs}}, indent=1))
+    planned = cli("plan")
+    assert planned.code == 3, planned.out + planned.err
+    assert "has moved" not in planned.out
+    assert "access_path cannot change" in planned.out + planned.err
+    assert state(cli)["resources"] == before
