@@ -16,7 +16,7 @@ from cccform.config.models import LocalProviderConfig, ProviderConfig
 from cccform.config.schema import render_schema
 from cccform.config.yaml_reader import MAX_FILE_BYTES
 from cccform.errors import CccformError, RefreshInterrupted, UsageError
-from cccform.importer.compose import Counts, ImportOptions, compose
+from cccform.importer.compose import Counts, ImportedInstance, ImportOptions, compose
 from cccform.importer.output import existing, others, refuse_overwrite, write_files
 from cccform.importer.read import ImportObserver, Selection, read_account
 from cccform.providers import local
@@ -99,7 +99,11 @@ def import_account(
     found = existing(request.out_dir, composed.files)
     if found and not request.force:
         raise refuse_overwrite(request.out_dir, found)
-    _refuse_declared_twice(request.out_dir, composed.files, [i.live.access_path for i in instances])
+    # Found once: the directory can be large (--out defaults to the current one), and the
+    # writing leaves the list as it is, since the names written are not in it.
+    other_files = others(request.out_dir, composed.files)
+    if other_files:
+        _refuse_declared_twice(request.out_dir, composed.files, instances)
     _stop_if_cancelled(cancel)  # the last point where stopping leaves the directory as it was
     write_files(request.out_dir, composed.files)
     return ImportResult(
@@ -107,7 +111,7 @@ def import_account(
         list(composed.files),
         composed.counts,
         request.options.redact,
-        others(request.out_dir, composed.files),
+        other_files,
         provider.calls.total,
     )
 
@@ -118,12 +122,13 @@ def _stop_if_cancelled(cancel: Event | None) -> None:
         raise RefreshInterrupted("interrupted during the import: nothing was written")
 
 
-def _refuse_declared_twice(out_dir: Path, files: dict[str, str], access_paths: list[str]) -> None:
+def _refuse_declared_twice(
+    out_dir: Path, files: dict[str, str], instances: list[ImportedInstance]
+) -> None:
     """Refuse an import into a configuration that declares, in files the import does not
     write, instances it imports: the directory would declare them twice (`cccform import`
     in an existing configuration directory, for example)."""
-    if not others(out_dir, files):
-        return
+    access_paths = [i.live.access_path for i in instances]
     try:
         loaded = load_configuration(out_dir)
     except CccformError:

@@ -37,17 +37,18 @@ def refuse_overwrite(out_dir: Path, found: list[str]) -> CccformError:
 
 
 def write_files(out_dir: Path, files: dict[str, str]) -> None:
-    """Write every file (UTF-8), making the directories they need. Every name is checked
-    before the first file is written. Each file is written beside its target and renamed
-    over it, keeping the mode of the file it replaces, so a run killed meanwhile leaves
-    whole files (and at most a stray `.<name>.<hex>.tmp`)."""
-    root = out_dir.resolve()
+    """Write every file (UTF-8), making the directories they need.
+
+    Every name is checked before the first file is written: it must lead inside `out_dir`
+    (through no link to a directory elsewhere) and to no directory, under no part that is a
+    file. Each file is written beside its target and renamed over it, keeping the mode of a
+    file it replaces, so a run killed meanwhile leaves whole files (and at most a stray
+    `.<name>.<hex>.tmp`). Only a failure of the writing itself (a full disk, say) can stop
+    it part-way; the error says so.
+    """
     targets = {out_dir / name: text for name, text in files.items()}
     for target in targets:
-        if not target.resolve().is_relative_to(root):  # never outside --out, whatever a name says
-            raise CccformError(
-                f"refusing to write {target}: it is not inside {out_dir}. Nothing was written."
-            )
+        _check_target(out_dir, target)
     for target, text in targets.items():
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -59,18 +60,55 @@ def write_files(out_dir: Path, files: dict[str, str]) -> None:
             ) from error
 
 
+def _check_target(out_dir: Path, target: Path) -> None:
+    """Refuse, before anything is written, a name that could not be written where it says."""
+    root = out_dir.resolve()
+    # The directory is what must be inside: a link named like a file is replaced, never
+    # followed, so where it points does not matter.
+    if not target.parent.resolve().is_relative_to(root):
+        raise CccformError(
+            f"refusing to write {target}: its directory is not inside {out_dir} (a link, or "
+            "a name from the cloud). Nothing was written."
+        )
+    if target.is_dir() and not target.is_symlink():
+        raise CccformError(
+            f"cannot write {target}: it is a directory. Nothing was written. Move it away, or "
+            "import into another directory with --out DIR"
+        )
+    for part in [target.parent, *target.parent.parents]:
+        if part == out_dir or part in out_dir.parents:
+            break
+        if part.exists() and not part.is_dir():
+            raise CccformError(
+                f"cannot write {target}: {part} is not a directory. Nothing was written. Move "
+                "it away, or import into another directory with --out DIR"
+            )
+
+
 def _replace(target: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `target`, then rename it over `target`. A
-    regular file replaced keeps its mode (a 0600 file holding agents' contacts stays so)."""
+    """Write `data` to a temporary file beside `target`, then rename it over `target`.
+
+    A regular file replaced keeps its mode (a 0600 file holding agents' contacts stays so),
+    and the temporary file has that mode before the first byte is written; a new file gets
+    the umask's mode, as any file the user makes.
+    """
     temp = temp_path_beside(target)
     try:
         previous = target.lstat()
     except FileNotFoundError:
         previous = None
+    regular = previous is not None and stat.S_ISREG(previous.st_mode)
+    mode = stat.S_IMODE(previous.st_mode) if previous is not None and regular else None
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(temp, flags, 0o600 if mode is not None else 0o666)
     try:
-        temp.write_bytes(data)
-        if previous is not None and stat.S_ISREG(previous.st_mode):
-            os.chmod(temp, stat.S_IMODE(previous.st_mode))
+        try:
+            if mode is not None:
+                os.fchmod(descriptor, mode)
+            with os.fdopen(descriptor, "wb", closefd=False) as stream:
+                stream.write(data)
+        finally:
+            os.close(descriptor)
         os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(OSError):

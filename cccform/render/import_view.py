@@ -47,6 +47,9 @@ class ImportProgress:
         self.stream.write(f"  [{self.done}/{self.total}] {instance.access_path}{what}\n")
 
 
+SHOWN_OTHERS = 10  # the other configuration files named in the summary; --json has them all
+
+
 def render_summary(result: ImportResult) -> str:
     counts = result.counts
     lines = [
@@ -58,9 +61,15 @@ def render_summary(result: ImportResult) -> str:
             f"Left out {_counted(counts.left_out, 'platform default')} (each instance's file "
             "says which, in a comment)."
         )
-    for name in result.others:
+    for name in result.others[:SHOWN_OTHERS]:
         lines.append(
             f"Note: {name} was there already and is not from this import; plan reads it too."
+        )
+    if len(result.others) > SHOWN_OTHERS:
+        more = len(result.others) - SHOWN_OTHERS
+        lines.append(
+            f"Note: {more} more configuration file{' was' if more == 1 else 's were'} there "
+            "already; plan reads them too (--json lists them all)."
         )
     if result.redacted:
         lines.append(

@@ -29,7 +29,7 @@ from cccform.importer.output import write_files
 from cccform.importer.read import Selection, read_account
 from cccform.providers.ccc import CccProvider
 from cccform.providers.registry import make_provider
-from tests.importer.test_read import Heard, create
+from tests.importer.helpers import Heard, create
 
 FILES = [
     "cccform.schema.json",
@@ -443,6 +443,26 @@ def test_a_cancel_set_after_the_last_list_still_writes_nothing(
         import_account(request(source, tmp_path / "out"), Heard(), cancel=cancel)
     assert composed == [1]
     assert not (tmp_path / "out").exists()
+
+
+def test_a_cancel_set_while_composing_wins_over_a_refusal_that_follows(
+    source: ProviderSource, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An interrupted import exits with the signal's code, not with the error of a check
+    made after the signal (here: a file that exists, without --force)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "acme-cs.yaml").write_text("# mine\n")
+    cancel = Event()
+
+    def cancelled_while_composing(*args: Any, **kwargs: Any) -> Any:
+        cancel.set()
+        return compose(*args, **kwargs)
+
+    monkeypatch.setattr(account, "compose", cancelled_while_composing)
+    with pytest.raises(RefreshInterrupted, match="nothing was written"):
+        import_account(request(source, out), Heard(), cancel=cancel)
+    assert tree(out) == {"acme-cs.yaml": "# mine\n"}
 
 
 def test_a_cancel_set_while_writing_lets_every_file_be_written(

@@ -35,13 +35,46 @@ def test_replaces_a_link_never_what_it_points_to(tmp_path: Path) -> None:
     assert (out / "kept.yaml").read_text() == "kept\n"
 
 
-def test_refuses_a_link_that_leads_outside_out(tmp_path: Path) -> None:
+def test_a_link_leading_outside_is_replaced_never_followed(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     (tmp_path / "elsewhere.yaml").write_text("kept\n")
     (tmp_path / "out" / "a.yaml").symlink_to(tmp_path / "elsewhere.yaml")
-    with pytest.raises(CccformError, match="it is not inside"):
-        output.write_files(tmp_path / "out", {"a.yaml": "a: 1\n"})
+    output.write_files(tmp_path / "out", {"a.yaml": "a: 1\n"})
+    assert not (tmp_path / "out" / "a.yaml").is_symlink()
+    assert (tmp_path / "out" / "a.yaml").read_text() == "a: 1\n"
     assert (tmp_path / "elsewhere.yaml").read_text() == "kept\n"
+
+
+def test_refuses_a_linked_directory_leading_outside(tmp_path: Path) -> None:
+    (tmp_path / "out").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "out" / "flows").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(CccformError, match=r"its directory is not inside .*Nothing was written"):
+        output.write_files(tmp_path / "out", {"a.yaml": "a: 1\n", "flows/x.json": "{}\n"})
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+    assert not (tmp_path / "out" / "a.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("make", "error"),
+    [
+        ("dir", r"out/b\.yaml: it is a directory\. Nothing was written\."),
+        ("file", r"out/flows is not a directory\. Nothing was written\."),
+    ],
+)
+def test_refuses_what_cannot_be_written_before_writing_any(
+    tmp_path: Path, make: str, error: str
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    if make == "dir":
+        (out / "b.yaml").mkdir()
+    else:
+        (out / "flows").write_text("a file\n")
+    files = {"a.yaml": "a: 1\n", "b.yaml": "b: 1\n", "flows/cs/main.json": "{}\n"}
+    with pytest.raises(CccformError, match=error):
+        output.write_files(out, files)
+    assert not (out / "a.yaml").exists()
 
 
 def test_a_failed_write_leaves_the_old_file_whole_and_no_temporary(
@@ -62,7 +95,7 @@ def test_a_failed_write_leaves_the_old_file_whole_and_no_temporary(
 
 
 def test_refuses_a_name_that_leads_outside_out_before_writing_any(tmp_path: Path) -> None:
-    with pytest.raises(CccformError, match=r"it is not inside .*Nothing was written"):
+    with pytest.raises(CccformError, match=r"its directory is not inside .*Nothing was written"):
         output.write_files(tmp_path / "out", {"a.yaml": "a: 1\n", "../escaped.yaml": "x: 1\n"})
     assert not (tmp_path / "escaped.yaml").exists()
     assert not (tmp_path / "out").exists()
@@ -81,6 +114,24 @@ def test_a_replaced_file_keeps_its_mode_and_a_new_one_follows_the_umask(tmp_path
     assert (out / "private.yaml").read_text() == "new\n"
     assert stat.S_IMODE((out / "private.yaml").stat().st_mode) == 0o600
     assert stat.S_IMODE((out / "new.yaml").stat().st_mode) == 0o644
+
+
+def test_the_temporary_file_has_the_kept_mode_before_its_first_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "private.yaml").write_text("old\n")
+    (tmp_path / "private.yaml").chmod(0o600)
+    seen: list[int] = []
+    real_open = os.open
+
+    def watching_open(path: str | os.PathLike[str], flags: int, mode: int = 0o777) -> int:
+        descriptor = real_open(path, flags, mode)
+        seen.append(stat.S_IMODE(os.fstat(descriptor).st_mode))
+        return descriptor
+
+    monkeypatch.setattr(os, "open", watching_open)
+    output.write_files(tmp_path, {"private.yaml": "contacts\n"})
+    assert seen == [0o600]
 
 
 def test_existing_and_others(tmp_path: Path) -> None:

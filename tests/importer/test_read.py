@@ -17,46 +17,10 @@ from cccform.importer.read import Selection, read_account
 from cccform.live import CREATING, RELEASED, RUNNING, LiveInstance
 from cccform.providers.ccc import CccProvider
 from cccform.providers.local import LocalConsole, LocalTransport
+from tests.importer.helpers import ADMIN, Heard, create
 
-ADMIN = "248613806810701"
 RUNNING_PATHS = ["acme-cs", "acme-sales", "other-01"]
 CONTENTS_LISTS = ["ListSkillGroups", "ListUsers", "ListContactFlows", "ListPhoneNumbers"]
-
-
-class Heard:
-    """An observer that records what it hears."""
-
-    def __init__(self) -> None:
-        self.order: list[str] = []
-        self.listings: list[tuple[int, int]] = []
-        self.skips: list[tuple[str, str]] = []
-        self.reads: list[tuple[str, dict[str, int]]] = []
-
-    def listed(self, total: int, selected: int) -> None:
-        self.order.append("listed")
-        self.listings.append((total, selected))
-
-    def skipped(self, instance: LiveInstance) -> None:
-        self.order.append("skipped")
-        self.skips.append((instance.access_path, instance.status))
-
-    def read(self, instance: LiveInstance, counts: dict[str, int]) -> None:
-        self.order.append("read")
-        self.reads.append((instance.access_path, counts))
-
-    def read_paths(self) -> list[str]:
-        return [path for path, _ in self.reads]
-
-
-def create(emulation: CccEmulation, access_path: str, *numbers: str) -> None:
-    params = {
-        "Name": f"Center {access_path}",
-        "DomainName": access_path,
-        "AdminRamIdList": f'["{ADMIN}"]',
-    }
-    if numbers:
-        params["NumberList"] = "[" + ", ".join(f'"{n}"' for n in numbers) + "]"
-    emulation.handle("CreateInstance", params)
 
 
 @pytest.fixture
@@ -201,11 +165,6 @@ def test_without_contents_only_the_instances_are_listed(provider: CccProvider) -
     assert provider.calls.counts == {"ListInstances": 1}
     assert heard.order == ["listed", "read", "read", "read"]
     assert heard.reads == [("acme-cs", {}), ("acme-sales", {}), ("other-01", {})]
-
-
-def test_the_lists_are_read_within_the_parallelism_given(provider: CccProvider) -> None:
-    read_account(provider, Selection(), Heard(), parallelism=7)
-    assert provider.pager.parallelism == 7
 
 
 def test_a_set_cancel_event_reads_no_contents(provider: CccProvider) -> None:
