@@ -78,7 +78,7 @@ def _check_target(out_dir: Path, target: Path) -> None:
     for part in [target.parent, *target.parent.parents]:
         if part == out_dir or part in out_dir.parents:
             break
-        if part.exists() and not part.is_dir():
+        if os.path.lexists(part) and not part.is_dir():  # a broken link is no directory
             raise CccformError(
                 f"cannot write {target}: {part} is not a directory. Nothing was written. Move "
                 "it away, or import into another directory with --out DIR"

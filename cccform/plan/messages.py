@@ -231,6 +231,22 @@ def unknown_selection(flag: str, address: str) -> str:
     )
 
 
+def partial_moves(moves: list[tuple[str, str]], missing: list[str], excluded: list[str]) -> str:
+    """A --target or --exclude that leaves out a side of a move (a renamed instance key)."""
+    shown = ", ".join(f"{source} to {target}" for source, target in moves)
+    fixes = []
+    if missing:
+        fixes.append("add " + " ".join(f"--target {address}" for address in missing))
+    if excluded:
+        fixes.append("do not exclude " + ", ".join(excluded))
+    return (
+        f"this plan moves {shown} (renamed instance keys), and a partial plan must take both "
+        "sides of every move with all that is inside them, or the state would be left with "
+        "an instance under two keys or under none. Plan without --target and --exclude, or "
+        + " and ".join(fixes)
+    )
+
+
 def refresh_skipped() -> str:
     """A plan made from the state alone (--refresh=false): what it cannot see."""
     return (

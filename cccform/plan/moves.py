@@ -69,20 +69,6 @@ def onto_free_keys(moves: list[Move], managed: Iterable[str]) -> list[Move]:
         kept = still
 
 
-def with_moves_they_need(chosen: list[Move], moves: list[Move]) -> list[Move]:
-    """`chosen` and, transitively, the moves that free the keys they land on (a swap is
-    applied whole or not at all), in the order of `moves`."""
-    by_source = {str(m.from_address): m for m in moves}
-    kept = {str(m.address) for m in chosen}
-    todo = list(chosen)
-    while todo:
-        freeing = by_source.get(str(todo.pop().address))
-        if freeing is not None and str(freeing.address) not in kept:
-            kept.add(str(freeing.address))
-            todo.append(freeing)
-    return [m for m in moves if str(m.address) in kept]
-
-
 def _access_path(managed: ResourceState) -> str | None:
     access_path = managed.attributes.get("access_path")
     return access_path if isinstance(access_path, str) else None

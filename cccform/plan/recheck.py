@@ -33,6 +33,11 @@ def recheck(plan: Plan, state: State) -> Plan:
     _check_unique(plan)
     targets: set[str] = set()
     vacated = {str(move.from_address) for move in plan.moves}
+    if len(vacated) != len(plan.moves):
+        raise StalePlanError(
+            "Saved plan does not match the state: it moves one instance to more than one key. "
+            "Run cccform plan again."
+        )
     for move in plan.moves:
         if not (move.address.is_instance and move.from_address.is_instance):
             raise StalePlanError(

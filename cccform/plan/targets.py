@@ -15,7 +15,6 @@ from cccform.addresses import Address
 from cccform.errors import UsageError
 from cccform.plan import messages
 from cccform.plan.models import Change, Impact, Plan, PlanWarning
-from cccform.plan.moves import with_moves_they_need
 
 
 @dataclass(frozen=True)
@@ -47,6 +46,7 @@ def select(plan: Plan, selection: Selection, known: Iterable[Address]) -> Plan:
     if not selection.partial:
         return plan
     _check_known(selection, set(known) | {c.address for c in plan.changes})
+    _check_moves(selection, plan)
     by_key = {change.key: change for change in plan.changes}
     blocked = _with_dependents({c.key for c in plan.changes if selection.excluded(c.address)}, plan)
     seed = {c.key for c in plan.changes if selection.chosen(c.address) and c.key not in blocked}
@@ -65,7 +65,7 @@ def select(plan: Plan, selection: Selection, known: Iterable[Address]) -> Plan:
             "errors": [e for e in plan.errors if wanted(e.address)],
             "forget": [f for f in plan.forget if wanted(f.address)],
             "refreshed": [r for r in plan.refreshed if wanted(r.address)],
-            "moves": with_moves_they_need([m for m in plan.moves if wanted(m.address)], plan.moves),
+            "moves": plan.moves,  # every side of each is chosen (_check_moves)
             "impacts": _about(plan.impacts, wanted),
             "notes": _about(plan.notes, wanted),
             "warnings": warnings,
@@ -80,6 +80,24 @@ def _check_known(selection: Selection, known: set[Address]) -> None:
         for address in addresses:
             if not any(address.contains(other) for other in known):
                 raise UsageError(messages.unknown_selection(flag, str(address)))
+
+
+def _check_moves(selection: Selection, plan: Plan) -> None:
+    """Refuse a partial plan that leaves out a side of a move, as Terraform refuses a targeted
+    plan that leaves out a pending move: everything else is planned as after every move, so
+    a move left out would leave changes landing on the wrong instance's records."""
+    uncovered = [
+        m
+        for m in plan.moves
+        if not (selection.chosen(m.from_address) and selection.chosen(m.address))
+    ]
+    if not uncovered:
+        return
+    sides = sorted({a for m in uncovered for a in (m.from_address, m.address)}, key=str)
+    excluded = [str(a) for a in sides if selection.excluded(a)]
+    missing = [str(a) for a in sides if not selection.excluded(a) and not selection.chosen(a)]
+    moves = sorted((str(m.from_address), str(m.address)) for m in uncovered)
+    raise UsageError(messages.partial_moves(moves, missing, excluded))
 
 
 def _with_dependents(keys: set[str], plan: Plan) -> set[str]:

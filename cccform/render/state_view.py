@@ -47,13 +47,14 @@ def pending_summary(address: str, pending: PendingCreate) -> str:
 
 
 def render_pending_note(state: State) -> str:
-    """`cccform state list`, on stderr: the creations not listed because not confirmed."""
+    """`cccform state list`, on stderr: the creations not confirmed yet (an address the state
+    manages too is one being created again, after it was deleted outside cccform)."""
     if not state.pending:
         return ""
     count = len(state.pending)
     lines = [
-        f"Not listed: {count} creation{'s' if count != 1 else ''} not confirmed yet (cccform "
-        "state show ADDRESS tells more):"
+        f"{count} creation{'s' if count != 1 else ''} not confirmed yet (cccform state show "
+        "ADDRESS tells more):"
     ]
     lines += [f"  {pending_summary(a, state.pending[a])}" for a in sorted(state.pending)]
     return "\n".join(lines) + "\n"

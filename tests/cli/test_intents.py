@@ -67,7 +67,7 @@ def test_an_intent_that_never_went_out_does_not_adopt_what_another_state_made(
     listed = cli("state", "list")
     assert (listed.code, listed.out) == (0, "")  # only managed addresses, for scripts
     assert listed.err.startswith(
-        "Not listed: 1 creation not confirmed yet (cccform state show ADDRESS tells more):\n"
+        "1 creation not confirmed yet (cccform state show ADDRESS tells more):\n"
         "  instance.support: creation recorded "
     )
     assert listed.err.endswith(
@@ -144,3 +144,37 @@ def test_a_sent_intent_whose_instance_was_made_is_finished(
     assert "finishing a creation that an earlier apply started" in run.out
     assert cli("state", "list").out == "instance.support\n"
     assert pending(first) == {}
+
+
+def test_an_instance_being_created_again_shows_its_record_and_its_intent(
+    two: tuple[Cli, Path, Path],
+) -> None:
+    cli, first, _ = two
+    assert cli("apply", "--auto-approve").code == 0
+    path = first / "cccform.state.json"
+    document = json.loads(path.read_text())
+    document["pending"] = {
+        "instance.support": {
+            "access_path": "acme-cs",
+            "name": "Center A",
+            "phone_numbers": ["057188880001"],
+            "sent": True,
+            "recorded_at": "2026-12-01T10:00:00Z",
+        }
+    }
+    path.write_text(json.dumps(document))
+    listed = cli("state", "list")
+    assert listed.out == "instance.support\n"
+    assert listed.err == (
+        "1 creation not confirmed yet (cccform state show ADDRESS tells more):\n"
+        "  instance.support: creation started 2026-12-01T10:00:00Z (access path 'acme-cs'); "
+        "the next apply finishes it\n"
+    )
+    shown = cli("state", "show", "instance.support").out
+    assert shown.startswith("# instance.support:\n  remote_id ")
+    assert shown.endswith(
+        "# and instance.support: creation started 2026-12-01T10:00:00Z (access path "
+        "'acme-cs'); the next apply finishes it\n"
+    )
+    both = cli("state", "show", "instance.support", "--json").json()
+    assert both["remote_id"] and both["pending"]["sent"] is True

@@ -157,19 +157,52 @@ def test_swapped_keys_are_two_moves_and_no_write_call(cli: Cli) -> None:
     assert cli("plan", "--detailed-exitcode").code == 0
 
 
-def test_a_target_on_one_side_of_a_swap_takes_both_moves(cli: Cli) -> None:
+def test_a_partial_plan_must_take_both_sides_of_every_move(cli: Cli) -> None:
     configure_two(cli, "a", "b")
     assert cli("apply", "--auto-approve").code == 0
     before = state(cli)["resources"]
     configure_two(cli, "b", "a")
-    doc = cli("plan", "--json", "--target", "instance.a").json()
-    assert [(m["from"], m["address"]) for m in doc["moves"]] == [
-        ("instance.b", "instance.a"),
-        ("instance.a", "instance.b"),
-    ]
-    run = cli("apply", "--auto-approve", "--target", "instance.a")
-    assert run.code == 0, run.out + run.err
+    for args in (("--target", "instance.a"), ("--target", "instance.b.agent.alice")):
+        for command in ("plan", "apply"):
+            run = cli(command, *args, *(("--auto-approve",) if command == "apply" else ()))
+            assert run.code == 64, run.out + run.err
+            assert run.err.startswith(
+                "error: this plan moves instance.a to instance.b, instance.b to instance.a "
+                "(renamed instance keys), and a partial plan must take both sides of every move"
+            ), run.err
+            assert run.err.rstrip().endswith(
+                "Plan without --target and --exclude, or add --target instance.a --target "
+                "instance.b"
+                if args[1] != "instance.a"
+                else "Plan without --target and --exclude, or add --target instance.b"
+            ), run.err
+    excluded = cli("plan", "--exclude", "instance.b")
+    assert excluded.code == 64
+    assert excluded.err.rstrip().endswith("or do not exclude instance.b"), excluded.err
+    assert state(cli)["resources"] == before
+
+    both = cli("apply", "--auto-approve", "--target", "instance.a", "--target", "instance.b")
+    assert both.code == 0, both.out + both.err
     assert state(cli)["resources"] == swapped(before)
+
+
+def test_a_target_on_a_key_an_instance_moved_out_of_needs_the_move(cli: Cli) -> None:
+    """a's instance is now declared under b, and a declares a new one: a create at a, planned
+    as after the move, must not run without the move (it would land on a's old records)."""
+    configure_two(cli, "a", "other")
+    assert cli("apply", "--auto-approve").code == 0
+    before = state(cli)["resources"]
+    body = json.loads((cli.directory / "cccform.yaml").read_text())["instances"]
+    fresh = {**body["other"], "name": "New Center", "access_path": "acme-new"}
+    moved = {"a": fresh, "b": body["a"], "other": body["other"]}
+    write(cli.directory, "cccform.yaml", json.dumps({"instances": moved}, indent=1))
+    planned = cli("plan")
+    assert "# instance.a has moved to instance.b" in planned.out
+    assert "# instance.a will be created" in planned.out
+    run = cli("apply", "--auto-approve", "--target", "instance.a")
+    assert run.code == 64, run.out + run.err
+    assert "add --target instance.b" in run.err
+    assert state(cli)["resources"] == before
 
 
 def test_a_key_that_now_declares_another_instance_is_not_moved_over(cli: Cli) -> None:

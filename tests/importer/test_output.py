@@ -60,6 +60,7 @@ def test_refuses_a_linked_directory_leading_outside(tmp_path: Path) -> None:
     [
         ("dir", r"out/b\.yaml: it is a directory\. Nothing was written\."),
         ("file", r"out/flows is not a directory\. Nothing was written\."),
+        ("broken link", r"out/flows is not a directory\. Nothing was written\."),
     ],
 )
 def test_refuses_what_cannot_be_written_before_writing_any(
@@ -69,8 +70,10 @@ def test_refuses_what_cannot_be_written_before_writing_any(
     out.mkdir()
     if make == "dir":
         (out / "b.yaml").mkdir()
-    else:
+    elif make == "file":
         (out / "flows").write_text("a file\n")
+    else:
+        (out / "flows").symlink_to(out / "missing")
     files = {"a.yaml": "a: 1\n", "b.yaml": "b: 1\n", "flows/cs/main.json": "{}\n"}
     with pytest.raises(CccformError, match=error):
         output.write_files(out, files)

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
+from cccform.addresses import Address
 from cccform.errors import StalePlanError
-from cccform.plan.models import Action, Change, Plan, PriorState
+from cccform.plan.models import Action, Change, Move, Plan, PriorState
 from cccform.plan.recheck import recheck
 from cccform.state.models import ResourceState, State
 
@@ -203,3 +204,33 @@ def test_a_change_twice_or_a_dependency_on_nothing_is_not_a_plan_cccform_made() 
     lonely = update.model_copy(update={"depends_on": ["instance.zz:create"]})
     with pytest.raises(StalePlanError, match="which it does not hold"):
         recheck(Plan(changes=[lonely], prior_state=prior()), state())
+
+
+def swap_state() -> State:
+    return State(
+        lineage="L",
+        serial=1,
+        resources={
+            "instance.a": ResourceState(remote_id="acme-x", attributes={"access_path": "acme-x"}),
+            "instance.b": ResourceState(remote_id="acme-y", attributes={"access_path": "acme-y"}),
+        },
+    )
+
+
+def moving(*pairs: tuple[str, str, str]) -> Plan:
+    moves = [
+        Move(address=Address.of_instance(t), from_address=Address.of_instance(f), remote_id=r)
+        for f, t, r in pairs
+    ]
+    return Plan(moves=moves, prior_state=PriorState(lineage="L", serial=1, existed=True))
+
+
+def test_a_swap_is_a_plan_cccform_made_and_half_of_one_is_not() -> None:
+    swap = moving(("a", "b", "acme-x"), ("b", "a", "acme-y"))
+    assert recheck(swap, swap_state()) is swap
+    with pytest.raises(StalePlanError, match="which the state already manages"):
+        recheck(moving(("a", "b", "acme-x")), swap_state())
+    with pytest.raises(StalePlanError, match="moves one instance to more than one key"):
+        recheck(
+            moving(("a", "b", "acme-x"), ("b", "a", "acme-y"), ("b", "c", "acme-y")), swap_state()
+        )

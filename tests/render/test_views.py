@@ -124,7 +124,7 @@ def test_state_views() -> None:
     ) in text
     assert render_state(State()) == "The state is empty: nothing is managed yet.\n"
     assert render_pending_note(state) == (
-        "Not listed: 2 creations not confirmed yet (cccform state show ADDRESS tells more):\n"
+        "2 creations not confirmed yet (cccform state show ADDRESS tells more):\n"
         "  instance.c: creation started 2026-01-01T00:00:00Z (access path 'c'); the next apply "
         "finishes it\n"
         "  instance.d: creation recorded 2026-01-01T00:00:00Z but never sent (access path 'd'); "

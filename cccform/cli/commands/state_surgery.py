@@ -12,7 +12,7 @@ from cccform.cli.context import Context, lock_timeout_option, pass_context
 from cccform.cli.exit_codes import OK
 from cccform.errors import StateError
 from cccform.printable import printable
-from cccform.render.state_view import render_pending
+from cccform.render.state_view import pending_summary, render_pending
 from cccform.state import surgery
 
 DIR_OPTION = click.option(
@@ -114,6 +114,8 @@ def state_show(ctx: Context, address: str, directory: Path, as_json: bool) -> in
         return OK
     if as_json:
         document = {"address": key, **entry.model_dump(mode="json")}
+        if key in state.pending:
+            document["pending"] = state.pending[key].model_dump(mode="json")
         out.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
         return OK
     out.write(f"# {printable(key)}:\n")
@@ -122,6 +124,8 @@ def state_show(ctx: Context, address: str, directory: Path, as_json: bool) -> in
     width = max(len(name) for name in rows)
     for name, value in rows.items():
         out.write(f"  {printable(name).ljust(width)} = {json.dumps(value, sort_keys=True)}\n")
+    if (pending := state.pending.get(key)) is not None:  # being created again
+        out.write(f"# and {pending_summary(key, pending)}\n")
     return OK
 
 
