@@ -142,6 +142,7 @@ class _InstanceWriter:
         self.counts = counts
         self.key = instance_key(self.live.access_path)
         self.left_out: list[str] = []
+        self.unreadable: list[str] = []  # objects whose live value cccform cannot read
         self.notes: dict[KeyPath, str] = {}
         self.flow_files: dict[str, str] = {}
 
@@ -165,6 +166,12 @@ class _InstanceWriter:
             notes.append(
                 "Left out, made by the platform (see docs/import.md, Platform defaults):\n"
                 + "\n".join(f"  {line}" for line in self.left_out)
+            )
+        if self.unreadable:
+            notes.append(
+                "Left out, as their definition is empty or not a JSON object (see docs/import.md,\n"
+                "Limits); they are left as they are:\n"
+                + "\n".join(f"  {line}" for line in self.unreadable)
             )
         self.notes[("instances", self.key, "name")] = "\n".join(notes)
         text = dump_yaml({"instances": {self.key: body}}, MODELINE, self.notes)
@@ -251,6 +258,10 @@ class _InstanceWriter:
             if flow.name == PLATFORM_FLOW:
                 self._leave_out(f"flow {flow.name} ({flow.type}), the default IVR flow")
                 continue
+            if flow.definition is None:
+                # Written as {}, the first plan would put an empty flow over it.
+                self.unreadable.append(f"flow {flow.name} ({flow.type})")
+                continue
             path = flow_file(self.live.access_path, flow.name)
             out[flow.name] = _flow(flow, path)
             self.flow_files[path] = _definition_text(flow)
@@ -259,7 +270,9 @@ class _InstanceWriter:
 
     def _numbers(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        flows = {f.name for f in self._read(ResourceType.FLOW)} - {PLATFORM_FLOW}
+        flows = {f.name for f in self._read(ResourceType.FLOW) if f.definition is not None} - {
+            PLATFORM_FLOW
+        }
         for number in self._read(ResourceType.NUMBER):
             if _as_made(number):
                 self._leave_out(f"number {number.number}: routed as the platform made it")
@@ -325,4 +338,4 @@ def _flow(flow: LiveFlow, path: str) -> dict[str, Any]:
 
 def _definition_text(flow: LiveFlow) -> str:
     """The flow's definition as reviewable JSON: indented, keys sorted, one final newline."""
-    return json.dumps(flow.definition or {}, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    return json.dumps(flow.definition, indent=2, ensure_ascii=False, sort_keys=True) + "\n"

@@ -567,3 +567,26 @@ def test_a_signal_while_writing_lets_every_file_be_written(cli: Cli) -> None:
     summary = plan.json()["summary"]
     assert summary.pop("adopt") == 19
     assert summary == dict.fromkeys(summary, 0)
+
+
+def test_a_flow_whose_definition_cannot_be_read_is_left_out_and_left_alone(cli: Cli) -> None:
+    call = LocalTransport.call
+
+    def blank_after_hours(self: LocalTransport, action: str, params: dict[str, str]) -> Any:
+        answer = call(self, action, params)
+        if action == "ListContactFlows":
+            for item in answer["List"]:
+                if item["Name"] == "after-hours":
+                    item["Definition"] = ""
+        return answer
+
+    cli.monkeypatch.setattr(LocalTransport, "call", blank_after_hours)
+    out = imported(cli)
+    assert not (out / "flows/acme-cs/after-hours.json").exists()
+    text = (out / "acme-cs.yaml").read_text()
+    assert "    #   flow after-hours (SUB_FLOW)\n" in text
+    plan = in_dir(cli, out)("plan", "--json")
+    assert plan.code == 0, plan.err
+    actions = {c["address"]: c["action"] for c in plan.json()["changes"]}
+    assert set(actions.values()) == {"adopt"}
+    assert not any("after-hours" in address for address in actions)

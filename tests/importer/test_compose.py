@@ -402,15 +402,27 @@ def test_each_flow_is_a_json_file_indented_with_its_keys_sorted() -> None:
     ) in files["acme-cs.yaml"]
 
 
-def test_a_flow_definition_keeps_its_characters_and_an_unread_one_is_an_empty_object() -> None:
+def test_a_flow_definition_keeps_its_characters_and_an_unreadable_one_is_left_out() -> None:
     path = "acme-cs"
     flows = {
         "问候": flow("问候", {"say": "您好", "b": 1}),
         "blank": flow("blank", None),
     }
-    files = composed(ImportedInstance(instance(path), live_contents(flows=flows))).files
+    numbers = {"057100000009": number("057100000009", "Inbound", "blank")}
+    made = composed(ImportedInstance(instance(path), live_contents(flows=flows, numbers=numbers)))
+    files = made.files
     assert files["flows/acme-cs/问候.json"] == '{\n  "b": 1,\n  "say": "您好"\n}\n'
-    assert files["flows/acme-cs/blank.json"] == "{}\n"
+    assert "flows/acme-cs/blank.json" not in files
+    text = files["acme-cs.yaml"]
+    assert "blank:" not in text
+    assert (
+        "    # Left out, as their definition is empty or not a JSON object (see docs/import.md,\n"
+        "    # Limits); they are left as they are:\n"
+        "    #   flow blank (MAIN_FLOW)\n"
+    ) in text
+    assert made.counts.left_out == 0  # no platform default
+    assert "flow: blank (left out, as that flow is: its routing is left as it is)" in text
+    assert made.counts.flows == 1
 
 
 def test_a_flow_name_that_cannot_be_a_file_name_is_written_under_its_hash() -> None:
