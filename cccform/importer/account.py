@@ -17,8 +17,15 @@ from cccform.config.schema import render_schema
 from cccform.config.yaml_reader import MAX_FILE_BYTES
 from cccform.errors import CccformError, RefreshInterrupted, UsageError
 from cccform.importer.compose import Counts, ImportedInstance, ImportOptions, compose
-from cccform.importer.output import existing, others, refuse_overwrite, write_files
+from cccform.importer.output import (
+    earlier_imports,
+    existing,
+    others,
+    refuse_overwrite,
+    write_files,
+)
 from cccform.importer.read import ImportObserver, Selection, read_account
+from cccform.live import LiveInstance
 from cccform.providers import local
 from cccform.providers.registry import make_provider
 from cccform.run import load_configuration
@@ -65,6 +72,9 @@ class ImportResult:
     redacted: bool
     others: list[str]  # configuration files already there that the import did not write
     calls: int
+    # Of `others`, those an earlier import wrote for an instance the account no longer has
+    # (one the selection asks for, neither read nor skipped): name -> access path.
+    gone: dict[str, str] = field(default_factory=dict)
 
 
 def import_account(
@@ -74,11 +84,12 @@ def import_account(
     stops the import (`RefreshInterrupted`) at any point before the writing starts, with
     nothing written; once the files are being written, they all are."""
     provider = make_provider(request.source.settings, request.source.directory)
+    heard = _Skips(observer)
     try:
         instances = read_account(
             provider,
             request.selection,
-            observer,
+            heard,
             contents=request.options.contents,
             parallelism=request.parallelism or import_parallelism(request.source.settings),
             cancel=cancel,
@@ -113,7 +124,36 @@ def import_account(
         request.options.redact,
         other_files,
         provider.calls.total,
+        _gone(request, other_files, {i.live.access_path for i in instances} | heard.skips),
     )
+
+
+class _Skips:
+    """Passes on what the observer hears, and keeps the access paths of the skipped."""
+
+    def __init__(self, observer: ImportObserver) -> None:
+        self.observer = observer
+        self.skips: set[str] = set()
+
+    def listed(self, total: int, selected: int) -> None:
+        self.observer.listed(total, selected)
+
+    def skipped(self, instance: LiveInstance) -> None:
+        self.skips.add(instance.access_path)
+        self.observer.skipped(instance)
+
+    def read(self, instance: LiveInstance, counts: dict[str, int]) -> None:
+        self.observer.read(instance, counts)
+
+
+def _gone(request: ImportRequest, names: list[str], live: set[str]) -> dict[str, str]:
+    """The files of `names` an earlier import wrote for an instance that the selection asks
+    for and the account no longer has: plan would create it again."""
+    return {
+        name: access_path
+        for name, access_path in earlier_imports(request.out_dir, names).items()
+        if access_path not in live and request.selection.wants(access_path)
+    }
 
 
 def _stop_if_cancelled(cancel: Event | None) -> None:

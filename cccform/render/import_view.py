@@ -61,12 +61,19 @@ def render_summary(result: ImportResult) -> str:
             f"Left out {_counted(counts.left_out, 'platform default')} (each instance's file "
             "says which, in a comment)."
         )
-    for name in result.others[:SHOWN_OTHERS]:
+    for name, access_path in result.gone.items():  # all of them: each would be a create
+        lines.append(
+            f"Warning: {name} is from an earlier import of instance {access_path}, which the "
+            "account no longer has. plan reads it too and would create that instance again: "
+            "delete the file if the instance is gone for good."
+        )
+    plain = [name for name in result.others if name not in result.gone]
+    for name in plain[:SHOWN_OTHERS]:
         lines.append(
             f"Note: {name} was there already and is not from this import; plan reads it too."
         )
-    if len(result.others) > SHOWN_OTHERS:
-        more = len(result.others) - SHOWN_OTHERS
+    if len(plain) > SHOWN_OTHERS:
+        more = len(plain) - SHOWN_OTHERS
         lines.append(
             f"Note: {more} more configuration file{' was' if more == 1 else 's were'} there "
             "already; plan reads them too (--json lists them all)."
@@ -92,5 +99,6 @@ def import_document(result: ImportResult) -> dict[str, Any]:
         "counts": result.counts.as_dict(),
         "redacted": result.redacted,
         "other_files": result.others,
+        "gone_instance_files": result.gone,
         "api_calls": result.calls,
     }

@@ -318,6 +318,7 @@ def test_json_lists_the_files_and_the_counts(cli: Cli) -> None:
         },
         "redacted": False,
         "other_files": [],
+        "gone_instance_files": {},
         "api_calls": 9,
     }
 
@@ -403,6 +404,32 @@ def test_the_summary_names_configuration_files_it_did_not_write(cli: Cli) -> Non
         "Note: mine.yaml was there already and is not from this import; plan reads it too.\n"
         in run.out
     )
+
+
+def test_a_re_import_warns_of_the_files_of_instances_the_account_no_longer_has(
+    cli: Cli,
+) -> None:
+    out = imported(cli)
+    sales = (out / "acme-sales.yaml").read_text()
+    gone = sales.replace("acme-sales", "acme-gone")  # as if imported when it existed
+    assert "# Written by cccform import from instance acme-gone (" in gone
+    (out / "acme-gone.yaml").write_text(gone)
+    run = cli("import", "--from", "src", "--out", "out", "--force")
+    assert run.code == 0, run.err
+    assert (
+        "Warning: acme-gone.yaml is from an earlier import of instance acme-gone, which the "
+        "account no longer has. plan reads it too and would create that instance again: "
+        "delete the file if the instance is gone for good.\n"
+    ) in run.out
+    assert "Note: acme-gone.yaml" not in run.out
+    document = cli("import", "--from", "src", "--out", "out", "--force", "--json").json()
+    assert document["gone_instance_files"] == {"acme-gone.yaml": "acme-gone"}
+    assert document["other_files"] == ["acme-gone.yaml"]
+    # Left out by the selection, it is only another file: the account may still have it.
+    run = cli("import", "--from", "src", "--out", "out", "--force", "--instance", "acme-cs")
+    assert "Warning:" not in run.out
+    assert "Note: acme-gone.yaml was there already" in run.out
+    assert "Note: acme-sales.yaml was there already" in run.out
 
 
 def test_an_account_with_nothing_to_import_writes_nothing(cli: Cli) -> None:

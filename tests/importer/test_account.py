@@ -478,3 +478,25 @@ def test_a_cancel_set_while_writing_lets_every_file_be_written(
     result = import_account(request(source, tmp_path / "out"), Heard(), cancel=cancel)
     assert result.files == FILES
     assert sorted(tree(tmp_path / "out")) == sorted(FILES)
+
+
+def test_only_the_files_of_instances_the_account_no_longer_has_are_gone(
+    source: ProviderSource, tmp_path: Path
+) -> None:
+    with CccEmulation(source.directory / ".cccform", create_seconds=3600) as slow:
+        create(slow, "acme-slow")  # CREATING: skipped, but the account has it
+    out = tmp_path / "out"
+    out.mkdir()
+    for path in ("acme-gone", "acme-slow"):
+        (out / f"{path}-old.yaml").write_text(
+            f"instances:\n  {path}-old:\n"
+            f"    # Written by cccform import from instance {path} (i-{path}).\n"
+            f"    name: Old\n    access_path: {path}\n"
+        )
+    result = import_account(request(source, out), Heard())
+    assert result.others == ["acme-gone-old.yaml", "acme-slow-old.yaml"]
+    assert result.gone == {"acme-gone-old.yaml": "acme-gone"}
+    excluded = import_account(
+        request(source, out, force=True, selection=Selection(exclude=("acme-gone",))), Heard()
+    )
+    assert excluded.gone == {}

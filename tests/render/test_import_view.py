@@ -37,8 +37,10 @@ def check(name: str, actual: str) -> None:
     assert actual == path.read_text(encoding="utf-8")
 
 
-def result(*, others: list[str] | None = None, redacted: bool = False) -> ImportResult:
-    return ImportResult(Path("out"), FILES, COUNTS, redacted, others or [], calls=9)
+def result(
+    *, others: list[str] | None = None, redacted: bool = False, gone: dict[str, str] | None = None
+) -> ImportResult:
+    return ImportResult(Path("out"), FILES, COUNTS, redacted, others or [], 9, gone or {})
 
 
 def live(access_path: str, status: str = "RUNNING") -> LiveInstance:
@@ -76,6 +78,16 @@ def test_a_summary_names_at_most_ten_other_files() -> None:
     assert import_document(result(others=others))["other_files"] == others
 
 
+def test_a_summary_warns_of_every_file_of_an_instance_gone() -> None:
+    others = ["acme-gone.yaml", "mine.yaml"]
+    check(
+        "summary_gone.txt",
+        render_summary(result(others=others, gone={"acme-gone.yaml": "acme-gone"})),
+    )
+
+
 def test_document() -> None:
-    document = import_document(result(others=["mine.yaml"]))
+    document = import_document(
+        result(others=["mine.yaml", "acme-gone.yaml"], gone={"acme-gone.yaml": "acme-gone"})
+    )
     check("document.json", json.dumps(document, indent=2) + "\n")
