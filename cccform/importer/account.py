@@ -16,9 +16,14 @@ from cccform.config.models import LocalProviderConfig, ProviderConfig
 from cccform.config.schema import render_schema
 from cccform.config.yaml_reader import MAX_FILE_BYTES
 from cccform.errors import CccformError, RefreshInterrupted, UsageError
-from cccform.importer.compose import Counts, ImportedInstance, ImportOptions, compose
+from cccform.importer.compose import Counts, ImportOptions, compose
+from cccform.importer.existing_config import (
+    GoneInstance,
+    gone_instances,
+    load_existing,
+    refuse_declared_twice,
+)
 from cccform.importer.output import (
-    earlier_imports,
     existing,
     others,
     refuse_overwrite,
@@ -72,9 +77,9 @@ class ImportResult:
     redacted: bool
     others: list[str]  # configuration files already there that the import did not write
     calls: int
-    # Of `others`, those an earlier import wrote for an instance the account no longer has
-    # (one the selection asks for, neither read nor skipped): name -> access path.
-    gone: dict[str, str] = field(default_factory=dict)
+    # Declared in `others` by an earlier import, and no longer in the account.
+    gone: list[GoneInstance] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)  # left out: see Composed.unreadable
 
 
 def import_account(
@@ -113,8 +118,13 @@ def import_account(
     # Found once: the directory can be large (--out defaults to the current one), and the
     # writing leaves the list as it is, since the names written are not in it.
     other_files = others(request.out_dir, composed.files)
-    if other_files:
-        _refuse_declared_twice(request.out_dir, composed.files, instances)
+    loaded = load_existing(request.out_dir) if other_files else None
+    gone: list[GoneInstance] = []
+    if loaded is not None:
+        imported = [i.live.access_path for i in instances]
+        refuse_declared_twice(loaded, request.out_dir, composed.files, imported)
+        live = set(imported) | heard.skips
+        gone = gone_instances(loaded, request.out_dir, other_files, request.selection, live)
     _stop_if_cancelled(cancel)  # the last point where stopping leaves the directory as it was
     write_files(request.out_dir, composed.files)
     return ImportResult(
@@ -124,7 +134,8 @@ def import_account(
         request.options.redact,
         other_files,
         provider.calls.total,
-        _gone(request, other_files, {i.live.access_path for i in instances} | heard.skips),
+        gone,
+        composed.unreadable,
     )
 
 
@@ -146,47 +157,10 @@ class _Skips:
         self.observer.read(instance, counts)
 
 
-def _gone(request: ImportRequest, names: list[str], live: set[str]) -> dict[str, str]:
-    """The files of `names` an earlier import wrote for an instance that the selection asks
-    for and the account no longer has: plan would create it again."""
-    return {
-        name: access_path
-        for name, access_path in earlier_imports(request.out_dir, names).items()
-        if access_path not in live and request.selection.wants(access_path)
-    }
-
-
 def _stop_if_cancelled(cancel: Event | None) -> None:
     """A signal that arrived after the reading, before the writing: stop, writing nothing."""
     if cancel is not None and cancel.is_set():
         raise RefreshInterrupted("interrupted during the import: nothing was written")
-
-
-def _refuse_declared_twice(
-    out_dir: Path, files: dict[str, str], instances: list[ImportedInstance]
-) -> None:
-    """Refuse an import into a configuration that declares, in files the import does not
-    write, instances it imports: the directory would declare them twice (`cccform import`
-    in an existing configuration directory, for example)."""
-    access_paths = [i.live.access_path for i in instances]
-    try:
-        loaded = load_configuration(out_dir)
-    except CccformError:
-        return  # not a configuration that loads: the note about other files says enough
-    written = {str((out_dir / name).resolve()) for name in files}
-    imported = set(access_paths)
-    clashes = []
-    for key, instance in loaded.config.instances.items():
-        where = loaded.location("instances", key)
-        source = str(Path(where.file).resolve()) if where is not None else ""
-        if instance.access_path in imported and source not in written:
-            clashes.append(f"{instance.access_path} ({where.file if where else key})")
-    if clashes:
-        raise CccformError(
-            f"{out_dir} is a configuration that declares already {', '.join(sorted(clashes))}; "
-            "importing there would declare them twice. Nothing was written. Import into a new "
-            "directory (--out DIR), or take over the rest of this one with plan, which adopts"
-        )
 
 
 def provider_block(source: ProviderSource, out_dir: Path) -> dict[str, Any]:

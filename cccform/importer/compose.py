@@ -87,6 +87,8 @@ class Composed:
 
     files: dict[str, str]
     counts: Counts
+    # What could not be written, as "<access path>: flow <name>": left out of the files.
+    unreadable: list[str] = field(default_factory=list)
 
 
 def compose(
@@ -98,9 +100,12 @@ def compose(
     """Every file of the configuration directory for `instances`."""
     counts = Counts()
     files: dict[str, str] = {SCHEMA_FILE: schema, PROVIDER_FILE: _provider_file(provider)}
+    unreadable: list[str] = []
     for imported in sorted(instances, key=lambda i: i.live.access_path):
-        files.update(_InstanceWriter(imported, options, counts).files())
-    return Composed(files, counts)
+        writer = _InstanceWriter(imported, options, counts)
+        files.update(writer.files())
+        unreadable += [f"{imported.live.access_path}: {line}" for line in writer.unreadable]
+    return Composed(files, counts, unreadable)
 
 
 def instance_key(access_path: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import stat
 from pathlib import Path
 
@@ -26,27 +25,6 @@ def others(out_dir: Path, files: dict[str, str]) -> list[str]:
         return []
     found = (entry.relative_to(out_dir).as_posix() for entry in yaml_entries(out_dir))
     return [name for name in found if name not in files]
-
-
-# The line compose.py puts at the top of every instance file it writes.
-_IMPORTED_FROM = re.compile(r"^\s*# Written by cccform import from instance (\S+) \(", re.M)
-_HEADER_BYTES = 1024  # the modeline and the first comment lines
-
-
-def earlier_imports(out_dir: Path, names: list[str]) -> dict[str, str]:
-    """Of `names` (files in `out_dir`), those an import wrote for an instance: name -> that
-    instance's access path, from the comment at the top of the file."""
-    found = {}
-    for name in names:
-        try:
-            with (out_dir / name).open("rb") as stream:
-                head = stream.read(_HEADER_BYTES).decode("utf-8", errors="replace")
-        except OSError:
-            continue  # not a file cccform can read: plan says so itself
-        match = _IMPORTED_FROM.search(head)
-        if match is not None:
-            found[name] = match.group(1)
-    return found
 
 
 def refuse_overwrite(out_dir: Path, found: list[str]) -> CccformError:

@@ -241,9 +241,8 @@ def partial_moves(moves: list[tuple[str, str]], missing: list[str], excluded: li
         fixes.append("do not exclude " + ", ".join(excluded))
     return (
         f"this plan moves {shown} (renamed instance keys), and a partial plan must take both "
-        "sides of every move with all that is inside them, or the state would be left with "
-        "an instance under two keys or under none. Plan without --target and --exclude, or "
-        + " and ".join(fixes)
+        "sides of every move, or the state would be left with an instance under two keys or "
+        "under none. Plan without --target and --exclude, or " + " and ".join(fixes)
     )
 
 

@@ -45,7 +45,9 @@ def select(plan: Plan, selection: Selection, known: Iterable[Address]) -> Plan:
     and the state hold (a target or an exclusion that names none of them is a usage error)."""
     if not selection.partial:
         return plan
-    _check_known(selection, set(known) | {c.address for c in plan.changes})
+    # A move's old key is known too: `known` is of the state after the moves.
+    sources = {m.from_address for m in plan.moves}
+    _check_known(selection, set(known) | {c.address for c in plan.changes} | sources)
     _check_moves(selection, plan)
     by_key = {change.key: change for change in plan.changes}
     blocked = _with_dependents({c.key for c in plan.changes if selection.excluded(c.address)}, plan)
@@ -95,7 +97,8 @@ def _check_moves(selection: Selection, plan: Plan) -> None:
         return
     sides = sorted({a for m in uncovered for a in (m.from_address, m.address)}, key=str)
     excluded = [str(a) for a in sides if selection.excluded(a)]
-    missing = [str(a) for a in sides if not selection.excluded(a) and not selection.chosen(a)]
+    targeted = [a for a in sides if any(t.contains(a) for t in selection.targets)]
+    missing = [str(a) for a in sides if selection.targets and a not in targeted]
     moves = sorted((str(m.from_address), str(m.address)) for m in uncovered)
     raise UsageError(messages.partial_moves(moves, missing, excluded))
 

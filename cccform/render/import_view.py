@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, TextIO
 
+from cccform.addresses import Address
 from cccform.importer.account import ImportResult
 from cccform.live import LiveInstance
 
@@ -61,13 +62,20 @@ def render_summary(result: ImportResult) -> str:
             f"Left out {_counted(counts.left_out, 'platform default')} (each instance's file "
             "says which, in a comment)."
         )
-    for name, access_path in result.gone.items():  # all of them: each would be a create
+    for flow in result.unreadable:
         lines.append(
-            f"Warning: {name} is from an earlier import of instance {access_path}, which the "
-            "account no longer has. plan reads it too and would create that instance again: "
-            "delete the file if the instance is gone for good."
+            f"Warning: {flow} was left out: its definition is empty or not a JSON object. If "
+            "this directory's state manages it (a re-import over applied files), the next "
+            "plan would delete it: declare it again by hand, with its definition."
         )
-    plain = [name for name in result.others if name not in result.gone]
+    for gone in result.gone:  # all of them: each would be a create
+        lines.append(
+            f"Warning: {gone.file} declares {Address.of_instance(gone.key)} (access path "
+            f"{gone.access_path}), which an earlier import read and the account no longer "
+            "has. plan would create it again: remove it from the file if it is gone for good."
+        )
+    named = {gone.file for gone in result.gone}
+    plain = [name for name in result.others if name not in named]
     for name in plain[:SHOWN_OTHERS]:
         lines.append(
             f"Note: {name} was there already and is not from this import; plan reads it too."
@@ -99,6 +107,14 @@ def import_document(result: ImportResult) -> dict[str, Any]:
         "counts": result.counts.as_dict(),
         "redacted": result.redacted,
         "other_files": result.others,
-        "gone_instance_files": result.gone,
+        "gone_instances": [
+            {
+                "file": g.file,
+                "address": str(Address.of_instance(g.key)),
+                "access_path": g.access_path,
+            }
+            for g in result.gone
+        ],
+        "unreadable_flows": result.unreadable,
         "api_calls": result.calls,
     }

@@ -318,7 +318,8 @@ def test_json_lists_the_files_and_the_counts(cli: Cli) -> None:
         },
         "redacted": False,
         "other_files": [],
-        "gone_instance_files": {},
+        "gone_instances": [],
+        "unreadable_flows": [],
         "api_calls": 9,
     }
 
@@ -411,19 +412,25 @@ def test_a_re_import_warns_of_the_files_of_instances_the_account_no_longer_has(
 ) -> None:
     out = imported(cli)
     sales = (out / "acme-sales.yaml").read_text()
-    gone = sales.replace("acme-sales", "acme-gone")  # as if imported when it existed
+    header = sales[: sales.index("    name: ")]  # as if imported when it existed
+    gone = header.replace("acme-sales", "acme-gone") + (
+        '    name: Gone Center\n    access_path: acme-gone\n    admins: ["248613806810701"]\n'
+    )
     assert "# Written by cccform import from instance acme-gone (" in gone
     (out / "acme-gone.yaml").write_text(gone)
+    assert cli("validate", "out").code == 0
     run = cli("import", "--from", "src", "--out", "out", "--force")
     assert run.code == 0, run.err
     assert (
-        "Warning: acme-gone.yaml is from an earlier import of instance acme-gone, which the "
-        "account no longer has. plan reads it too and would create that instance again: "
-        "delete the file if the instance is gone for good.\n"
+        "Warning: acme-gone.yaml declares instance.acme-gone (access path acme-gone), which an "
+        "earlier import read and the account no longer has. plan would create it again: "
+        "remove it from the file if it is gone for good.\n"
     ) in run.out
     assert "Note: acme-gone.yaml" not in run.out
     document = cli("import", "--from", "src", "--out", "out", "--force", "--json").json()
-    assert document["gone_instance_files"] == {"acme-gone.yaml": "acme-gone"}
+    assert document["gone_instances"] == [
+        {"file": "acme-gone.yaml", "address": "instance.acme-gone", "access_path": "acme-gone"}
+    ]
     assert document["other_files"] == ["acme-gone.yaml"]
     # Left out by the selection, it is only another file: the account may still have it.
     run = cli("import", "--from", "src", "--out", "out", "--force", "--instance", "acme-cs")
@@ -608,7 +615,15 @@ def test_a_flow_whose_definition_cannot_be_read_is_left_out_and_left_alone(cli: 
         return answer
 
     cli.monkeypatch.setattr(LocalTransport, "call", blank_after_hours)
-    out = imported(cli)
+    run = cli("import", "--from", "src", "--out", "out")
+    assert run.code == 0, run.err
+    assert (
+        "Warning: acme-cs: flow after-hours (SUB_FLOW) was left out: its definition is empty "
+        "or not a JSON object. If this directory's state manages it (a re-import over applied "
+        "files), the next plan would delete it: declare it again by hand, with its "
+        "definition.\n"
+    ) in run.out
+    out = cli.directory / "out"
     assert not (out / "flows/acme-cs/after-hours.json").exists()
     text = (out / "acme-cs.yaml").read_text()
     assert "    #   flow after-hours (SUB_FLOW)\n" in text

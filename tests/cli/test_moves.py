@@ -186,6 +186,21 @@ def test_a_partial_plan_must_take_both_sides_of_every_move(cli: Cli) -> None:
     assert state(cli)["resources"] == swapped(before)
 
 
+def test_a_target_may_name_the_old_key_of_a_renamed_instance(cli: Cli) -> None:
+    configure(cli, "support")
+    assert cli("apply", "--auto-approve").code == 0
+    configure(cli, "helpdesk")
+    refused = cli("plan", "--target", "instance.helpdesk")
+    assert refused.code == 64
+    assert refused.err.rstrip().endswith("or add --target instance.support"), refused.err
+    run = cli(
+        "apply", "--auto-approve", "--target", "instance.helpdesk", "--target", "instance.support"
+    )
+    assert run.code == 0, run.out + run.err
+    assert "instance.helpdesk" in state(cli)["resources"]
+    assert cli("plan", "--detailed-exitcode").code == 0
+
+
 def test_a_target_on_a_key_an_instance_moved_out_of_needs_the_move(cli: Cli) -> None:
     """a's instance is now declared under b, and a declares a new one: a create at a, planned
     as after the move, must not run without the move (it would land on a's old records)."""

@@ -25,6 +25,7 @@ from cccform.importer.account import (
     provider_source,
 )
 from cccform.importer.compose import ImportOptions, compose
+from cccform.importer.existing_config import GoneInstance
 from cccform.importer.output import write_files
 from cccform.importer.read import Selection, read_account
 from cccform.providers.ccc import CccProvider
@@ -491,12 +492,12 @@ def test_only_the_files_of_instances_the_account_no_longer_has_are_gone(
         (out / f"{path}-old.yaml").write_text(
             f"instances:\n  {path}-old:\n"
             f"    # Written by cccform import from instance {path} (i-{path}).\n"
-            f"    name: Old\n    access_path: {path}\n"
+            f"    name: Old Center\n    access_path: {path}\n"
         )
     result = import_account(request(source, out), Heard())
     assert result.others == ["acme-gone-old.yaml", "acme-slow-old.yaml"]
-    assert result.gone == {"acme-gone-old.yaml": "acme-gone"}
+    assert result.gone == [GoneInstance("acme-gone-old.yaml", "acme-gone-old", "acme-gone")]
     excluded = import_account(
         request(source, out, force=True, selection=Selection(exclude=("acme-gone",))), Heard()
     )
-    assert excluded.gone == {}
+    assert excluded.gone == []

@@ -164,20 +164,3 @@ def test_refuse_overwrite_names_at_most_ten(tmp_path: Path) -> None:
     assert "f9.yaml and 2 more. Nothing was written. Pass --force" in str(error)
     one = output.refuse_overwrite(tmp_path, ["a.yaml"])
     assert "holds 1 file that import would write: a.yaml." in str(one)
-
-
-def test_earlier_imports_are_known_by_the_comment_at_their_top(tmp_path: Path) -> None:
-    (tmp_path / "old.yaml").write_text(
-        "# yaml-language-server: $schema=cccform.schema.json\n"
-        "instances:\n"
-        "  acme-old:\n"
-        "    # Written by cccform import from instance acme-old (inst-1).\n"
-        "    name: Old\n"
-    )
-    (tmp_path / "mine.yaml").write_text("# Written by hand, from instance acme-x (no)\n")
-    (tmp_path / "late.yaml").write_text(
-        "x" * 2000 + "\n# Written by cccform import from instance a (\n"
-    )
-    (tmp_path / "dir.yaml").mkdir()
-    names = ["old.yaml", "mine.yaml", "late.yaml", "dir.yaml", "missing.yaml"]
-    assert output.earlier_imports(tmp_path, names) == {"old.yaml": "acme-old"}

@@ -88,6 +88,9 @@ def test_a_partial_plan_takes_both_sides_of_every_move_or_is_refused() -> None:
     assert str(error.value).endswith("or add --target instance.a --target instance.c")
     with pytest.raises(UsageError) as error:
         select(SWAP, selection(targets=("instance.a",), excludes=("instance.c",)), known)
+    assert str(error.value).endswith("or add --target instance.c and do not exclude instance.c")
+    with pytest.raises(UsageError) as error:
+        select(SWAP, selection(excludes=("instance.c",)), known)
     assert str(error.value).endswith("or do not exclude instance.c")
     with pytest.raises(UsageError) as error:
         select(SWAP, selection(targets=("instance.a.agent.alice",)), known)

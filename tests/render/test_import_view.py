@@ -15,6 +15,7 @@ import pytest
 
 from cccform.importer.account import ImportResult
 from cccform.importer.compose import Counts
+from cccform.importer.existing_config import GoneInstance
 from cccform.live import LiveInstance
 from cccform.render.import_view import (
     SHOWN_OTHERS,
@@ -37,10 +38,20 @@ def check(name: str, actual: str) -> None:
     assert actual == path.read_text(encoding="utf-8")
 
 
+GONE = GoneInstance("acme-gone.yaml", "acme-gone", "acme-gone")
+UNREADABLE = "acme-cs: flow after-hours (SUB_FLOW)"
+
+
 def result(
-    *, others: list[str] | None = None, redacted: bool = False, gone: dict[str, str] | None = None
+    *,
+    others: list[str] | None = None,
+    redacted: bool = False,
+    gone: list[GoneInstance] | None = None,
+    unreadable: list[str] | None = None,
 ) -> ImportResult:
-    return ImportResult(Path("out"), FILES, COUNTS, redacted, others or [], 9, gone or {})
+    return ImportResult(
+        Path("out"), FILES, COUNTS, redacted, others or [], 9, gone or [], unreadable or []
+    )
 
 
 def live(access_path: str, status: str = "RUNNING") -> LiveInstance:
@@ -78,16 +89,14 @@ def test_a_summary_names_at_most_ten_other_files() -> None:
     assert import_document(result(others=others))["other_files"] == others
 
 
-def test_a_summary_warns_of_every_file_of_an_instance_gone() -> None:
+def test_a_summary_warns_of_instances_gone_and_flows_left_out() -> None:
     others = ["acme-gone.yaml", "mine.yaml"]
-    check(
-        "summary_gone.txt",
-        render_summary(result(others=others, gone={"acme-gone.yaml": "acme-gone"})),
-    )
+    text = render_summary(result(others=others, gone=[GONE], unreadable=[UNREADABLE]))
+    check("summary_warnings.txt", text)
 
 
 def test_document() -> None:
-    document = import_document(
-        result(others=["mine.yaml", "acme-gone.yaml"], gone={"acme-gone.yaml": "acme-gone"})
+    everything = result(
+        others=["mine.yaml", "acme-gone.yaml"], gone=[GONE], unreadable=[UNREADABLE]
     )
-    check("document.json", json.dumps(document, indent=2) + "\n")
+    check("document.json", json.dumps(import_document(everything), indent=2) + "\n")
