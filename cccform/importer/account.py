@@ -16,7 +16,7 @@ from cccform.config.models import LocalProviderConfig, ProviderConfig
 from cccform.config.schema import render_schema
 from cccform.config.yaml_reader import MAX_FILE_BYTES
 from cccform.errors import CccformError, RefreshInterrupted, UsageError
-from cccform.importer.compose import Counts, ImportOptions, compose
+from cccform.importer.compose import Counts, ImportOptions, UnreadableFlow, compose
 from cccform.importer.existing_config import (
     GoneInstance,
     gone_instances,
@@ -79,7 +79,7 @@ class ImportResult:
     calls: int
     # Declared in `others` by an earlier import, and no longer in the account.
     gone: list[GoneInstance] = field(default_factory=list)
-    unreadable: list[str] = field(default_factory=list)  # left out: see Composed.unreadable
+    unreadable: list[UnreadableFlow] = field(default_factory=list)  # left out of the files
 
 
 def import_account(

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cccform.addresses import ResourceType
+from cccform.addresses import Address, ResourceType
 from cccform.config.models import (
     ACCESS_PATH_PATTERN,
     ADDRESS_KEY_PATTERN,
@@ -87,8 +87,21 @@ class Composed:
 
     files: dict[str, str]
     counts: Counts
-    # What could not be written, as "<access path>: flow <name>": left out of the files.
-    unreadable: list[str] = field(default_factory=list)
+    unreadable: list[UnreadableFlow] = field(default_factory=list)  # left out of the files
+
+
+@dataclass(frozen=True)
+class UnreadableFlow:
+    """A flow left out because its definition is empty or not a JSON object."""
+
+    access_path: str  # of its instance
+    key: str  # its instance's key in the configuration
+    name: str
+    type: str
+
+    @property
+    def address(self) -> Address:
+        return Address(self.key, ResourceType.FLOW, self.name)
 
 
 def compose(
@@ -100,11 +113,11 @@ def compose(
     """Every file of the configuration directory for `instances`."""
     counts = Counts()
     files: dict[str, str] = {SCHEMA_FILE: schema, PROVIDER_FILE: _provider_file(provider)}
-    unreadable: list[str] = []
+    unreadable: list[UnreadableFlow] = []
     for imported in sorted(instances, key=lambda i: i.live.access_path):
         writer = _InstanceWriter(imported, options, counts)
         files.update(writer.files())
-        unreadable += [f"{imported.live.access_path}: {line}" for line in writer.unreadable]
+        unreadable += writer.unreadable
     return Composed(files, counts, unreadable)
 
 
@@ -147,7 +160,7 @@ class _InstanceWriter:
         self.counts = counts
         self.key = instance_key(self.live.access_path)
         self.left_out: list[str] = []
-        self.unreadable: list[str] = []  # objects whose live value cccform cannot read
+        self.unreadable: list[UnreadableFlow] = []
         self.notes: dict[KeyPath, str] = {}
         self.flow_files: dict[str, str] = {}
 
@@ -176,7 +189,7 @@ class _InstanceWriter:
             notes.append(
                 "Left out, as their definition is empty or not a JSON object (see docs/import.md,\n"
                 "Limits); they are left as they are:\n"
-                + "\n".join(f"  {line}" for line in self.unreadable)
+                + "\n".join(f"  flow {flow.name} ({flow.type})" for flow in self.unreadable)
             )
         self.notes[("instances", self.key, "name")] = "\n".join(notes)
         text = dump_yaml({"instances": {self.key: body}}, MODELINE, self.notes)
@@ -265,7 +278,9 @@ class _InstanceWriter:
                 continue
             if flow.definition is None:
                 # Written as {}, the first plan would put an empty flow over it.
-                self.unreadable.append(f"flow {flow.name} ({flow.type})")
+                self.unreadable.append(
+                    UnreadableFlow(self.live.access_path, self.key, flow.name, flow.type)
+                )
                 continue
             path = flow_file(self.live.access_path, flow.name)
             out[flow.name] = _flow(flow, path)

@@ -4,6 +4,7 @@ the account no longer has (warned of: plan would create them again)."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,12 +44,12 @@ def refuse_declared_twice(
     """Refuse an import into a configuration that declares, in files the import does not
     write, instances it imports: the directory would declare them twice (`cccform import`
     in an existing configuration directory, for example)."""
-    written = {str((out_dir / name).resolve()) for name in files}
+    written = {_real(out_dir / name) for name in files}
     imported = set(access_paths)
     clashes = []
     for key, instance in loaded.config.instances.items():
         where = loaded.location("instances", key)
-        source = str(Path(where.file).resolve()) if where is not None else ""
+        source = _real(Path(where.file)) if where is not None else ""
         if instance.access_path in imported and source not in written:
             clashes.append(f"{instance.access_path} ({where.file if where else key})")
     if clashes:
@@ -67,14 +68,16 @@ def gone_instances(
     comment in the same file names: an earlier import read them, so they existed, and plan
     would create them again. A declaration whose access path was edited since, or a file
     written by hand, is no such instance."""
-    by_path = {str((out_dir / name).resolve()): name for name in names}
+    by_path = {_real(out_dir / name): name for name in names}
     imported: dict[str, set[str]] = {}  # file -> the access paths its import comments name
     found = []
     for key, instance in loaded.config.instances.items():
-        where = loaded.location("instances", key)
-        name = by_path.get(str(Path(where.file).resolve())) if where is not None else None
         access_path = instance.access_path
-        if name is None or access_path in live or not selection.wants(access_path):
+        if access_path in live or not selection.wants(access_path):
+            continue
+        where = loaded.location("instances", key)
+        name = by_path.get(_real(Path(where.file))) if where is not None else None
+        if name is None:
             continue
         if name not in imported:
             imported[name] = _imported_from(out_dir / name)
@@ -89,3 +92,8 @@ def _imported_from(path: Path) -> set[str]:
     except OSError:
         return set()  # the loader read it a moment ago; gone now, it declares nothing
     return set(_IMPORTED_FROM.findall(data.decode("utf-8", errors="replace")))
+
+
+def _real(path: Path) -> str:
+    """`path` with its links followed, as far as they lead (a loop of links is no error)."""
+    return os.path.realpath(path)

@@ -62,10 +62,11 @@ def write_files(out_dir: Path, files: dict[str, str]) -> None:
 
 def _check_target(out_dir: Path, target: Path) -> None:
     """Refuse, before anything is written, a name that could not be written where it says."""
-    root = out_dir.resolve()
+    root = Path(os.path.realpath(out_dir))
     # The directory is what must be inside: a link named like a file is replaced, never
-    # followed, so where it points does not matter.
-    if not target.parent.resolve().is_relative_to(root):
+    # followed, so where it points does not matter. realpath: a loop of links is no error
+    # here, and the writing then says what it is.
+    if not Path(os.path.realpath(target.parent)).is_relative_to(root):
         raise CccformError(
             f"refusing to write {target}: its directory is not inside {out_dir} (a link, or "
             "a name from the cloud). Nothing was written."

@@ -61,6 +61,8 @@ def plan(
     `selection` (--target, --exclude), only the part it selects (`plan/targets.py`)."""
     moves = find_moves(loaded, state)
     prior = PriorState(lineage=state.lineage, serial=state.serial, existed=state_exists)
+    # A selection may name what the state holds before the moves as well as after them.
+    known = _known(loaded, state)
     state = moved_state(state, moves)  # everything else is planned as after the moves
     builder = _PlanBuilder(loaded, state, live)
     builder.moves = moves
@@ -70,7 +72,7 @@ def plan(
     builder.check_all_gone()
     builder.check_bound_numbers()
     builder.plan_all_contents()
-    return select(builder.build(prior), selection, _known(loaded, state))
+    return select(builder.build(prior), selection, known + _known(loaded, state))
 
 
 def _known(loaded: LoadedConfig, state: State) -> list[Address]:

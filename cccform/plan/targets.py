@@ -45,9 +45,7 @@ def select(plan: Plan, selection: Selection, known: Iterable[Address]) -> Plan:
     and the state hold (a target or an exclusion that names none of them is a usage error)."""
     if not selection.partial:
         return plan
-    # A move's old key is known too: `known` is of the state after the moves.
-    sources = {m.from_address for m in plan.moves}
-    _check_known(selection, set(known) | {c.address for c in plan.changes} | sources)
+    _check_known(selection, set(known) | {c.address for c in plan.changes})
     _check_moves(selection, plan)
     by_key = {change.key: change for change in plan.changes}
     blocked = _with_dependents({c.key for c in plan.changes if selection.excluded(c.address)}, plan)

@@ -64,9 +64,10 @@ def render_summary(result: ImportResult) -> str:
         )
     for flow in result.unreadable:
         lines.append(
-            f"Warning: {flow} was left out: its definition is empty or not a JSON object. If "
-            "this directory's state manages it (a re-import over applied files), the next "
-            "plan would delete it: declare it again by hand, with its definition."
+            f"Warning: {flow.address} ({flow.type}) was left out: its definition is empty or "
+            "not a JSON object. If this directory's state manages it (a re-import over "
+            "applied files), the next plan would delete it, or be rejected while a number "
+            "answers with it: declare it again by hand, with its definition."
         )
     for gone in result.gone:  # all of them: each would be a create
         lines.append(
@@ -115,6 +116,14 @@ def import_document(result: ImportResult) -> dict[str, Any]:
             }
             for g in result.gone
         ],
-        "unreadable_flows": result.unreadable,
+        "unreadable_flows": [
+            {
+                "address": str(f.address),
+                "access_path": f.access_path,
+                "name": f.name,
+                "type": f.type,
+            }
+            for f in result.unreadable
+        ],
         "api_calls": result.calls,
     }

@@ -618,11 +618,20 @@ def test_a_flow_whose_definition_cannot_be_read_is_left_out_and_left_alone(cli: 
     run = cli("import", "--from", "src", "--out", "out")
     assert run.code == 0, run.err
     assert (
-        "Warning: acme-cs: flow after-hours (SUB_FLOW) was left out: its definition is empty "
-        "or not a JSON object. If this directory's state manages it (a re-import over applied "
-        "files), the next plan would delete it: declare it again by hand, with its "
-        "definition.\n"
+        "Warning: instance.acme-cs.flow.after-hours (SUB_FLOW) was left out: its definition "
+        "is empty or not a JSON object. If this directory's state manages it (a re-import "
+        "over applied files), the next plan would delete it, or be rejected while a number "
+        "answers with it: declare it again by hand, with its definition.\n"
     ) in run.out
+    document = cli("import", "--from", "src", "--out", "again", "--json").json()
+    assert document["unreadable_flows"] == [
+        {
+            "address": "instance.acme-cs.flow.after-hours",
+            "access_path": "acme-cs",
+            "name": "after-hours",
+            "type": "SUB_FLOW",
+        }
+    ]
     out = cli.directory / "out"
     assert not (out / "flows/acme-cs/after-hours.json").exists()
     text = (out / "acme-cs.yaml").read_text()

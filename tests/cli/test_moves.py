@@ -193,6 +193,11 @@ def test_a_target_may_name_the_old_key_of_a_renamed_instance(cli: Cli) -> None:
     refused = cli("plan", "--target", "instance.helpdesk")
     assert refused.code == 64
     assert refused.err.rstrip().endswith("or add --target instance.support"), refused.err
+    inside = cli("plan", "--target", "instance.support.agent.alice")  # known before the move
+    assert inside.code == 64
+    assert inside.err.rstrip().endswith(
+        "or add --target instance.helpdesk --target instance.support"
+    ), inside.err
     run = cli(
         "apply", "--auto-approve", "--target", "instance.helpdesk", "--target", "instance.support"
     )

@@ -20,6 +20,7 @@ from cccform.importer.compose import (
     Composed,
     ImportedInstance,
     ImportOptions,
+    UnreadableFlow,
     compose,
     flow_file,
     instance_file,
@@ -421,6 +422,8 @@ def test_a_flow_definition_keeps_its_characters_and_an_unreadable_one_is_left_ou
         "    #   flow blank (MAIN_FLOW)\n"
     ) in text
     assert made.counts.left_out == 0  # no platform default
+    assert made.unreadable == [UnreadableFlow("acme-cs", "acme-cs", "blank", "MAIN_FLOW")]
+    assert str(made.unreadable[0].address) == "instance.acme-cs.flow.blank"
     assert "flow: blank (left out, as that flow is: its routing is left as it is)" in text
     assert made.counts.flows == 1
 

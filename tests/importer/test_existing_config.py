@@ -91,3 +91,15 @@ def test_an_instance_declared_in_a_file_not_written_is_refused(tmp_path: Path) -
     refuse_declared_twice(loaded, tmp_path, {"acme-cs.yaml": ""}, ["acme-sales"])  # other one
     with pytest.raises(CccformError, match=r"declares already acme-cs \(.*mine\.yaml\)"):
         refuse_declared_twice(loaded, tmp_path, {"acme-cs.yaml": ""}, ["acme-cs"])
+
+
+def test_a_loop_of_links_among_the_names_is_no_error(tmp_path: Path) -> None:
+    loaded = configuration(
+        tmp_path,
+        **{"old.yaml": "instances:\n" + declared("old", "acme-old", imported_as="acme-old")},
+    )
+    (tmp_path / "schema.json").symlink_to(tmp_path / "schema.json")
+    refuse_declared_twice(loaded, tmp_path, {"schema.json": ""}, ["acme-cs"])
+    assert gone_instances(loaded, tmp_path, ["old.yaml", "schema.json"], Selection(), set()) == [
+        GoneInstance("old.yaml", "old", "acme-old")
+    ]

@@ -61,6 +61,7 @@ def test_refuses_a_linked_directory_leading_outside(tmp_path: Path) -> None:
         ("dir", r"out/b\.yaml: it is a directory\. Nothing was written\."),
         ("file", r"out/flows is not a directory\. Nothing was written\."),
         ("broken link", r"out/flows is not a directory\. Nothing was written\."),
+        ("loop", r"out/flows is not a directory\. Nothing was written\."),
     ],
 )
 def test_refuses_what_cannot_be_written_before_writing_any(
@@ -72,8 +73,10 @@ def test_refuses_what_cannot_be_written_before_writing_any(
         (out / "b.yaml").mkdir()
     elif make == "file":
         (out / "flows").write_text("a file\n")
-    else:
+    elif make == "broken link":
         (out / "flows").symlink_to(out / "missing")
+    else:
+        (out / "flows").symlink_to(out / "flows")
     files = {"a.yaml": "a: 1\n", "b.yaml": "b: 1\n", "flows/cs/main.json": "{}\n"}
     with pytest.raises(CccformError, match=error):
         output.write_files(out, files)
@@ -164,3 +167,9 @@ def test_refuse_overwrite_names_at_most_ten(tmp_path: Path) -> None:
     assert "f9.yaml and 2 more. Nothing was written. Pass --force" in str(error)
     one = output.refuse_overwrite(tmp_path, ["a.yaml"])
     assert "holds 1 file that import would write: a.yaml." in str(one)
+
+
+def test_a_link_to_itself_named_like_a_file_is_replaced(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").symlink_to(tmp_path / "a.yaml")
+    output.write_files(tmp_path, {"a.yaml": "a: 1\n"})
+    assert (tmp_path / "a.yaml").read_text() == "a: 1\n"

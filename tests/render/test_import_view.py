@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from cccform.importer.account import ImportResult
-from cccform.importer.compose import Counts
+from cccform.importer.compose import Counts, UnreadableFlow
 from cccform.importer.existing_config import GoneInstance
 from cccform.live import LiveInstance
 from cccform.render.import_view import (
@@ -39,7 +39,7 @@ def check(name: str, actual: str) -> None:
 
 
 GONE = GoneInstance("acme-gone.yaml", "acme-gone", "acme-gone")
-UNREADABLE = "acme-cs: flow after-hours (SUB_FLOW)"
+UNREADABLE = UnreadableFlow("acme-cs", "acme-cs", "after-hours", "SUB_FLOW")
 
 
 def result(
@@ -47,7 +47,7 @@ def result(
     others: list[str] | None = None,
     redacted: bool = False,
     gone: list[GoneInstance] | None = None,
-    unreadable: list[str] | None = None,
+    unreadable: list[UnreadableFlow] | None = None,
 ) -> ImportResult:
     return ImportResult(
         Path("out"), FILES, COUNTS, redacted, others or [], 9, gone or [], unreadable or []
