@@ -47,11 +47,21 @@ def write_files(out_dir: Path, files: dict[str, str]) -> None:
     it part-way; the error says so.
     """
     targets = {out_dir / name: text for name, text in files.items()}
+    root = Path(os.path.realpath(out_dir))
+    for directory in dict.fromkeys(target.parent for target in targets):  # each once
+        _check_directory(out_dir, root, directory)
     for target in targets:
-        _check_target(out_dir, target)
+        if target.is_dir() and not target.is_symlink():
+            raise CccformError(
+                f"cannot write {target}: it is a directory. Nothing was written. Move it "
+                "away, or import into another directory with --out DIR"
+            )
+    made: set[Path] = set()
     for target, text in targets.items():
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             _replace(target, text.encode("utf-8"))  # over a link, never what it points to
         except OSError as error:
             raise CccformError(
@@ -60,29 +70,23 @@ def write_files(out_dir: Path, files: dict[str, str]) -> None:
             ) from error
 
 
-def _check_target(out_dir: Path, target: Path) -> None:
-    """Refuse, before anything is written, a name that could not be written where it says."""
-    root = Path(os.path.realpath(out_dir))
+def _check_directory(out_dir: Path, root: Path, directory: Path) -> None:
+    """Refuse, before anything is written, a directory files could not be written into."""
     # The directory is what must be inside: a link named like a file is replaced, never
     # followed, so where it points does not matter. realpath: a loop of links is no error
-    # here, and the writing then says what it is.
-    if not Path(os.path.realpath(target.parent)).is_relative_to(root):
+    # here; the check of each part below names it.
+    if not Path(os.path.realpath(directory)).is_relative_to(root):
         raise CccformError(
-            f"refusing to write {target}: its directory is not inside {out_dir} (a link, or "
-            "a name from the cloud). Nothing was written."
+            f"refusing to write into {directory}: it is not inside {out_dir} (a link, or a "
+            "name from the cloud). Nothing was written."
         )
-    if target.is_dir() and not target.is_symlink():
-        raise CccformError(
-            f"cannot write {target}: it is a directory. Nothing was written. Move it away, or "
-            "import into another directory with --out DIR"
-        )
-    for part in [target.parent, *target.parent.parents]:
+    for part in [directory, *directory.parents]:
         if part == out_dir or part in out_dir.parents:
             break
         if os.path.lexists(part) and not part.is_dir():  # a broken link is no directory
             raise CccformError(
-                f"cannot write {target}: {part} is not a directory. Nothing was written. Move "
-                "it away, or import into another directory with --out DIR"
+                f"cannot write into {directory}: {part} is not a directory. Nothing was "
+                "written. Move it away, or import into another directory with --out DIR"
             )
 
 
@@ -106,8 +110,9 @@ def _replace(target: Path, data: bytes) -> None:
         try:
             if mode is not None:
                 os.fchmod(descriptor, mode)
-            with os.fdopen(descriptor, "wb", closefd=False) as stream:
-                stream.write(data)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(descriptor, view) :]
         finally:
             os.close(descriptor)
         os.replace(temp, target)

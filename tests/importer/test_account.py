@@ -108,7 +108,7 @@ def test_redacted_and_without_contents_are_passed_on(
 
 
 def test_import_parallelism_is_the_api_s_or_the_local_emulation_s() -> None:
-    assert import_parallelism(LocalProviderConfig()) == LOCAL_PARALLELISM == 2
+    assert import_parallelism(LocalProviderConfig()) == LOCAL_PARALLELISM == 1
     assert import_parallelism(LocalProviderConfig(path="elsewhere")) == LOCAL_PARALLELISM
     assert import_parallelism(AliyunProviderConfig(type="aliyun")) == API_PARALLELISM == 100
 

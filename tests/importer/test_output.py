@@ -49,7 +49,9 @@ def test_refuses_a_linked_directory_leading_outside(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "out" / "flows").symlink_to(tmp_path / "elsewhere")
-    with pytest.raises(CccformError, match=r"its directory is not inside .*Nothing was written"):
+    with pytest.raises(
+        CccformError, match=r"refusing to write into .*: it is not inside .*Nothing was written"
+    ):
         output.write_files(tmp_path / "out", {"a.yaml": "a: 1\n", "flows/x.json": "{}\n"})
     assert list((tmp_path / "elsewhere").iterdir()) == []
     assert not (tmp_path / "out" / "a.yaml").exists()
@@ -101,7 +103,9 @@ def test_a_failed_write_leaves_the_old_file_whole_and_no_temporary(
 
 
 def test_refuses_a_name_that_leads_outside_out_before_writing_any(tmp_path: Path) -> None:
-    with pytest.raises(CccformError, match=r"its directory is not inside .*Nothing was written"):
+    with pytest.raises(
+        CccformError, match=r"refusing to write into .*: it is not inside .*Nothing was written"
+    ):
         output.write_files(tmp_path / "out", {"a.yaml": "a: 1\n", "../escaped.yaml": "x: 1\n"})
     assert not (tmp_path / "escaped.yaml").exists()
     assert not (tmp_path / "out").exists()

@@ -46,7 +46,7 @@ from cccform.errors import RefreshInterrupted
     "configuration cannot be applied.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the files and counts as JSON.")
-@parallelism_option(None, "100, or 2 on the local emulation")
+@parallelism_option(None, "100, or 1 on the local emulation")
 @click.option(
     "--provider",
     "kind",
