@@ -1,5 +1,6 @@
 """Private files replaced atomically (the state, its backup, the errored state, saved plans),
-and the bounded read of a file cccform reads back (`read_regular_file`, `load_json`).
+the user's files replaced whole (`replace_file`: imported and formatted configuration), and
+the bounded read of a file cccform reads back (`read_regular_file`, `load_json`).
 
 A reader sees the old content or the new, never a mix, and a crash at any point leaves one
 of the two (plus at most a stray temporary file). The steps, in this order:
@@ -55,6 +56,40 @@ def write_private_file(
         fsync_directory(path.parent)
     except OSError as exc:
         raise DirectoryNotSyncedError(exc.errno, exc.strerror, str(path.parent)) from exc
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` through a temporary file renamed over it, for the files a
+    user owns (configuration files): a regular file replaced keeps its mode, and the
+    temporary file has that mode before the first byte is written; a new file, or one that
+    replaces a link (the link, never what it points to), gets the umask's mode. No fsync: a
+    killed run leaves the old file or the new one, whole, never a mix.
+
+    Raises OSError, with `path` unchanged and no temporary file left, when a step fails.
+    """
+    try:
+        previous = path.lstat()
+    except FileNotFoundError:
+        previous = None
+    kept = previous is not None and stat.S_ISREG(previous.st_mode)
+    mode = stat.S_IMODE(previous.st_mode) if previous is not None and kept else None
+    temp = temp_path_beside(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(temp, flags, PRIVATE_MODE if mode is not None else 0o666)
+        try:
+            if mode is not None:
+                os.fchmod(fd, mode)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
 
 
 def temp_path_beside(path: Path, tag: str = "") -> Path:

@@ -214,3 +214,50 @@ def test_load_json_names_what_python_cannot_read(
 ) -> None:
     with pytest.raises(error):
         files.load_json(text)
+
+
+def test_replace_file_keeps_the_mode_of_a_regular_file_from_the_first_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "conf.yaml"
+    target.write_text("old\n")
+    target.chmod(0o640)
+    seen: list[int] = []
+    real_open = os.open
+
+    def watching(path: str | os.PathLike[str], flags: int, mode: int = 0o777) -> int:
+        fd = real_open(path, flags, mode)
+        seen.append(stat.S_IMODE(os.fstat(fd).st_mode))
+        return fd
+
+    monkeypatch.setattr(os, "open", watching)
+    files.replace_file(target, b"new\n")
+    assert target.read_bytes() == b"new\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert seen and seen[0] & 0o077 == 0  # no one else could read it while it was written
+
+
+def test_replace_file_makes_a_new_file_by_the_umask_and_replaces_a_link(tmp_path: Path) -> None:
+    files.replace_file(tmp_path / "new.yaml", b"n: 1\n")
+    assert stat.S_IMODE((tmp_path / "new.yaml").stat().st_mode) == 0o644
+    (tmp_path / "kept.yaml").write_text("kept\n")
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "kept.yaml")
+    files.replace_file(tmp_path / "link.yaml", b"l: 1\n")
+    assert not (tmp_path / "link.yaml").is_symlink()
+    assert (tmp_path / "kept.yaml").read_text() == "kept\n"
+
+
+def test_replace_file_that_fails_leaves_the_file_and_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "conf.yaml"
+    target.write_text("old\n")
+
+    def full_disk(*_: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        files.replace_file(target, b"new\n")
+    assert target.read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["conf.yaml"]

@@ -9,8 +9,6 @@ formatted. `yaml_format` makes the layout.
 
 from __future__ import annotations
 
-import contextlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from cccform.config.yaml_format import format_text
 from cccform.config.yaml_reader import read_document
 from cccform.diagnostics import Diagnostic
 from cccform.errors import CccformError, ConfigError, UsageError
-from cccform.files import temp_path_beside
+from cccform.files import replace_file
 
 
 @dataclass(frozen=True)
@@ -60,21 +58,13 @@ def format_configuration(path: Path) -> list[Formatted]:
 def write_formatted(formatted: Formatted) -> None:
     """Replace the file with its formatted text, atomically, keeping its permissions."""
     # A symbolic link stays one: the file it points to is what is formatted.
-    target = formatted.path.resolve()
-    temp = temp_path_beside(target)
     try:
-        temp.write_text(formatted.after, encoding="utf-8", newline="")
-        os.chmod(temp, target.stat().st_mode & 0o7777)
-        os.replace(temp, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        if isinstance(exc, OSError):
-            raise CccformError(
-                f"cannot write {formatted.display}: {exc.strerror or exc}; it is unchanged. "
-                "Check the permissions of the file and of its directory, and the free space"
-            ) from None
-        raise
+        replace_file(formatted.path.resolve(), formatted.after.encode("utf-8"))
+    except OSError as exc:
+        raise CccformError(
+            f"cannot write {formatted.display}: {exc.strerror or exc}; it is unchanged. "
+            "Check the permissions of the file and of its directory, and the free space"
+        ) from None
 
 
 def _files(path: Path) -> list[Path]:

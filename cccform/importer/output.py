@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import stat
 from pathlib import Path
 
 from cccform.config.loader import yaml_entries
 from cccform.errors import CccformError
-from cccform.files import temp_path_beside
+from cccform.files import replace_file
 
 
 def existing(out_dir: Path, files: dict[str, str]) -> list[str]:
@@ -62,7 +60,7 @@ def write_files(out_dir: Path, files: dict[str, str]) -> None:
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
-            _replace(target, text.encode("utf-8"))  # over a link, never what it points to
+            replace_file(target, text.encode("utf-8"))  # over a link, never what it points to
         except OSError as error:
             raise CccformError(
                 f"cannot write {target}: {error.strerror or error}. Files written before it "
@@ -88,35 +86,3 @@ def _check_directory(out_dir: Path, root: Path, directory: Path) -> None:
                 f"cannot write into {directory}: {part} is not a directory. Nothing was "
                 "written. Move it away, or import into another directory with --out DIR"
             )
-
-
-def _replace(target: Path, data: bytes) -> None:
-    """Write `data` to a temporary file beside `target`, then rename it over `target`.
-
-    A regular file replaced keeps its mode (a 0600 file holding agents' contacts stays so),
-    and the temporary file has that mode before the first byte is written; a new file gets
-    the umask's mode, as any file the user makes.
-    """
-    temp = temp_path_beside(target)
-    try:
-        previous = target.lstat()
-    except FileNotFoundError:
-        previous = None
-    regular = previous is not None and stat.S_ISREG(previous.st_mode)
-    mode = stat.S_IMODE(previous.st_mode) if previous is not None and regular else None
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    descriptor = os.open(temp, flags, 0o600 if mode is not None else 0o666)
-    try:
-        try:
-            if mode is not None:
-                os.fchmod(descriptor, mode)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(descriptor, view) :]
-        finally:
-            os.close(descriptor)
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
